@@ -1,0 +1,48 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace MMForge.Records;
+
+/// <summary>The JSON writing conventions shared by every writer: compact, UTF-8, non-ASCII kept readable.</summary>
+public static class JsonText
+{
+    /// <summary>
+    /// Writer options: non-ASCII text (Chinese captions, emoji) is written as UTF-8 rather than
+    /// \u escapes, which keeps files readable and small; quotes and control characters are still escaped.
+    /// </summary>
+    public static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Indented = false,
+        SkipValidation = true,
+    };
+
+    public static readonly JsonWriterOptions IndentedOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Indented = true,
+    };
+
+    /// <summary>Document options for reading records: strict JSON (no comments, no trailing commas), deep enough for real data.</summary>
+    public static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = 256 };
+
+    /// <summary>A JSON value re-serialised without insignificant whitespace.</summary>
+    public static string Compact(JsonElement value)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+            value.WriteTo(writer);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Serialises one value with the shared conventions.</summary>
+    public static string Write(Action<Utf8JsonWriter> write, bool indented = false)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, indented ? IndentedOptions : WriterOptions))
+            write(writer);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}
