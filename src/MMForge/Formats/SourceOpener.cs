@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using MMForge.Formats.Containers;
 using MMForge.Pipeline;
+using MMForge.Records;
 
 namespace MMForge.Formats;
 
