@@ -10,8 +10,17 @@ public sealed class FormatRegistry
         [
             MMForgeCodec.Instance,
             new LlavaCodec(),
+            new InternVlCodec(),
+            new InfinityMmCodec(),
+            new ShareGptCodec(),
+            new ChatMessagesCodec(),
+            new OpenAiMessagesCodec(),
+            new DataJuicerCodec(),
+            new AlpacaCodec(),
         ],
-        []);
+        [
+            new Documents.InternVlMeta(),
+        ]);
 
     public FormatRegistry(IReadOnlyList<IRecordCodec> codecs, IReadOnlyList<IDocumentFormat> documents)
     {
