@@ -17,9 +17,12 @@ public sealed class FormatRegistry
             new OpenAiMessagesCodec(),
             new DataJuicerCodec(),
             new AlpacaCodec(),
+            new CapsBoxesCodec(),
+            CocoRecordCodec.Instance,
         ],
         [
             new Documents.InternVlMeta(),
+            new Documents.CocoDocument(),
         ]);
 
     public FormatRegistry(IReadOnlyList<IRecordCodec> codecs, IReadOnlyList<IDocumentFormat> documents)
