@@ -1,1 +1,47 @@
-return 0;
+using System.CommandLine;
+using MMForge.Cli.Commands;
+
+namespace MMForge.Cli;
+
+/// <summary>
+/// The mmforge command line. Exit codes: 0 everything went through, 1 finished with rejected
+/// records or errors, 2 bad usage (unknown option, missing input, unreadable format).
+/// </summary>
+public static class Program
+{
+    public const int Ok = 0, Rejected = 1, Usage = 2;
+
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("mmforge: build vision-language instruction datasets. Ingest datasets in any common format, validate, convert.")
+        {
+            IngestCommand.Create(),
+            ValidateCommand.Create(),
+            ConvertCommand.Create(),
+            InspectCommand.Create(),
+            ListCommands.Formats(),
+            ListCommands.Rules(),
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) Console.Error.WriteLine("error: " + error.Message);
+            Console.Error.WriteLine($"Try 'mmforge {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')).Take(1))} --help'.".Replace("  ", " "));
+            return Usage;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            return Usage;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            return Rejected;
+        }
+    }
+}

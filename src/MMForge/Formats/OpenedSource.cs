@@ -16,6 +16,9 @@ public sealed record OpenedSource(string Name, IRecordCodec Codec, IEnumerable<R
     /// <summary>Container the records came in: "json", "jsonl", "tar", "document".</summary>
     public string Container { get; init; } = "jsonl";
 
+    /// <summary>The manifest when the source is an mmforge dataset directory (its image roots and stage history carry over).</summary>
+    public Pipeline.Manifest? DatasetManifest { get; init; }
+
     /// <summary>Settings the source file declared (InternVL repeat_time, length...), kept for the manifest.</summary>
     public IReadOnlyDictionary<string, string> Info { get; init; } = new Dictionary<string, string>();
 }

@@ -37,6 +37,15 @@ public static class JsonText
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>Serialises one value with the shared conventions, as UTF-8 bytes.</summary>
+    public static byte[] Utf8(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+            write(writer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>Serialises one value with the shared conventions.</summary>
     public static string Write(Action<Utf8JsonWriter> write, bool indented = false)
     {

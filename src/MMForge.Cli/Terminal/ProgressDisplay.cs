@@ -1,0 +1,43 @@
+using MMForge.Pipeline;
+using Spectre.Console;
+
+namespace MMForge.Cli.Terminal;
+
+/// <summary>
+/// Shows job progress on stderr: a live Spectre.Console line when stderr is a terminal, a plain
+/// line every few seconds otherwise (logs, CI), so stdout stays clean for results.
+/// </summary>
+public sealed class ProgressDisplay
+{
+    private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
+    private readonly string _stage;
+    private readonly bool _interactive = !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is null;
+    private readonly IAnsiConsole _console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private TimeSpan _lastPrinted;
+
+    public ProgressDisplay(string stage) => _stage = stage;
+
+    /// <summary>Runs <paramref name="work"/> with a live display; the action given to it reports progress.</summary>
+    public T Run<T>(Func<Action<JobProgress>, T> work)
+    {
+        if (!_interactive) return work(PrintPlain);
+        T result = default!;
+        _console.Status().Start($"{_stage}: starting", ctx => { result = work(p => ctx.Status(Markup.Escape(Describe(p)))); });
+        return result;
+    }
+
+    private void PrintPlain(JobProgress p)
+    {
+        if (_clock.Elapsed - _lastPrinted < PlainInterval) return;
+        _lastPrinted = _clock.Elapsed;
+        Console.Error.WriteLine(Describe(p));
+    }
+
+    private string Describe(JobProgress p)
+    {
+        var rate = p.Records / Math.Max(0.001, _clock.Elapsed.TotalSeconds);
+        var share = p.SourceBytesTotal is > 0 and var total ? $", {Math.Min(100, 100.0 * p.SourceBytesRead / total):F0}% of {p.Source}" : $", {p.Source}";
+        return $"{_stage}: {p.Records:N0} records ({p.Kept:N0} kept, {p.Rejected:N0} rejected){share}, {rate:N0} records/s";
+    }
+}

@@ -1,0 +1,55 @@
+using MMForge.Records;
+
+namespace MMForge.Filters;
+
+/// <summary>
+/// One named validation rule. A rule may pass a sample, repair it in place (noting what it
+/// changed), drop some of its question/answer pairs (which go to the rejects file), or reject it.
+/// </summary>
+public interface IRule
+{
+    /// <summary>The name used in rejects, in <c>--enable</c>/<c>--disable</c> and in the manifest.</summary>
+    string Name { get; }
+
+    string Description { get; }
+
+    /// <summary>Whether the rule runs unless switched off (the Infinity-MM format checks do; the optional quality rules do not).</summary>
+    bool OnByDefault { get; }
+
+    RuleOutcome Apply(Sample sample, RuleContext context);
+}
+
+/// <summary>What a rule did to one sample.</summary>
+public sealed record RuleOutcome
+{
+    public static readonly RuleOutcome Pass = new();
+
+    /// <summary>Set when the whole sample must go to the rejects.</summary>
+    public string? RejectReason { get; private init; }
+
+    /// <summary>Set when the rule changed the sample and kept it.</summary>
+    public string? Repair { get; private init; }
+
+    /// <summary>Turns the rule removed from the sample (kept in the rejects file so nothing is lost).</summary>
+    public IReadOnlyList<Turn> DroppedTurns { get; private init; } = [];
+
+    public static RuleOutcome Reject(string reason) => new() { RejectReason = reason };
+
+    public static RuleOutcome Repaired(string what) => new() { Repair = what };
+
+    public static RuleOutcome Dropped(IReadOnlyList<Turn> turns, string why) =>
+        turns.Count == 0 ? Pass : new() { DroppedTurns = turns, Repair = why };
+}
+
+/// <summary>What rules may consult beyond the sample itself.</summary>
+public sealed class RuleContext
+{
+    /// <summary>Resolves the sample's images to files (for the image-missing rule).</summary>
+    public required Func<ImageRef, string?> ImageFile { get; init; }
+
+    /// <summary>Seed for rules that drop at random, so runs are reproducible.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>A stable key of the sample (its location) that, with the seed, fixes every random choice.</summary>
+    public string SampleKey { get; init; } = "";
+}

@@ -1,0 +1,67 @@
+using MMForge.Formats.Codecs;
+using MMForge.Formats.Writers;
+using MMForge.Records;
+
+namespace MMForge.Pipeline;
+
+/// <summary>Where a job's kept records and rejects go: a dataset directory, or a file in an external format.</summary>
+public interface IJobOutput : IDisposable
+{
+    /// <summary>An encoder run on worker threads, or null when the output encodes as it writes.</summary>
+    Func<Sample, byte[]>? Encoder { get; }
+
+    void Write(ProcessedRecord record);
+    void WriteReject(byte[] line);
+
+    /// <summary>Makes the output final with the run's manifest.</summary>
+    void Complete(Manifest manifest);
+}
+
+/// <summary>Output into an mmforge dataset directory; records are encoded on the workers.</summary>
+public sealed class DatasetOutput(string dir, DatasetWriterOptions options) : IJobOutput
+{
+    private readonly DatasetWriter _writer = new(dir, options);
+
+    public Func<Sample, byte[]>? Encoder { get; } = sample => JsonText.Utf8(w => MMForgeCodec.Instance.Encode(w, sample));
+
+    public void Write(ProcessedRecord record) => _writer.WriteRecord(record.Encoded);
+    public void WriteReject(byte[] line) => _writer.WriteReject(line);
+
+    public void Complete(Manifest manifest) => _writer.Complete(manifest);
+
+    public void Dispose() => _writer.Dispose();
+}
+
+/// <summary>
+/// Output into one file of an external format (convert). Rejects go to
+/// <c>OUTPUT.rejects.jsonl</c> beside it, created only when there are any.
+/// </summary>
+public sealed class FileOutput(string path, ISampleWriter writer) : IJobOutput
+{
+    private AtomicFile? _rejects;
+
+    public string RejectsPath { get; } = path + ".rejects.jsonl";
+    public Func<Sample, byte[]>? Encoder => null;
+
+    public void Write(ProcessedRecord record) => writer.Write(record.Sample!);
+
+    public void WriteReject(byte[] line)
+    {
+        _rejects ??= new AtomicFile(RejectsPath);
+        _rejects.Stream.Write(line);
+        _rejects.Stream.WriteByte((byte)'\n');
+    }
+
+    public void Complete(Manifest manifest)
+    {
+        writer.Complete();
+        _rejects?.Commit();
+        if (_rejects is null && File.Exists(RejectsPath)) File.Delete(RejectsPath); // a stale file from an earlier run would mislead
+    }
+
+    public void Dispose()
+    {
+        writer.Dispose();
+        _rejects?.Dispose();
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text.Json.Nodes;
+using MMForge.Filters;
+using MMForge.Formats;
+using MMForge.Records;
+
+namespace MMForge.Pipeline;
+
+/// <summary>Settings of one record-by-record run (ingest, validate, convert).</summary>
+public sealed record JobOptions
+{
+    /// <summary>Stage name recorded in provenance, rejects and the manifest.</summary>
+    public required string Stage { get; init; }
+    public RuleSet? Rules { get; init; }
+    public ulong Seed { get; init; }
+    public int Workers { get; init; } = Environment.ProcessorCount;
+    public int BatchSize { get; init; } = 256;
+    public IReadOnlyList<PathMapping> PathMappings { get; init; } = [];
+
+    /// <summary>The stage's parameters as the manifest records them.</summary>
+    public JsonObject Params { get; init; } = [];
+}
+
+/// <summary>Progress of a run, reported after every batch.</summary>
+public sealed record JobProgress(string Source, long Records, long Kept, long Rejected, long SourceBytesRead, long? SourceBytesTotal);
+
+/// <summary>
+/// Runs records from any number of sources through decoding, path checks and validation into
+/// one output, in parallel but in input order, and builds the manifest: counts per source and
+/// per rule, image roots, and this stage appended to the history of any dataset it read.
+/// </summary>
+public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress = null)
+{
+    public const string SourceErrorRule = "source-unreadable";
+
+    public Manifest Run(IEnumerable<OpenedSource> sources, IJobOutput output)
+    {
+        var manifest = new Manifest();
+        var contexts = sources.Select(s => CreateContext(s, manifest)).ToList();
+        var items = contexts.SelectMany(c => Guarded(c).Select(raw => (Raw: raw, Context: c)));
+
+        if (options.Rules?.Balance is { } balance)
+            OrderedParallel.Run(items, options.BatchSize, options.Workers, i => { RecordProcessor.Observe(i.Raw, i.Context, balance); return 0; }, _ => { });
+
+        var processor = new RecordProcessor(options.Stage, options.Rules, options.Seed, output.Encoder);
+        var stage = new StageInfo { Name = options.Stage, Params = StageParams(contexts) };
+        var bySource = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var droppedByRule = new SortedDictionary<string, long>(StringComparer.Ordinal);
+
+        OrderedParallel.Run(items, options.BatchSize, options.Workers, i => processor.Process(i.Raw, i.Context), batch =>
+        {
+            foreach (var record in batch)
+            {
+                stage.RecordsIn++;
+                foreach (var line in record.RejectLines) output.WriteReject(line);
+                foreach (var rule in record.DroppingRules) Increment(droppedByRule, rule);
+                if (record.Sample is { } sample && record.RejectedBy is null)
+                {
+                    output.Write(record);
+                    record.Source.Info.Records++;
+                    stage.RecordsOut++;
+                    Increment(bySource, sample.Source ?? record.Source.Info.Name);
+                }
+                else
+                {
+                    record.Source.Info.Rejected++;
+                    stage.Rejected++;
+                    Increment(manifest.RejectsByRule, record.RejectedBy!);
+                }
+            }
+            var last = batch[^1];
+            progress?.Invoke(new JobProgress(last.Source.Info.Name, stage.RecordsIn, stage.RecordsOut, stage.Rejected,
+                last.Location.Offset + Math.Max(0, last.Location.Length), last.Source.Source.File is { } f && File.Exists(f) ? new FileInfo(f).Length : null));
+        });
+
+        manifest.Records = stage.RecordsOut;
+        manifest.Rejected = stage.Rejected;
+        manifest.DroppedPairsByRule = droppedByRule;
+        manifest.RecordsBySource = bySource;
+        manifest.Stages.Add(stage);
+        output.Complete(manifest);
+        return manifest;
+    }
+
+    private static void Increment(SortedDictionary<string, long> counts, string key) =>
+        counts[key] = counts.GetValueOrDefault(key) + 1;
+
+    /// <summary>
+    /// Registers a source in the manifest: a dataset directory brings its sources, image roots
+    /// and stage history; a file gets an image root named after the source.
+    /// </summary>
+    private SourceContext CreateContext(OpenedSource source, Manifest manifest)
+    {
+        var info = new SourceInfo
+        {
+            Name = source.Name, File = source.File, Format = source.Codec.Name, Container = source.Container,
+            Info = source.Info.Count > 0 ? new SortedDictionary<string, string>(source.Info.ToDictionary(), StringComparer.Ordinal) : null,
+        };
+        if (source.DatasetManifest is { } input)
+        {
+            foreach (var (name, dir) in input.ImageRoots) AddRoot(manifest, name, dir);
+            manifest.Stages.AddRange(input.Stages);
+            manifest.Sources.AddRange(input.Sources);
+            return new SourceContext(source, info, null, input.ImageRoots);
+        }
+        ImagePathResolver resolver;
+        if (source.ImageRoot is { } root)
+        {
+            var rootName = AddRoot(manifest, source.Name, Path.GetFullPath(root));
+            info.ImageRoot = rootName;
+            resolver = new ImagePathResolver(rootName, root, options.PathMappings);
+        }
+        else resolver = new ImagePathResolver(source.Name, null, options.PathMappings);
+        manifest.Sources.Add(info);
+        return new SourceContext(source, info, resolver, manifest.ImageRoots);
+    }
+
+    /// <summary>Adds an image root under a unique name (a second root for the same source name gets a suffix).</summary>
+    private static string AddRoot(Manifest manifest, string name, string dir)
+    {
+        var unique = name;
+        for (var n = 2; manifest.ImageRoots.TryGetValue(unique, out var existing) && existing != dir; n++) unique = $"{name}-{n}";
+        manifest.ImageRoots[unique] = dir;
+        return unique;
+    }
+
+    /// <summary>A source's records, with a failure to read the source itself turned into one reject instead of ending the run.</summary>
+    private static IEnumerable<RawRecord> Guarded(SourceContext context)
+    {
+        using var records = context.Source.Records.GetEnumerator();
+        while (true)
+        {
+            RawRecord? next = null;
+            string? failure = null;
+            try
+            {
+                if (!records.MoveNext()) yield break;
+                next = records.Current;
+            }
+            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException or InvalidDataException)
+            {
+                failure = e.Message;
+            }
+            if (failure is not null)
+            {
+                yield return RawRecord.Failed(new RecordLocation(context.Source.File ?? context.Info.Name, null, 0, -1),
+                    new RecordError(SourceErrorRule, $"source '{context.Info.Name}' could not be read: {failure}"));
+                yield break;
+            }
+            yield return next!;
+        }
+    }
+
+    private JsonObject StageParams(IEnumerable<SourceContext> contexts)
+    {
+        var p = (JsonObject)options.Params.DeepClone();
+        p["inputs"] = new JsonArray(contexts.Select(c => (JsonNode)JsonValue.Create($"{c.Info.File} ({c.Info.Format})")!).ToArray());
+        if (options.Rules is { } rules) p["rules"] = new JsonArray(rules.Active.Select(r => (JsonNode)JsonValue.Create(r.Name)!).ToArray());
+        if (options.PathMappings.Count > 0)
+            p["path_mappings"] = new JsonArray(options.PathMappings.Select(m => (JsonNode)JsonValue.Create($"{m.From}={m.To}")!).ToArray());
+        return p;
+    }
+}

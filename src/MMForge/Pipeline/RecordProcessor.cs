@@ -1,0 +1,79 @@
+using MMForge.Filters;
+using MMForge.Formats;
+using MMForge.Records;
+
+namespace MMForge.Pipeline;
+
+/// <summary>The fate of one record after processing, ready for the in-order writer.</summary>
+public sealed class ProcessedRecord
+{
+    public required SourceContext Source { get; init; }
+    public required RecordLocation Location { get; init; }
+
+    /// <summary>The sample when it goes on; null when it was rejected.</summary>
+    public Sample? Sample { get; init; }
+
+    /// <summary>The sample encoded for the output, when the output takes bytes.</summary>
+    public byte[]? Encoded { get; set; }
+
+    /// <summary>Rule that rejected the record, when it was rejected.</summary>
+    public string? RejectedBy { get; init; }
+
+    /// <summary>Lines for the rejects file: the rejected record, or the pairs dropped from a kept one.</summary>
+    public List<byte[]> RejectLines { get; } = [];
+
+    /// <summary>Rules that dropped pairs from the kept sample.</summary>
+    public List<string> DroppingRules { get; } = [];
+}
+
+/// <summary>
+/// Takes one raw record through decoding, image path resolution and the validation rules, on
+/// any thread: everything it touches is per record, so batches run in parallel safely.
+/// </summary>
+public sealed class RecordProcessor(string stage, RuleSet? rules, ulong seed, Func<Sample, byte[]>? encode)
+{
+    public ProcessedRecord Process(RawRecord raw, SourceContext source)
+    {
+        var decoded = RecordDecoder.Decode(raw, source.Source.Codec);
+        if (decoded.Sample is not { } sample)
+            return Rejected(raw, source, null, decoded.Error!.Rule, decoded.Error.Reason);
+
+        sample.Source ??= source.Info.Name;
+        foreach (var image in sample.Images)
+            if (source.ResolverFor(image).Resolve(image) is { } refusal)
+                return Rejected(raw, source, sample, RejectRules.PathEscape, refusal);
+
+        var result = new ProcessedRecord { Source = source, Location = raw.Location, Sample = sample };
+        if (rules is not null)
+        {
+            var context = new RuleContext
+            {
+                ImageFile = image => source.ResolverFor(image).FullPath(image),
+                Seed = seed,
+                SampleKey = raw.Location.ToString(),
+            };
+            var verdict = rules.Apply(sample, context, (rule, why, turns) =>
+            {
+                result.DroppingRules.Add(rule);
+                result.RejectLines.Add(RejectEntry.ForDroppedTurns(stage, rule, why, raw.Location, sample, turns));
+            });
+            if (verdict is var (rule, reason)) return Rejected(raw, source, sample, rule, reason);
+        }
+        sample.Provenance.Stages.Add(stage);
+        if (encode is not null) result.Encoded = encode(sample);
+        return result;
+    }
+
+    /// <summary>A counting pass for rules that need dataset-wide figures (yes/no balance).</summary>
+    public static void Observe(RawRecord raw, SourceContext source, YesNoBalanceRule balance)
+    {
+        if (RecordDecoder.Decode(raw, source.Source.Codec).Sample is { } sample) balance.Observe(sample);
+    }
+
+    private ProcessedRecord Rejected(RawRecord raw, SourceContext source, Sample? sample, string rule, string reason)
+    {
+        var result = new ProcessedRecord { Source = source, Location = raw.Location, RejectedBy = rule };
+        result.RejectLines.Add(RejectEntry.ForRecord(stage, rule, reason, raw.Location, sample?.Source ?? source.Info.Name, sample, raw.Json));
+        return result;
+    }
+}

@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using MMForge.Formats;
+using MMForge.Records;
+
+namespace MMForge.Pipeline;
+
+/// <summary>
+/// What processing a record needs to know about the source it came from: its name, codec,
+/// and how its image paths resolve (one declared root for a file, the manifest's roots for a
+/// dataset directory). Also holds the source's counts for the manifest.
+/// </summary>
+public sealed class SourceContext
+{
+    private readonly ImagePathResolver? _fileRoot;
+    private readonly ConcurrentDictionary<string, ImagePathResolver> _datasetRoots = new(StringComparer.Ordinal);
+    private readonly IReadOnlyDictionary<string, string> _rootDirs;
+
+    public SourceContext(OpenedSource source, SourceInfo info, ImagePathResolver? fileRoot, IReadOnlyDictionary<string, string> rootDirs)
+    {
+        Source = source;
+        Info = info;
+        _fileRoot = fileRoot;
+        _rootDirs = rootDirs;
+    }
+
+    public OpenedSource Source { get; }
+    public SourceInfo Info { get; }
+
+    /// <summary>The resolver an image of this source goes through.</summary>
+    public ImagePathResolver ResolverFor(ImageRef image) =>
+        _fileRoot ?? _datasetRoots.GetOrAdd(image.Root ?? "", name => new ImagePathResolver(name, _rootDirs.GetValueOrDefault(name)));
+}
