@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds, and runs the whole test suite.
+# Ends with one line "N passed, N failed" and exits non-zero when anything failed.
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
+# Debian packages the tests use; installed only when missing (root or sudo needed then).
+packages=()
+needed=()
+for pkg in "${packages[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || needed+=("$pkg"); done
+if ((${#needed[@]})); then
+  sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq "${needed[@]}"
+fi
+dotnet restore mmforge.slnx --nologo -v quiet || exit 1
+log="$(mktemp)"
+dotnet test tests/MMForge.Tests/MMForge.Tests.csproj -c Release --no-restore --nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+summary="$(grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+' "$log" | tail -n 1)"
+failed="$(sed -E 's/Failed: +([0-9]+).*/\1/' <<<"$summary")"
+passed="$(sed -E 's/.*Passed: +([0-9]+)/\1/' <<<"$summary")"
+rm -f "$log"
+echo "${passed:-0} passed, ${failed:-0} failed"
+exit "$status"
