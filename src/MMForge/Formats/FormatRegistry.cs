@@ -22,6 +22,7 @@ public sealed class FormatRegistry
         ],
         [
             new Documents.InternVlMeta(),
+            new Documents.LlamaFactoryDatasetInfo(),
             new Documents.CocoDocument(),
         ]);
 
