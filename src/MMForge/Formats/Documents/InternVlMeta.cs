@@ -42,7 +42,7 @@ public sealed class InternVlMeta : IDocumentFormat
         var root = Setting(entry.Value, "root", where) is { Length: > 0 } r ? Path.GetFullPath(r, baseDir) : null;
         var info = entry.Value.EnumerateObject()
             .Where(p => p.Name is not ("annotation" or "root"))
-            .ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText());
+            .ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : Records.JsonText.Compact(p.Value));
 
         if (!File.Exists(annotation))
             return new OpenedSource(entry.Name, registry.FindCodec("internvl") ?? new InternVlCodec(), Missing(where, annotation))
