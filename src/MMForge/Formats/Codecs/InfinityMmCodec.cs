@@ -12,7 +12,7 @@ namespace MMForge.Formats.Codecs;
 /// does not match the images (for example a text-only sample) stays extra, as does <c>source_file</c>.
 /// Written back: only RAM++ tags and the qw2vl_loss score; phash only when every image has one.
 /// </summary>
-public sealed class InfinityMmCodec : CrossFieldLlavaCodec
+public sealed class InfinityMmCodec : LlavaCodec
 {
     public const string Tagger = "ram++";
     public const string LossScore = "qw2vl_loss";

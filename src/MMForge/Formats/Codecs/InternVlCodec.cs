@@ -9,7 +9,7 @@ namespace MMForge.Formats.Codecs;
 /// for a list of images InternVL writes lists of sizes, which are kept as extra fields (and
 /// only a single image's size is written back).
 /// </summary>
-public sealed class InternVlCodec : CrossFieldLlavaCodec
+public sealed class InternVlCodec : LlavaCodec
 {
     public override string Name => "internvl";
     public override string Description => "InternVL: LLaVA records with image width/height, as a JSON array or JSON Lines (also the annotation files of an InternVL meta file)";

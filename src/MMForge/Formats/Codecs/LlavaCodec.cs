@@ -25,7 +25,19 @@ public class LlavaCodec : IRecordCodec
         foreach (var property in RequireObject(record).EnumerateObject())
             if (!DecodeField(property, sample))
                 sample.Extra.Set(property.Name, property.Value);
+        ResolveCrossFields(record, sample);
         return sample;
+    }
+
+    /// <summary>
+    /// Runs once the whole record has been read, for fields that only make sense together
+    /// with others (a width with the image it measures, tag scores with their tags): JSON does
+    /// not fix key order, so <see cref="DecodeField"/> leaves them in <see cref="Sample.Extra"/>
+    /// and this moves them into the unified slots; whatever cannot be resolved stays extra, in
+    /// its original position.
+    /// </summary>
+    protected virtual void ResolveCrossFields(JsonElement record, Sample sample)
+    {
     }
 
     /// <summary>Reads one known field into the sample; false leaves it for <see cref="Sample.Extra"/>.</summary>
