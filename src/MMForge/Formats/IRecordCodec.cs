@@ -28,6 +28,14 @@ public interface IRecordCodec
     /// <summary>Writes one sample as a JSON object. Images with only embedded bytes have been given paths by the caller unless <see cref="EmbedsImages"/>.</summary>
     void Encode(Utf8JsonWriter writer, Sample sample);
 
+    /// <summary>
+    /// Why a sample cannot be written in this format without losing what it is made of, or null.
+    /// Dialogue formats need turns: a caption-only or annotation-only sample would be written
+    /// as an empty conversation, so it is rejected with this reason instead.
+    /// </summary>
+    string? CannotWrite(Sample sample) =>
+        sample.Turns.Count == 0 ? $"the sample has no conversation, and the {Name} format holds only conversations" : null;
+
     /// <summary>True when the format can carry image bytes inside the record (otherwise writers save them as files).</summary>
     bool EmbedsImages => false;
 }

@@ -10,6 +10,9 @@ public interface IJobOutput : IDisposable
     /// <summary>An encoder run on worker threads, or null when the output encodes as it writes.</summary>
     Func<Sample, byte[]>? Encoder { get; }
 
+    /// <summary>Why this output cannot hold the sample without losing it (such samples are rejected), or null.</summary>
+    string? CannotWrite(Sample sample) => null;
+
     void Write(ProcessedRecord record);
     void WriteReject(byte[] line);
 
@@ -42,6 +45,8 @@ public sealed class FileOutput(string path, ISampleWriter writer) : IJobOutput
 
     public string RejectsPath { get; } = path + ".rejects.jsonl";
     public Func<Sample, byte[]>? Encoder => null;
+
+    public string? CannotWrite(Sample sample) => writer.CannotWrite(sample);
 
     public void Write(ProcessedRecord record) => writer.Write(record.Sample!);
 

@@ -16,6 +16,9 @@ public sealed record JobOptions
     public int BatchSize { get; init; } = 256;
     public IReadOnlyList<PathMapping> PathMappings { get; init; } = [];
 
+    /// <summary>Set when exporting: how image paths are written.</summary>
+    public ImagePathExport? ExportPaths { get; init; }
+
     /// <summary>The stage's parameters as the manifest records them.</summary>
     public JsonObject Params { get; init; } = [];
 }
@@ -41,7 +44,7 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
         if (options.Rules?.Balance is { } balance)
             OrderedParallel.Run(items, options.BatchSize, options.Workers, i => { RecordProcessor.Observe(i.Raw, i.Context, balance); return 0; }, _ => { });
 
-        var processor = new RecordProcessor(options.Stage, options.Rules, options.Seed, output.Encoder);
+        var processor = new RecordProcessor(options, output);
         var stage = new StageInfo { Name = options.Stage, Params = StageParams(contexts) };
         var bySource = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var droppedByRule = new SortedDictionary<string, long>(StringComparer.Ordinal);

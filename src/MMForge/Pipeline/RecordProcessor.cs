@@ -30,8 +30,10 @@ public sealed class ProcessedRecord
 /// Takes one raw record through decoding, image path resolution and the validation rules, on
 /// any thread: everything it touches is per record, so batches run in parallel safely.
 /// </summary>
-public sealed class RecordProcessor(string stage, RuleSet? rules, ulong seed, Func<Sample, byte[]>? encode)
+public sealed class RecordProcessor(JobOptions options, IJobOutput output)
 {
+    private readonly string _stage = options.Stage;
+
     public ProcessedRecord Process(RawRecord raw, SourceContext source)
     {
         var decoded = RecordDecoder.Decode(raw, source.Source.Codec);
@@ -39,30 +41,42 @@ public sealed class RecordProcessor(string stage, RuleSet? rules, ulong seed, Fu
             return Rejected(raw, source, null, decoded.Error!.Rule, decoded.Error.Reason);
 
         sample.Source ??= source.Info.Name;
+        if (sample.Id.Length == 0) sample.Id = GeneratedId(source.Info.Name, raw.Location);
         foreach (var image in sample.Images)
             if (source.ResolverFor(image).Resolve(image) is { } refusal)
                 return Rejected(raw, source, sample, RejectRules.PathEscape, refusal);
 
         var result = new ProcessedRecord { Source = source, Location = raw.Location, Sample = sample };
-        if (rules is not null)
+        if (options.Rules is { } rules)
         {
             var context = new RuleContext
             {
                 ImageFile = image => source.ResolverFor(image).FullPath(image),
-                Seed = seed,
+                Seed = options.Seed,
                 SampleKey = raw.Location.ToString(),
             };
             var verdict = rules.Apply(sample, context, (rule, why, turns) =>
             {
                 result.DroppingRules.Add(rule);
-                result.RejectLines.Add(RejectEntry.ForDroppedTurns(stage, rule, why, raw.Location, sample, turns));
+                result.RejectLines.Add(RejectEntry.ForDroppedTurns(_stage, rule, why, raw.Location, sample, turns));
             });
             if (verdict is var (rule, reason)) return Rejected(raw, source, sample, rule, reason);
         }
-        sample.Provenance.Stages.Add(stage);
-        if (encode is not null) result.Encoded = encode(sample);
+        if (output.CannotWrite(sample) is { } unwritable) return Rejected(raw, source, sample, UnwritableRule, unwritable);
+        options.ExportPaths?.Apply(sample, image => source.ResolverFor(image).FullPath(image));
+        sample.Provenance.Stages.Add(_stage);
+        if (output.Encoder is { } encode) result.Encoded = encode(sample);
         return result;
     }
+
+    public const string UnwritableRule = "unwritable";
+
+    /// <summary>
+    /// An id for a record that has none, from where it was read, so the same input always gets
+    /// the same ids: "source:line", "source:member" or "source:@offset".
+    /// </summary>
+    public static string GeneratedId(string source, RecordLocation location) =>
+        source + ":" + (location.Member ?? (location.Line is { } line ? line.ToString(System.Globalization.CultureInfo.InvariantCulture) : "@" + location.Offset));
 
     /// <summary>A counting pass for rules that need dataset-wide figures (yes/no balance).</summary>
     public static void Observe(RawRecord raw, SourceContext source, YesNoBalanceRule balance)
@@ -73,7 +87,7 @@ public sealed class RecordProcessor(string stage, RuleSet? rules, ulong seed, Fu
     private ProcessedRecord Rejected(RawRecord raw, SourceContext source, Sample? sample, string rule, string reason)
     {
         var result = new ProcessedRecord { Source = source, Location = raw.Location, RejectedBy = rule };
-        result.RejectLines.Add(RejectEntry.ForRecord(stage, rule, reason, raw.Location, sample?.Source ?? source.Info.Name, sample, raw.Json));
+        result.RejectLines.Add(RejectEntry.ForRecord(_stage, rule, reason, raw.Location, sample?.Source ?? source.Info.Name, sample, raw.Json));
         return result;
     }
 }

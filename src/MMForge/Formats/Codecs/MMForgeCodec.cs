@@ -18,6 +18,9 @@ public sealed class MMForgeCodec : IRecordCodec
     public string Description => "mmforge unified record (dataset directory shards): every field, unknown source fields under 'extra'";
     public bool EmbedsImages => true;
 
+    /// <summary>The unified record carries everything.</summary>
+    public string? CannotWrite(Sample sample) => null;
+
     public int Match(JsonElement record) =>
         record.ValueKind == JsonValueKind.Object && record.TryGetProperty("provenance", out _) ? 30 + CountKeys(record, "images", "conversations", "extra") : 0;
 

@@ -33,6 +33,8 @@ public sealed class JsonRecordsWriter : ISampleWriter
 
     public long Count => _count;
 
+    public string? CannotWrite(Sample sample) => _codec.CannotWrite(sample);
+
     public void Write(Sample sample)
     {
         if (_array && _count > 0) _stream.WriteByte((byte)',');
