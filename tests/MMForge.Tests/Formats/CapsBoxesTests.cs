@@ -53,10 +53,13 @@ public class CapsBoxesTests
         sample.Images.Add(new ImageRef { Path = "a.jpg", Width = 200, Height = 100 });
         sample.Annotations.Boxes.Add(new Box("dog", [20, 10, 100, 50], BoxFormat.XywhPixels) { CategoryId = 18 });
 
+        Assert.Null(codec.CannotWrite(sample));
+        Assert.Contains("no captions or boxes", codec.CannotWrite(new Sample { Id = "2" }));
         var json = JsonText.Write(w => codec.Encode(w, sample));
         Assert.Contains("\"bbox\":[0.1,0.1,0.6,0.6]", json);
 
         sample.Images[0].Width = null;
+        Assert.Contains("size of its one image is unknown", codec.CannotWrite(sample));
         Assert.Throws<RecordException>(() => JsonText.Write(w => codec.Encode(w, sample)));
     }
 

@@ -178,11 +178,14 @@ public class CocoTests
         {
             var twoImages = ImageSample("1", 10, 10);
             twoImages.Images.Add(ImageRef.FromPath("b.jpg"));
+            Assert.Contains("2 images", writer.CannotWrite(twoImages));
             Assert.Throws<RecordException>(() => writer.Write(twoImages));
             var unsized = new Sample { Id = "2", IdIsNumber = true, Annotations = new Annotations() };
             unsized.Images.Add(ImageRef.FromPath("c.jpg"));
             unsized.Annotations.Boxes.Add(new Box("x", [0, 0, 1, 1], BoxFormat.XyxyNormalized));
+            Assert.Contains("image size is unknown", writer.CannotWrite(unsized));
             Assert.Throws<RecordException>(() => writer.Write(unsized));
+            Assert.Null(writer.CannotWrite(ImageSample("3", 10, 10)));
             writer.Write(ImageSample("3", 10, 10));
             Assert.Throws<RecordException>(() => writer.Write(ImageSample("3", 10, 10)));
             writer.Complete();

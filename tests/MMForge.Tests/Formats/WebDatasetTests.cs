@@ -245,6 +245,23 @@ public class WebDatasetTests
     }
 
     [Fact]
+    public void CodecShardsRefuseSamplesMixingEmbeddedAndPathOnlyImages()
+    {
+        using var dir = TestPaths.NewTempDir();
+        using var writer = SampleWriters.Open(dir.File("out.tar"), "infinity-mm", FormatRegistry.Default);
+        var mixed = new Sample { Id = "m" };
+        mixed.Turns.Add(new Turn(Roles.Human, "<image><image>"));
+        mixed.Turns.Add(new Turn(Roles.Gpt, "two"));
+        mixed.Images.Add(new ImageRef { Bytes = Jpeg });
+        mixed.Images.Add(ImageRef.FromPath("b.jpg"));
+        Assert.Contains("mixes embedded and path-only", writer.CannotWrite(mixed));
+        Assert.Throws<RecordException>(() => writer.Write(mixed));
+        Assert.NotNull(writer.CannotWrite(new Sample { Id = "no turns" }));
+        using var unified = SampleWriters.Open(dir.File("u.tar"), "webdataset", FormatRegistry.Default);
+        Assert.Null(unified.CannotWrite(mixed)); // the unified layout keeps such bytes inline
+    }
+
+    [Fact]
     public void ShardPatternStartsANewShardEveryNSamples()
     {
         using var dir = TestPaths.NewTempDir();

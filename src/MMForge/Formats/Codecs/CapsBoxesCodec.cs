@@ -70,6 +70,18 @@ public sealed class CapsBoxesCodec : IRecordCodec
         return new Box(category, bbox, BoxFormat.XyxyNormalized) { Extra = extra };
     }
 
+    /// <summary>Captions and boxes are what this format holds; a sample without them, or with pixel boxes on an image of unknown size, cannot be written.</summary>
+    public string? CannotWrite(Sample sample)
+    {
+        if (sample.Annotations is null or { IsEmpty: true }) return "the sample has no captions or boxes, and caps-boxes holds only those";
+        return sample.Annotations.Boxes.Any(b => b.Format == BoxFormat.XywhPixels) && ImageSize(sample) is null ? UnsizedPixelBoxes : null;
+    }
+
+    private const string UnsizedPixelBoxes = "the sample has pixel boxes and the size of its one image is unknown; caps-boxes needs normalized boxes";
+
+    private static (int Width, int Height)? ImageSize(Sample sample) =>
+        sample.Images is [{ Width: { } width, Height: { } height }] ? (width, height) : null;
+
     public void Encode(Utf8JsonWriter writer, Sample sample)
     {
         writer.WriteStartObject();
@@ -97,8 +109,7 @@ public sealed class CapsBoxesCodec : IRecordCodec
     private static double[] Normalized(Box box, Sample sample)
     {
         if (box.Format == BoxFormat.XyxyNormalized) return box.Bbox;
-        if (sample.Images is [{ Width: { } width, Height: { } height }]) return box.ToNormalizedXyxy(width, height);
-        throw new RecordException(RejectRules.BadRecord,
-            $"box '{box.Category}' is in pixels and the size of the sample's one image is unknown; caps-boxes needs normalized boxes");
+        var (width, height) = ImageSize(sample) ?? throw new RecordException(RejectRules.BadRecord, UnsizedPixelBoxes);
+        return box.ToNormalizedXyxy(width, height);
     }
 }

@@ -73,9 +73,13 @@ public sealed class CocoRecordCodec : IRecordCodec
         return image;
     }
 
+    public string? CannotWrite(Sample sample) =>
+        CocoJson.CannotHold(sample)
+        ?? (sample.Annotations?.Boxes.FirstOrDefault(b => b.CategoryId is null) is { } box ? NoCategoryId(box) : null);
+
     public void Encode(Utf8JsonWriter writer, Sample sample)
     {
-        var image = CocoJson.SingleImage(sample);
+        var image = CocoJson.CheckedImage(sample);
         var boxes = sample.Annotations?.Boxes ?? [];
         writer.WriteStartObject();
         writer.WritePropertyName("image");
@@ -102,6 +106,8 @@ public sealed class CocoRecordCodec : IRecordCodec
 
     /// <summary>A per-image record has no file-wide category table to number new categories in, so boxes must carry their id.</summary>
     private static CocoCategory CategoryOf(Box box) =>
-        new(box.CategoryId ?? throw new RecordException(RejectRules.BadRecord, $"box '{box.Category}' has no category id; coco-image records need one (the coco writer assigns them)"),
-            box.Category, box.Supercategory);
+        new(box.CategoryId ?? throw new RecordException(RejectRules.BadRecord, NoCategoryId(box)), box.Category, box.Supercategory);
+
+    private static string NoCategoryId(Box box) =>
+        $"box '{box.Category}' has no category id; coco-image records need one (the coco writer assigns them)";
 }

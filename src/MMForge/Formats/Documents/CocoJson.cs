@@ -124,20 +124,32 @@ public static class CocoJson
         w.WriteEndObject();
     }
 
-    /// <summary>A box as COCO's [x, y, width, height] in pixels; normalized boxes need the image size.</summary>
+    /// <summary>
+    /// Why a sample cannot be a COCO image entry, or null: it must have exactly one image, and
+    /// normalized boxes need that image's size to become pixels. Stateless, so writers can ask
+    /// it on worker threads before the sample reaches them.
+    /// </summary>
+    public static string? CannotHold(Sample sample)
+    {
+        if (sample.Images.Count != 1)
+            return $"the sample has {sample.Images.Count.ToString(CultureInfo.InvariantCulture)} images; a COCO image entry is exactly one image";
+        var image = sample.Images[0];
+        if (image.Width is not null && image.Height is not null) return null;
+        return sample.Annotations?.Boxes.FirstOrDefault(b => b.Format == BoxFormat.XyxyNormalized) is { } box
+            ? $"box '{box.Category}' is in normalized coordinates and the image size is unknown; COCO needs pixels"
+            : null;
+    }
+
+    /// <summary>The sample's one image, after <see cref="CannotHold"/> has found nothing wrong; throws its reason otherwise.</summary>
+    public static ImageRef CheckedImage(Sample sample) =>
+        CannotHold(sample) is { } why ? throw new RecordException(RejectRules.BadRecord, why) : sample.Images[0];
+
+    /// <summary>A box as COCO's [x, y, width, height] in pixels, for an image that passed <see cref="CheckedImage"/>.</summary>
     public static double[] PixelBox(Box box, ImageRef image)
     {
         if (box.Format == BoxFormat.XywhPixels) return box.Bbox;
-        if (image.Width is not { } width || image.Height is not { } height)
-            throw new RecordException(RejectRules.BadRecord,
-                $"box '{box.Category}' is in normalized coordinates and the image size is unknown; COCO needs pixels");
+        double width = image.Width!.Value, height = image.Height!.Value;
         var b = box.Bbox;
         return [b[0] * width, b[1] * height, (b[2] - b[0]) * width, (b[3] - b[1]) * height];
     }
-
-    /// <summary>The one image a COCO image entry stands for.</summary>
-    public static ImageRef SingleImage(Sample sample) => sample.Images.Count == 1
-        ? sample.Images[0]
-        : throw new RecordException(RejectRules.BadRecord,
-            $"sample '{sample.Id}' has {sample.Images.Count.ToString(CultureInfo.InvariantCulture)} images; a COCO image entry is exactly one image");
 }

@@ -42,9 +42,12 @@ public sealed class CocoWriter : ISampleWriter
         _json.WriteStartArray("images");
     }
 
+    public string? CannotWrite(Sample sample) => CocoJson.CannotHold(sample);
+
+    /// <summary>Writes one sample; besides <see cref="CannotWrite"/>, refuses (RecordException) what only the file so far can show: a repeated image id, a category id with a second name.</summary>
     public void Write(Sample sample)
     {
-        var image = CocoJson.SingleImage(sample);
+        var image = CocoJson.CheckedImage(sample);
         var boxes = sample.Annotations?.Boxes ?? [];
         var pixels = boxes.Select(b => CocoJson.PixelBox(b, image)).ToList();
         var categories = NewCategories(boxes);

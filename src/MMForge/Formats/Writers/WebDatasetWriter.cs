@@ -40,6 +40,16 @@ public sealed class WebDatasetWriter : ISampleWriter
     public static WebDatasetWriter ForCodec(string path, IRecordCodec codec) =>
         codec is MMForgeCodec ? Unified(path) : new(path, codec);
 
+    /// <summary>What the record codec cannot hold; in the codec layout, also a mix of embedded and path-only images.</summary>
+    public string? CannotWrite(Sample sample) =>
+        _codec.CannotWrite(sample) ?? (_codec is not MMForgeCodec && MixesEmbeddedAndPathOnly(sample) ? MixedImages : null);
+
+    private const string MixedImages = "the sample mixes embedded and path-only images, which a shard of key.json + image members cannot pair up";
+
+    private static bool HasBytes(ImageRef image) => image.Bytes is { Length: > 0 };
+
+    private static bool MixesEmbeddedAndPathOnly(Sample sample) => sample.Images.Any(HasBytes) && !sample.Images.All(HasBytes);
+
     public void Write(Sample sample)
     {
         var key = _count.ToString("D9", CultureInfo.InvariantCulture);
@@ -53,7 +63,7 @@ public sealed class WebDatasetWriter : ISampleWriter
     private static (Sample Record, List<(string Name, byte[] Bytes)> Members) UnifiedLayout(Sample sample, string key)
     {
         var members = new List<(string, byte[])>();
-        if (sample.Images.Count == 0 || !sample.Images.All(i => i.Bytes is { Length: > 0 } b && ImageFormatSniffer.Format(b) is not null))
+        if (sample.Images.Count == 0 || !sample.Images.All(i => HasBytes(i) && ImageFormatSniffer.Format(i.Bytes) is not null))
             return (sample, members);
         var record = SampleCopy.Shallow(sample);
         record.Images.Clear();
@@ -74,11 +84,8 @@ public sealed class WebDatasetWriter : ISampleWriter
             members.Add((MemberName(key, 0, ".jpg"), [])); // Infinity-MM marks a text-only sample with an empty image member
             return (sample, members);
         }
-        var withBytes = sample.Images.Count(i => i.Bytes is { Length: > 0 });
-        if (withBytes == 0) return (sample, members);
-        if (withBytes < sample.Images.Count)
-            throw new RecordException(RejectRules.BadRecord,
-                $"sample '{sample.Id}' mixes embedded and path-only images, which a shard of key.json + image members cannot pair up");
+        if (MixesEmbeddedAndPathOnly(sample)) throw new RecordException(RejectRules.BadRecord, MixedImages);
+        if (!sample.Images.Any(HasBytes)) return (sample, members);
         var record = SampleCopy.Shallow(sample);
         record.Images.Clear();
         for (var i = 0; i < sample.Images.Count; i++)
