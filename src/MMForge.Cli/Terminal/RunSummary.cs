@@ -9,8 +9,8 @@ public static class RunSummary
     {
         var o = Console.Out;
         o.WriteLine($"{stage}: {manifest.Records:N0} records kept, {manifest.Rejected:N0} rejected in {elapsed.TotalSeconds:F1}s -> {output}");
-        foreach (var source in manifest.Sources.Where(s => s.Records + s.Rejected > 0))
-            o.WriteLine($"  source {source.Name} ({source.Format}, {source.File}): {source.Records:N0} kept, {source.Rejected:N0} rejected");
+        foreach (var input in manifest.Stages[^1].Inputs)
+            o.WriteLine($"  input {input.Name} ({input.Format}, {input.File}): {input.Records:N0} kept, {input.Rejected:N0} rejected");
         foreach (var (rule, n) in manifest.RejectsByRule) o.WriteLine($"  rejected by {rule}: {n:N0}");
         foreach (var (rule, n) in manifest.DroppedPairsByRule) o.WriteLine($"  samples that lost pairs to {rule}: {n:N0}");
         if (manifest.Rejected + manifest.DroppedPairsByRule.Count > 0 && rejectsPath is not null) o.WriteLine($"  rejects with reasons: {rejectsPath}");

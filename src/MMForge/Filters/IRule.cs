@@ -50,6 +50,6 @@ public sealed class RuleContext
     /// <summary>Seed for rules that drop at random, so runs are reproducible.</summary>
     public ulong Seed { get; init; }
 
-    /// <summary>A stable key of the sample (its location) that, with the seed, fixes every random choice.</summary>
-    public string SampleKey { get; init; } = "";
+    /// <summary>A stable key of the sample (its location) that, with the seed, fixes every random choice; made only when a rule asks.</summary>
+    public Func<string> SampleKey { get; init; } = () => "";
 }

@@ -59,7 +59,7 @@ public sealed class YesNoBalanceRule : IRule
         if (_yes <= _no) return RuleOutcome.Pass;
         var dropProbability = 1.0 - (double)_no / _yes;
         return PairDrop.Apply(sample,
-            (_, a, pair) => IsAnswer(a.Value, "yes") && StableRandom.Unit(context.Seed, context.SampleKey, pair) < dropProbability,
+            (_, a, pair) => IsAnswer(a.Value, "yes") && StableRandom.Unit(context.Seed, context.SampleKey(), pair) < dropProbability,
             "yes/no balance");
     }
 

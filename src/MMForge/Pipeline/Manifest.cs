@@ -91,4 +91,17 @@ public sealed class StageInfo
     public long RecordsIn { get; set; }
     public long RecordsOut { get; set; }
     public long Rejected { get; set; }
+
+    /// <summary>What this stage read, with its counts per input.</summary>
+    public List<InputInfo> Inputs { get; set; } = [];
+}
+
+/// <summary>One input of a stage and what became of its records.</summary>
+public sealed class InputInfo
+{
+    public string Name { get; set; } = "";
+    public string? File { get; set; }
+    public string Format { get; set; } = "";
+    public long Records { get; set; }
+    public long Rejected { get; set; }
 }

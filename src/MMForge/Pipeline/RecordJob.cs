@@ -13,7 +13,7 @@ public sealed record JobOptions
     public RuleSet? Rules { get; init; }
     public ulong Seed { get; init; }
     public int Workers { get; init; } = Environment.ProcessorCount;
-    public int BatchSize { get; init; } = 256;
+    public int BatchSize { get; init; } = 1024;
     public IReadOnlyList<PathMapping> PathMappings { get; init; } = [];
 
     /// <summary>Set when exporting: how image paths are written.</summary>
@@ -38,14 +38,15 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
     public Manifest Run(IEnumerable<OpenedSource> sources, IJobOutput output)
     {
         var manifest = new Manifest();
-        var contexts = sources.Select(s => CreateContext(s, manifest)).ToList();
+        var stage = new StageInfo { Name = options.Stage };
+        var contexts = sources.Select(s => CreateContext(s, manifest, stage)).ToList();
+        stage.Params = StageParams();
         var items = contexts.SelectMany(c => Guarded(c).Select(raw => (Raw: raw, Context: c)));
 
         if (options.Rules?.Balance is { } balance)
             OrderedParallel.Run(items, options.BatchSize, options.Workers, i => { RecordProcessor.Observe(i.Raw, i.Context, balance); return 0; }, _ => { });
 
         var processor = new RecordProcessor(options, output);
-        var stage = new StageInfo { Name = options.Stage, Params = StageParams(contexts) };
         var bySource = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var droppedByRule = new SortedDictionary<string, long>(StringComparer.Ordinal);
 
@@ -54,8 +55,8 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
             foreach (var record in batch)
             {
                 stage.RecordsIn++;
-                foreach (var line in record.RejectLines) output.WriteReject(line);
-                foreach (var rule in record.DroppingRules) Increment(droppedByRule, rule);
+                if (record.HasRejectLines) foreach (var line in record.RejectLines) output.WriteReject(line);
+                if (record.HasDroppingRules) foreach (var rule in record.DroppingRules) Increment(droppedByRule, rule);
                 if (record.Sample is { } sample && record.RejectedBy is null)
                 {
                     output.Write(record);
@@ -75,6 +76,9 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
                 last.Location.Offset + Math.Max(0, last.Location.Length), last.Source.Source.File is { } f && File.Exists(f) ? new FileInfo(f).Length : null));
         });
 
+        foreach (var source in manifest.Sources)
+            if (stage.Inputs.FirstOrDefault(i => i.Name == source.Name && i.File == source.File) is { } counted)
+                (source.Records, source.Rejected) = (counted.Records, counted.Rejected);
         manifest.Records = stage.RecordsOut;
         manifest.Rejected = stage.Rejected;
         manifest.DroppedPairsByRule = droppedByRule;
@@ -91,20 +95,22 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
     /// Registers a source in the manifest: a dataset directory brings its sources, image roots
     /// and stage history; a file gets an image root named after the source.
     /// </summary>
-    private SourceContext CreateContext(OpenedSource source, Manifest manifest)
+    private SourceContext CreateContext(OpenedSource source, Manifest manifest, StageInfo stage)
     {
+        var input = new InputInfo { Name = source.Name, File = source.File, Format = source.Codec.Name };
+        stage.Inputs.Add(input);
+        if (source.DatasetManifest is { } dataset)
+        {
+            foreach (var (name, dir) in dataset.ImageRoots) AddRoot(manifest, name, dir);
+            manifest.Stages.AddRange(dataset.Stages);
+            manifest.Sources.AddRange(dataset.Sources);
+            return new SourceContext(source, input, null, dataset.ImageRoots);
+        }
         var info = new SourceInfo
         {
             Name = source.Name, File = source.File, Format = source.Codec.Name, Container = source.Container,
             Info = source.Info.Count > 0 ? new SortedDictionary<string, string>(source.Info.ToDictionary(), StringComparer.Ordinal) : null,
         };
-        if (source.DatasetManifest is { } input)
-        {
-            foreach (var (name, dir) in input.ImageRoots) AddRoot(manifest, name, dir);
-            manifest.Stages.AddRange(input.Stages);
-            manifest.Sources.AddRange(input.Sources);
-            return new SourceContext(source, info, null, input.ImageRoots);
-        }
         ImagePathResolver resolver;
         if (source.ImageRoot is { } root)
         {
@@ -114,7 +120,7 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
         }
         else resolver = new ImagePathResolver(source.Name, null, options.PathMappings);
         manifest.Sources.Add(info);
-        return new SourceContext(source, info, resolver, manifest.ImageRoots);
+        return new SourceContext(source, input, resolver, manifest.ImageRoots);
     }
 
     /// <summary>Adds an image root under a unique name (a second root for the same source name gets a suffix).</summary>
@@ -153,10 +159,9 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
         }
     }
 
-    private JsonObject StageParams(IEnumerable<SourceContext> contexts)
+    private JsonObject StageParams()
     {
         var p = (JsonObject)options.Params.DeepClone();
-        p["inputs"] = new JsonArray(contexts.Select(c => (JsonNode)JsonValue.Create($"{c.Info.File} ({c.Info.Format})")!).ToArray());
         if (options.Rules is { } rules) p["rules"] = new JsonArray(rules.Active.Select(r => (JsonNode)JsonValue.Create(r.Name)!).ToArray());
         if (options.PathMappings.Count > 0)
             p["path_mappings"] = new JsonArray(options.PathMappings.Select(m => (JsonNode)JsonValue.Create($"{m.From}={m.To}")!).ToArray());

@@ -20,10 +20,17 @@ public sealed class ProcessedRecord
     public string? RejectedBy { get; init; }
 
     /// <summary>Lines for the rejects file: the rejected record, or the pairs dropped from a kept one.</summary>
-    public List<byte[]> RejectLines { get; } = [];
+    public List<byte[]> RejectLines => _rejectLines ??= [];
 
     /// <summary>Rules that dropped pairs from the kept sample.</summary>
-    public List<string> DroppingRules { get; } = [];
+    public List<string> DroppingRules => _droppingRules ??= [];
+
+    // most records are clean: the lists are made only when something is rejected or dropped
+    private List<byte[]>? _rejectLines;
+    private List<string>? _droppingRules;
+
+    public bool HasRejectLines => _rejectLines is { Count: > 0 };
+    public bool HasDroppingRules => _droppingRules is { Count: > 0 };
 }
 
 /// <summary>
@@ -53,7 +60,7 @@ public sealed class RecordProcessor(JobOptions options, IJobOutput output)
             {
                 ImageFile = image => source.ResolverFor(image).FullPath(image),
                 Seed = options.Seed,
-                SampleKey = raw.Location.ToString(),
+                SampleKey = raw.Location.ToString,
             };
             var verdict = rules.Apply(sample, context, (rule, why, turns) =>
             {

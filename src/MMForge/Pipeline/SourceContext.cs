@@ -15,7 +15,7 @@ public sealed class SourceContext
     private readonly ConcurrentDictionary<string, ImagePathResolver> _datasetRoots = new(StringComparer.Ordinal);
     private readonly IReadOnlyDictionary<string, string> _rootDirs;
 
-    public SourceContext(OpenedSource source, SourceInfo info, ImagePathResolver? fileRoot, IReadOnlyDictionary<string, string> rootDirs)
+    public SourceContext(OpenedSource source, InputInfo info, ImagePathResolver? fileRoot, IReadOnlyDictionary<string, string> rootDirs)
     {
         Source = source;
         Info = info;
@@ -24,7 +24,8 @@ public sealed class SourceContext
     }
 
     public OpenedSource Source { get; }
-    public SourceInfo Info { get; }
+    /// <summary>This input's entry in the stage's manifest record, where its counts are kept.</summary>
+    public InputInfo Info { get; }
 
     /// <summary>The resolver an image of this source goes through.</summary>
     public ImagePathResolver ResolverFor(ImageRef image) =>

@@ -65,16 +65,28 @@ public sealed partial class ImagePathResolver
         }
         var normalized = Normalize(path);
         if (normalized is null) return $"image path '{image.Path}' leaves the image root through '..'";
-        if (_rootDir is not null && _realRoot is not null)
-        {
-            var full = Path.Combine(_rootDir, normalized);
-            if ((File.Exists(full) || Directory.Exists(full)) && RealPath(full) is { } real && !IsUnder(real, _realRoot))
-                return $"image path '{image.Path}' leads outside the image root through a symbolic link";
-        }
+        if (_rootDir is not null && _realRoot is not null && LeavesRootThroughLink(Path.Combine(_rootDir, normalized)))
+            return $"image path '{image.Path}' leads outside the image root through a symbolic link";
         image.Path = normalized;
         image.Root = RootName;
         return null;
     }
+
+    /// <summary>
+    /// True when the file's real location is outside the real root. The real path of each
+    /// directory is computed once (datasets keep many images per folder); the file itself costs
+    /// one readlink, and a full resolution only when it is a link.
+    /// </summary>
+    private bool LeavesRootThroughLink(string full)
+    {
+        var realDir = _realDirs.GetOrAdd(Path.GetDirectoryName(full)!, dir => RealPath(dir));
+        if (realDir is null) return false; // the folder does not exist: nothing to follow (image-missing reports it)
+        if (realDir != _realRoot && !IsUnder(realDir, _realRoot!)) return true;
+        if (new FileInfo(full).LinkTarget is null) return false;
+        return RealPath(full) is { } real && !IsUnder(real, _realRoot!);
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> _realDirs = new(StringComparer.Ordinal);
 
     /// <summary>The file an image refers to, or null for embedded and remote images.</summary>
     public string? FullPath(ImageRef image) =>

@@ -37,13 +37,25 @@ public static class JsonText
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>Serialises one value with the shared conventions, as UTF-8 bytes.</summary>
+    /// <summary>Serialises one value with the shared conventions, as UTF-8 bytes. Not re-entrant: <paramref name="write"/> must not call it.</summary>
     public static byte[] Utf8(Action<Utf8JsonWriter> write)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-            write(writer);
-        return buffer.WrittenSpan.ToArray();
+        // one buffer and writer per thread, reused: encoding is on the hot path of every stage
+        var state = t_encoder ??= new ThreadEncoder();
+        state.Buffer.ResetWrittenCount();
+        state.Writer.Reset(state.Buffer);
+        write(state.Writer);
+        state.Writer.Flush();
+        return state.Buffer.WrittenSpan.ToArray();
+    }
+
+    [ThreadStatic] private static ThreadEncoder? t_encoder;
+
+    private sealed class ThreadEncoder
+    {
+        public readonly ArrayBufferWriter<byte> Buffer = new(64 * 1024);
+        public readonly Utf8JsonWriter Writer;
+        public ThreadEncoder() => Writer = new Utf8JsonWriter(Buffer, WriterOptions);
     }
 
     /// <summary>Serialises one value with the shared conventions.</summary>

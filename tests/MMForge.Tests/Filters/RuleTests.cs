@@ -5,7 +5,7 @@ namespace MMForge.Tests.Filters;
 
 public class RuleTests
 {
-    private static readonly RuleContext Context = new() { ImageFile = _ => null, SampleKey = "k" };
+    private static readonly RuleContext Context = new() { ImageFile = _ => null, SampleKey = () => "k" };
 
     private static Sample Dialogue(int images, params string[] turns)
     {
@@ -107,7 +107,7 @@ public class RuleTests
             var keptYes = new List<int>();
             for (var i = 0; i < samples.Count; i++)
             {
-                var context = new RuleContext { ImageFile = _ => null, Seed = seed, SampleKey = $"f:{i}" };
+                var context = new RuleContext { ImageFile = _ => null, Seed = seed, SampleKey = () => $"f:{i}" };
                 rules.Apply(samples[i], context, (_, _, _) => { });
                 if (samples[i].Turns.Any(t => t.Value == "Yes.")) keptYes.Add(i);
             }

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace MMForge.Bench;
+
+/// <summary>A finished child process: wall time and peak resident memory (VmHWM).</summary>
+public sealed record ChildRun(TimeSpan Elapsed, long PeakRssBytes, int ExitCode, string Output)
+{
+    /// <summary>
+    /// Runs a command, polling /proc/PID/status for VmHWM (the kernel's own high-water mark, so
+    /// a peak between polls is not missed, only growth in the last poll interval).
+    /// </summary>
+    public static ChildRun Start(string fileName, IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["CI"] = "1"; // plain progress lines
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        long peak = 0;
+        while (!process.WaitForExit(20))
+            peak = Math.Max(peak, ReadHighWaterMark(process.Id));
+        clock.Stop();
+        return new ChildRun(clock.Elapsed, peak, process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    private static long ReadHighWaterMark(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        }
+        catch (IOException) { } // the process ended between polls
+        return 0;
+    }
+}
