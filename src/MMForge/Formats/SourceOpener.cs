@@ -163,8 +163,13 @@ public sealed class SourceOpener(FormatRegistry registry)
 /// <summary>Content checks for container detection.</summary>
 public static class Sniff
 {
-    /// <summary>POSIX/GNU tar: "ustar" at offset 257 of the first header block.</summary>
-    public static bool IsTar(ReadOnlySpan<byte> head) => head.Length >= 262 && head.Slice(257, 5).SequenceEqual("ustar"u8);
+    /// <summary>
+    /// POSIX/GNU tar: "ustar" at offset 257 of the first header block; or an empty archive,
+    /// which is only its end marker of zero blocks (no text format starts with a NUL byte).
+    /// </summary>
+    public static bool IsTar(ReadOnlySpan<byte> head) =>
+        head.Length >= 262 && head.Slice(257, 5).SequenceEqual("ustar"u8)
+        || head.Length >= 1024 && head[..1024].IndexOfAnyExcept((byte)0) < 0;
 
     public static int FirstNonWhitespace(ReadOnlySpan<byte> head)
     {

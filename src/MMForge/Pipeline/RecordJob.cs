@@ -57,9 +57,8 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
                 stage.RecordsIn++;
                 if (record.HasRejectLines) foreach (var line in record.RejectLines) output.WriteReject(line);
                 if (record.HasDroppingRules) foreach (var rule in record.DroppingRules) Increment(droppedByRule, rule);
-                if (record.Sample is { } sample && record.RejectedBy is null)
+                if (record.Sample is { } sample && record.RejectedBy is null && Written(record, sample, output))
                 {
-                    output.Write(record);
                     record.Source.Info.Records++;
                     stage.RecordsOut++;
                     Increment(bySource, sample.Source ?? record.Source.Info.Name);
@@ -86,6 +85,26 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
         manifest.Stages.Add(stage);
         output.Complete(manifest);
         return manifest;
+    }
+
+    /// <summary>
+    /// Writes a kept record. Some formats can only tell that a sample does not fit once earlier
+    /// ones are written (a COCO image id seen twice); the writer then refuses it before writing
+    /// anything of it, and the sample is rejected like any other.
+    /// </summary>
+    private bool Written(ProcessedRecord record, Sample sample, IJobOutput output)
+    {
+        try
+        {
+            output.Write(record);
+            return true;
+        }
+        catch (RecordException e)
+        {
+            record.RejectedBy = e.Rule;
+            output.WriteReject(RejectEntry.ForRecord(options.Stage, e.Rule, e.Message, record.Location, sample.Source, sample, default));
+            return false;
+        }
     }
 
     private static void Increment(SortedDictionary<string, long> counts, string key) =>

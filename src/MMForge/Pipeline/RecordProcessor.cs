@@ -17,7 +17,7 @@ public sealed class ProcessedRecord
     public byte[]? Encoded { get; set; }
 
     /// <summary>Rule that rejected the record, when it was rejected.</summary>
-    public string? RejectedBy { get; init; }
+    public string? RejectedBy { get; set; }
 
     /// <summary>Lines for the rejects file: the rejected record, or the pairs dropped from a kept one.</summary>
     public List<byte[]> RejectLines => _rejectLines ??= [];

@@ -131,6 +131,8 @@ public static class CocoJson
     /// </summary>
     public static string? CannotHold(Sample sample)
     {
+        if (sample.Turns.Count > 0 || sample.Text is not null)
+            return "the sample has a conversation or text, which COCO annotations have no place for";
         if (sample.Images.Count != 1)
             return $"the sample has {sample.Images.Count.ToString(CultureInfo.InvariantCulture)} images; a COCO image entry is exactly one image";
         var image = sample.Images[0];

@@ -1,0 +1,122 @@
+using System.Formats.Tar;
+using System.Text;
+using System.Text.Json;
+using MMForge.Pipeline;
+using MMForge.Tests.Support;
+
+namespace MMForge.Tests.Cli;
+
+public class CliTests
+{
+    private static string Repo => TestPaths.RepoRoot;
+
+    [Fact]
+    public void HelpListsEveryCommandAndExplainsOptions()
+    {
+        var root = CliRunner.Run(Repo, "--help");
+        Assert.Equal(0, root.ExitCode);
+        foreach (var command in new[] { "ingest", "validate", "convert", "inspect", "formats", "rules" }) Assert.Contains(command, root.Stdout);
+        Assert.Contains("mmforge", root.Stdout);
+        var ingest = CliRunner.Run(Repo, "ingest", "--help");
+        Assert.Contains("--image-root", ingest.Stdout);
+        Assert.Contains("yes-no-balance", ingest.Stdout);
+    }
+
+    [Theory]
+    [InlineData("ingest", "examples/data/qwen3-vl/single_images.json")]                       // no -o
+    [InlineData("ingest", "no/such/file.json", "-o", "OUT")]                                  // missing input
+    [InlineData("convert", "examples/data/qwen3-vl/single_images.json", "-o", "OUT.json", "--to", "nope")]
+    [InlineData("ingest", "examples/data/qwen3-vl/single_images.json", "-o", "OUT", "--disable", "no-such-rule")]
+    [InlineData("frobnicate")]
+    public void BadUsageExitsWithTwoAndSaysWhy(params string[] args)
+    {
+        using var dir = TestPaths.NewTempDir();
+        var result = CliRunner.Run(Repo, args.Select(a => a.StartsWith("OUT") ? dir.File(a) : a).ToArray());
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("error", result.Stderr);
+    }
+
+    [Fact]
+    public void TheReadmeExampleIngestsEveryBundledSampleWithResolvedImages()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var inputs = new[] { "chatml/demo-dataset-chatml.jsonl", "data-juicer/demo-dataset-images.jsonl", "qwen3-vl/single_images.json", "sahi/combined_coco.json" };
+        var result = CliRunner.Run(Repo, ["ingest", .. inputs.Select(i => "examples/data/" + i), "--map", "../../tests/ops/data/=images/", "-o", dir.File("ds")]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("12 records kept, 0 rejected", result.Stdout);
+        var manifest = Manifest.Load(dir.File("ds"));
+        Assert.Equal(new SortedDictionary<string, long> { ["combined_coco"] = 2, ["demo-dataset-chatml"] = 4, ["demo-dataset-images"] = 3, ["single_images"] = 3 }, manifest.RecordsBySource);
+        // the image-missing rule ran and kept all 8 image samples: every image resolves on disk
+        var images = Ingest.Samples(dir.File("ds")).SelectMany(s => s.Images).ToList();
+        Assert.Equal(8, images.Count);
+        Assert.All(images, i => Assert.True(File.Exists(Path.Combine(manifest.ImageRoots[i.Root!], i.Path!))));
+    }
+
+    [Fact]
+    public void RejectedRecordsGiveExitOneAndASummaryByRule()
+    {
+        using var dir = TestPaths.NewTempDir();
+        File.WriteAllText(dir.File("in.jsonl"), "{\"conversations\":[{\"from\":\"human\",\"value\":\"hi\"},{\"from\":\"gpt\",\"value\":\"hello\"}]}\n{oops\n");
+        var result = CliRunner.Run(dir.Path, "ingest", "in.jsonl", "-o", "ds");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("1 records kept, 1 rejected", result.Stdout);
+        Assert.Contains("rejected by malformed-json: 1", result.Stdout);
+        Assert.Contains("rejects/rejects.jsonl", result.Stdout);
+    }
+
+    [Fact]
+    public void ConvertWritesTrainerFormatsAndRejectsWhatTheyCannotHold()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var qwen = TestPaths.Sample("Qwen3-VL", "qwen-vl-finetune", "demo", "single_images.json");
+        var cocoFile = TestPaths.Sample("sahi", "tests", "data", "coco_utils", "combined_coco.json");
+        Assert.Equal(0, CliRunner.Run(dir.Path, "ingest", qwen, "--image-root", TestPaths.Sample("Qwen3-VL", "qwen-vl-finetune"), "-o", "qwen").ExitCode);
+        Assert.Equal(0, CliRunner.Run(dir.Path, "ingest", "qwen", cocoFile, "-o", "ds").ExitCode);
+
+        var toInternVl = CliRunner.Run(dir.Path, "convert", "ds", "-o", "internvl.jsonl", "--to", "internvl");
+        Assert.Equal(1, toInternVl.ExitCode); // the two COCO samples have no conversation to write
+        Assert.Contains("rejected by unwritable: 2", toInternVl.Stdout);
+        var lines = File.ReadAllLines(dir.File("internvl.jsonl"));
+        Assert.Equal(3, lines.Length);
+        Assert.Equal("single_images:2", JsonDocument.Parse(lines[0]).RootElement.GetProperty("id").GetString());
+        Assert.Equal(2, File.ReadAllLines(dir.File("internvl.jsonl.rejects.jsonl")).Length);
+
+        // two image roots: paths are written absolute so every image stays findable
+        var toCoco = CliRunner.Run(dir.Path, "convert", "ds", "-o", "boxes.json", "--to", "coco");
+        Assert.Equal(1, toCoco.ExitCode);
+        Assert.Contains("rejected by unwritable: 3", toCoco.Stdout); // dialogues have no place in COCO
+        var back = Read.All(dir.File("boxes.json"));
+        Assert.Equal([7, 5], back.Samples.Select(s => s.Annotations!.Boxes.Count));
+        Assert.All(back.Samples, s => Assert.True(File.Exists(s.Images[0].Path)));
+    }
+
+    [Fact]
+    public void InspectReportsCountsAsJson()
+    {
+        var result = CliRunner.Run(Repo, "inspect", "examples/data/qwen3-vl/single_images.json", "--json");
+        Assert.Equal(0, result.ExitCode);
+        var report = JsonDocument.Parse(result.Stdout).RootElement;
+        Assert.Equal(3, report.GetProperty("records").GetInt64());
+        Assert.Equal("llava", report.GetProperty("format").GetString());
+        Assert.Equal(3, report.GetProperty("images_per_sample").GetProperty("1").GetInt64());
+    }
+
+    [Fact]
+    public void TarMembersThatClimbOutAreRejectedAndNothingIsWrittenOutside()
+    {
+        using var dir = TestPaths.NewTempDir();
+        using (var tar = new TarWriter(File.Create(dir.File("shard.tar")), TarEntryFormat.Ustar))
+        {
+            void Add(string name, string text) => tar.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text)) });
+            const string record = "{\"id\":\"{0}\",\"conversations\":[{\"from\":\"human\",\"value\":\"q\"},{\"from\":\"gpt\",\"value\":\"a\"}],\"ram++_tags\":[],\"ram++_tags_score\":[]}";
+            Add("000001.json", record.Replace("{0}", "1"));
+            Add("../../escape.json", record.Replace("{0}", "2"));
+            Add("000003.json", record.Replace("{0}", "3"));
+        }
+        var result = CliRunner.Run(dir.Path, "ingest", "shard.tar", "-o", "ds");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("rejected by tar-member-escape: 1", result.Stdout);
+        Assert.Equal(["1", "3"], Ingest.Samples(dir.File("ds")).Select(s => s.Id));
+        Assert.False(File.Exists(Path.Combine(dir.Path, "..", "..", "escape.json")));
+    }
+}
