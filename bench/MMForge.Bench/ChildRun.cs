@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace MMForge.Bench;
 
-/// <summary>A finished child process: wall time and peak resident memory (VmHWM).</summary>
-public sealed record ChildRun(TimeSpan Elapsed, long PeakRssBytes, int ExitCode, string Output)
+/// <summary>A finished child process: wall time, CPU time (user + system) and peak resident memory (VmHWM).</summary>
+public sealed record ChildRun(TimeSpan Elapsed, TimeSpan Cpu, long PeakRssBytes, int ExitCode, string Output)
 {
     /// <summary>
     /// Runs a command, polling /proc/PID/status for VmHWM (the kernel's own high-water mark, so
@@ -19,10 +19,26 @@ public sealed record ChildRun(TimeSpan Elapsed, long PeakRssBytes, int ExitCode,
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         long peak = 0;
+        var cpu = TimeSpan.Zero;
         while (!process.WaitForExit(20))
+        {
             peak = Math.Max(peak, ReadHighWaterMark(process.Id));
+            cpu = ReadCpuTime(process.Id) ?? cpu; // the last reading misses at most one poll interval
+        }
         clock.Stop();
-        return new ChildRun(clock.Elapsed, peak, process.ExitCode, stdout.Result + stderr.Result);
+        return new ChildRun(clock.Elapsed, cpu, peak, process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    /// <summary>utime + stime from /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s).</summary>
+    private static TimeSpan? ReadCpuTime(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return TimeSpan.FromSeconds((long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0);
+        }
+        catch (IOException) { return null; }
     }
 
     private static long ReadHighWaterMark(int pid)

@@ -50,8 +50,8 @@ foreach (var n in new[] { records, records * 2 })
         var run = ChildRun.Start("dotnet", [cli, "ingest", input, "-o", output, "--workers", workers.ToString(CultureInfo.InvariantCulture)]);
         if (run.ExitCode != 0) { Console.Error.WriteLine(run.Output); return 1; }
         var rate = mb / run.Elapsed.TotalSeconds;
-        Console.WriteLine($"  mmforge ingest+validate, {workers} worker(s): {rate,8:F1} MB/s in {run.Elapsed.TotalSeconds:F1}s, " +
-                          $"{rate / workers:F1} MB/s per worker, peak RSS {run.PeakRssBytes / 1e6:F0} MB, " +
+        Console.WriteLine($"  mmforge ingest+validate, {workers} worker(s): {rate,8:F1} MB/s wall in {run.Elapsed.TotalSeconds:F1}s, " +
+                          $"{mb / run.Cpu.TotalSeconds:F1} MB per CPU-second ({run.Cpu.TotalSeconds:F1} CPU-s), peak RSS {run.PeakRssBytes / 1e6:F0} MB, " +
                           $"{rate / (mb / parse.TotalSeconds):F2}x the parse-only baseline");
         Directory.Delete(output, recursive: true);
     }

@@ -22,6 +22,35 @@ public sealed record RawRecord(ReadOnlyMemory<byte> Json, RecordLocation Locatio
 
     public static RawRecord Failed(RecordLocation location, RecordError error, ReadOnlyMemory<byte> json = default) =>
         new(json, location) { Error = error };
+
+    /// <summary>Records up to this size are copied into pooled buffers; larger ones get their own array so the pool never holds on to them.</summary>
+    private const int MaxPooledBytes = 1 << 20;
+
+    private byte[]? _pooled;
+
+    /// <summary>
+    /// A record whose bytes are copied out of a splitter's window. Small records borrow their
+    /// buffer from the shared pool: millions of short-lived copies otherwise dominate the
+    /// garbage collector's work while batches are in flight.
+    /// </summary>
+    public static RawRecord Copy(ReadOnlySpan<byte> json, RecordLocation location)
+    {
+        if (json.Length > MaxPooledBytes) return new RawRecord(json.ToArray(), location);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(json.Length);
+        json.CopyTo(buffer);
+        return new RawRecord(new ReadOnlyMemory<byte>(buffer, 0, json.Length), location) { _pooled = buffer };
+    }
+
+    /// <summary>
+    /// Gives a pooled buffer back once nothing will read <see cref="Json"/> again (the record
+    /// processor calls this when it has finished with the record). Records that are never
+    /// released are simply collected.
+    /// </summary>
+    public void Release()
+    {
+        var buffer = Interlocked.Exchange(ref _pooled, null);
+        if (buffer is not null) System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+    }
 }
 
 /// <summary>Why a record cannot go on: a named rule and a reason a person can act on.</summary>

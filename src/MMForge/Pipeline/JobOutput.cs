@@ -27,7 +27,7 @@ public sealed class DatasetOutput(string dir, DatasetWriterOptions options) : IJ
 
     public Func<Sample, byte[]>? Encoder { get; } = sample => JsonText.Utf8(w => MMForgeCodec.Instance.Encode(w, sample));
 
-    public void Write(ProcessedRecord record) => _writer.WriteRecord(record.Encoded);
+    public void Write(ProcessedRecord record) => _writer.WriteRecord(record.Encoded!);
     public void WriteReject(byte[] line) => _writer.WriteReject(line);
 
     public void Complete(Manifest manifest) => _writer.Complete(manifest);

@@ -13,7 +13,7 @@ public sealed record JobOptions
     public RuleSet? Rules { get; init; }
     public ulong Seed { get; init; }
     public int Workers { get; init; } = Environment.ProcessorCount;
-    public int BatchSize { get; init; } = 1024;
+    public int BatchSize { get; init; } = 512;
     public IReadOnlyList<PathMapping> PathMappings { get; init; } = [];
 
     /// <summary>Set when exporting: how image paths are written.</summary>
@@ -57,11 +57,11 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
                 stage.RecordsIn++;
                 if (record.HasRejectLines) foreach (var line in record.RejectLines) output.WriteReject(line);
                 if (record.HasDroppingRules) foreach (var rule in record.DroppingRules) Increment(droppedByRule, rule);
-                if (record.Sample is { } sample && record.RejectedBy is null && Written(record, sample, output))
+                if (record.Kept && Written(record, output))
                 {
                     record.Source.Info.Records++;
                     stage.RecordsOut++;
-                    Increment(bySource, sample.Source ?? record.Source.Info.Name);
+                    Increment(bySource, record.SampleSource ?? record.Source.Info.Name);
                 }
                 else
                 {
@@ -92,7 +92,7 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
     /// ones are written (a COCO image id seen twice); the writer then refuses it before writing
     /// anything of it, and the sample is rejected like any other.
     /// </summary>
-    private bool Written(ProcessedRecord record, Sample sample, IJobOutput output)
+    private bool Written(ProcessedRecord record, IJobOutput output)
     {
         try
         {
@@ -102,7 +102,7 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
         catch (RecordException e)
         {
             record.RejectedBy = e.Rule;
-            output.WriteReject(RejectEntry.ForRecord(options.Stage, e.Rule, e.Message, record.Location, sample.Source, sample, default));
+            output.WriteReject(RejectEntry.ForRecord(options.Stage, e.Rule, e.Message, record.Location, record.SampleSource, record.Sample, default));
             return false;
         }
     }

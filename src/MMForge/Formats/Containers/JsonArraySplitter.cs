@@ -49,7 +49,7 @@ public static class JsonArraySplitter
             }
             yield return scan.Skipping
                 ? RawRecord.Failed(where, JsonLinesSplitter.TooLarge(length, maxRecordBytes))
-                : new RawRecord(window.Span(window.Start, scan.Pos).ToArray(), where);
+                : RawRecord.Copy(window.Span(window.Start, scan.Pos), where);
             first = false;
 
             next = scan.NextNonWhitespace();

@@ -57,7 +57,7 @@ public static class JsonLinesSplitter
         var trimmed = span.Trim(" \t"u8);
         if (trimmed.IsEmpty) return null;
         if (trimmed.Length > max) return RawRecord.Failed(location, TooLarge(trimmed.Length, max));
-        return new RawRecord(trimmed.ToArray(), location);
+        return RawRecord.Copy(trimmed, location);
     }
 
     internal static RecordError TooLarge(long length, long max) => new(RejectRules.TooLarge,
