@@ -36,11 +36,12 @@ foreach (var n in new[] { records, records * 2 })
     Console.WriteLine($"\ninput: {n:N0} records, {mb:F1} MB ({bytes / n:N0} bytes/record)");
 
     var read = Time(() => { using var s = File.OpenRead(input); s.CopyTo(Stream.Null, 1 << 20); });
-    var parse = Time(() =>
+    // best of two: the first pass also pays for compiling the parser, which the child process pays too but only once
+    var parse = Enumerable.Range(0, 2).Select(_ => Time(() =>
     {
         using var s = File.OpenRead(input);
         foreach (var r in JsonArraySplitter.Split(s, input, 64 << 20)) using (JsonDocument.Parse(r.Json)) { }
-    });
+    })).Min();
     Console.WriteLine($"  baseline read file:                  {mb / read.TotalSeconds,8:F1} MB/s");
     Console.WriteLine($"  baseline split + JsonDocument.Parse: {mb / parse.TotalSeconds,8:F1} MB/s (1 core)");
 

@@ -10,9 +10,9 @@ namespace MMForge.Formats.Documents;
 /// with the alpaca, sharegpt or (for OpenAI-style role/content tags) messages codec; file names
 /// and images resolve against <see cref="SourceRequest.BaseDir"/>, else the folder of the
 /// dataset_info.json (LLaMA-Factory's dataset_dir). Other settings are kept in <see cref="OpenedSource.Info"/>.
-/// Only the default column names and role tags of each format are supported (the codecs read
-/// fixed keys); an entry that renames them, a hub dataset without a local file, or a missing
-/// file fails when its records are read, naming the entry, so the other entries still load.
+/// Renamed columns and role tags are read through <see cref="RenamedKeysCodec"/>, which maps them
+/// back to each format's standard names. A hub dataset without a local file, or a missing file,
+/// fails when its records are read, naming the entry, so the other entries still load.
 /// </summary>
 public sealed class LlamaFactoryDatasetInfo : IDocumentFormat
 {
@@ -48,13 +48,14 @@ public sealed class LlamaFactoryDatasetInfo : IDocumentFormat
         var fileName = settings.TryGetProperty("file_name", out var f) ? JsonFields.OptString(f, "file_name") : null;
         var file = fileName is null ? null : Path.GetFullPath(fileName, datasetDir);
 
-        var problem = Unsupported(settings, codec.Name)
-            ?? (file is null ? "has no local file_name (hub datasets must be downloaded and listed by file)"
-                : !File.Exists(file) ? $"file not found: {file}" : null);
+        var (renames, problem) = Renames(settings, codec.Name);
+        if (renames is { IsEmpty: false }) codec = new RenamedKeysCodec(codec, renames);
+        problem ??= file is null ? "has no local file_name (hub datasets must be downloaded and listed by file)"
+            : !File.Exists(file) ? $"file not found: {file}" : null;
         if (problem is not null)
             return new OpenedSource(entry.Name, codec, Failing($"{where} {problem}")) { File = file, ImageRoot = datasetDir, Info = info };
         var opened = new SourceOpener(registry).Open(new SourceRequest(file!) { Format = codec.Name, MaxRecordBytes = request.MaxRecordBytes }).Single();
-        return opened with { Name = entry.Name, ImageRoot = datasetDir, Info = info };
+        return opened with { Name = entry.Name, Codec = codec, ImageRoot = datasetDir, Info = info };
     }
 
     /// <summary>alpaca by default; sharegpt with OpenAI-style role/content tags is the messages form.</summary>
@@ -62,7 +63,7 @@ public sealed class LlamaFactoryDatasetInfo : IDocumentFormat
         (settings.TryGetProperty("formatting", out var f) ? f.ToString() : "alpaca") switch
         {
             "alpaca" => "alpaca",
-            "sharegpt" => Tag(settings, "role_tag") == "role" ? "messages" : "sharegpt",
+            "sharegpt" => Tag(settings, "role_tag") == "role" || Tag(settings, "content_tag") == "content" ? "messages" : "sharegpt",
             var other => throw new FormatException($"{where} has formatting '{other}'; LLaMA-Factory knows 'alpaca' and 'sharegpt'"),
         };
 
@@ -73,26 +74,45 @@ public sealed class LlamaFactoryDatasetInfo : IDocumentFormat
         ["messages"] = new() { ["messages"] = "messages", ["system"] = "system", ["tools"] = "tools", ["images"] = "images" },
     };
 
-    /// <summary>Tag values the codecs understand: the role names <see cref="Roles.Normalize"/> knows, and each form's own keys.</summary>
-    private static readonly Dictionary<string, string[]> KnownTags = new()
+    /// <summary>The standard role names each chat layout's codec reads, by dataset_info tag.</summary>
+    private static readonly Dictionary<string, (string ShareGpt, string Messages)> StandardRoles = new()
     {
-        ["role_tag"] = ["from", "role"], ["content_tag"] = ["value", "content"],
-        ["user_tag"] = [Roles.Human, "user"], ["assistant_tag"] = [Roles.Gpt, "assistant"],
-        ["system_tag"] = [Roles.System], ["observation_tag"] = ["observation"], ["function_tag"] = ["function_call"],
+        ["user_tag"] = (Roles.Human, "user"), ["assistant_tag"] = (Roles.Gpt, "assistant"), ["system_tag"] = (Roles.System, Roles.System),
+        ["observation_tag"] = ("observation", "observation"), ["function_tag"] = ("function_call", "function_call"),
     };
 
-    /// <summary>Why the entry's column names or tags cannot be read by the fixed-key codecs, or null.</summary>
-    private static string? Unsupported(JsonElement settings, string codec)
+    /// <summary>The entry's renamed columns, turn keys and role names, mapped to what the codec reads; or why they cannot be.</summary>
+    private static (KeyRenames? Renames, string? Problem) Renames(JsonElement settings, string codec)
     {
-        if (settings.TryGetProperty("columns", out var columns) && columns.ValueKind == JsonValueKind.Object)
-            foreach (var column in columns.EnumerateObject())
-                if (!DefaultColumns[codec].TryGetValue(column.Name, out var key) || column.Value.GetString() != key)
-                    return $"maps column '{column.Name}' to '{column.Value}'; only {codec}'s default columns are supported";
-        if (settings.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Object)
-            foreach (var tag in tags.EnumerateObject())
-                if (!KnownTags.TryGetValue(tag.Name, out var known) || !known.Contains(tag.Value.GetString()))
-                    return $"sets tag '{tag.Name}' to '{tag.Value}'; only the standard role names are supported";
-        return null;
+        var defaults = DefaultColumns[codec];
+        var columns = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (settings.TryGetProperty("columns", out var c) && c.ValueKind == JsonValueKind.Object)
+            foreach (var column in c.EnumerateObject())
+            {
+                if (!defaults.TryGetValue(column.Name, out var standard))
+                    return (null, $"names column '{column.Name}', which LLaMA-Factory's {codec} formatting does not have ({string.Join(", ", defaults.Keys)})");
+                if (column.Value.ValueKind != JsonValueKind.String) return (null, $"maps column '{column.Name}' to a non-string");
+                var named = column.Value.GetString()!;
+                if (named != standard) columns[named] = standard;
+            }
+        var messages = codec == "messages";
+        var (roleKey, contentKey) = messages ? ("role", "content") : ("from", "value");
+        var turnKeys = new Dictionary<string, string>(StringComparer.Ordinal);
+        var roles = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (settings.TryGetProperty("tags", out var t) && t.ValueKind == JsonValueKind.Object)
+            foreach (var tag in t.EnumerateObject())
+            {
+                if (tag.Value.ValueKind != JsonValueKind.String) return (null, $"sets tag '{tag.Name}' to a non-string");
+                var value = tag.Value.GetString()!;
+                if (tag.NameEquals("role_tag")) { if (value != roleKey) turnKeys[value] = roleKey; }
+                else if (tag.NameEquals("content_tag")) { if (value != contentKey) turnKeys[value] = contentKey; }
+                else if (StandardRoles.TryGetValue(tag.Name, out var standard))
+                {
+                    var role = messages ? standard.Messages : standard.ShareGpt;
+                    if (value != role) roles[value] = role;
+                }
+            }
+        return (new KeyRenames(columns, defaults.GetValueOrDefault("messages"), turnKeys, roleKey, roles), null);
     }
 
     private static string? Tag(JsonElement settings, string name) =>
