@@ -8,7 +8,7 @@ namespace MMForge.Pipeline;
 public interface IJobOutput : IDisposable
 {
     /// <summary>An encoder run on worker threads, or null when the output encodes as it writes.</summary>
-    Func<Sample, byte[]>? Encoder { get; }
+    Func<Sample, ArraySegment<byte>>? Encoder { get; }
 
     /// <summary>Why this output cannot hold the sample without losing it (such samples are rejected), or null.</summary>
     string? CannotWrite(Sample sample) => null;
@@ -25,9 +25,14 @@ public sealed class DatasetOutput(string dir, DatasetWriterOptions options) : IJ
 {
     private readonly DatasetWriter _writer = new(dir, options);
 
-    public Func<Sample, byte[]>? Encoder { get; } = sample => JsonText.Utf8(w => MMForgeCodec.Instance.Encode(w, sample));
+    public Func<Sample, ArraySegment<byte>>? Encoder { get; } = sample => JsonText.Utf8Pooled(w => MMForgeCodec.Instance.Encode(w, sample));
 
-    public void Write(ProcessedRecord record) => _writer.WriteRecord(record.Encoded!);
+    public void Write(ProcessedRecord record)
+    {
+        var encoded = record.Encoded!.Value;
+        _writer.WriteRecord(encoded);
+        JsonText.ReturnPooled(encoded);
+    }
     public void WriteReject(byte[] line) => _writer.WriteReject(line);
 
     public void Complete(Manifest manifest) => _writer.Complete(manifest);
@@ -44,7 +49,7 @@ public sealed class FileOutput(string path, ISampleWriter writer) : IJobOutput
     private AtomicFile? _rejects;
 
     public string RejectsPath { get; } = path + ".rejects.jsonl";
-    public Func<Sample, byte[]>? Encoder => null;
+    public Func<Sample, ArraySegment<byte>>? Encoder => null;
 
     public string? CannotWrite(Sample sample) => writer.CannotWrite(sample);
 

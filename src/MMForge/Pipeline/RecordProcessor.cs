@@ -22,8 +22,8 @@ public sealed class ProcessedRecord
 
     public bool Kept => RejectedBy is null;
 
-    /// <summary>The sample encoded for the output, when the output takes bytes.</summary>
-    public byte[]? Encoded { get; set; }
+    /// <summary>The sample encoded for the output, when the output takes bytes (a pooled array the output returns once written).</summary>
+    public ArraySegment<byte>? Encoded { get; set; }
 
     /// <summary>Rule that rejected the record, when it was rejected.</summary>
     public string? RejectedBy { get; set; }

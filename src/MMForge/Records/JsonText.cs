@@ -49,6 +49,34 @@ public static class JsonText
         return state.Buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>Encodings up to this size are returned in pooled arrays (see <see cref="Utf8Pooled"/>).</summary>
+    public const int MaxPooledBytes = 1 << 20;
+
+    /// <summary>
+    /// Like <see cref="Utf8"/>, but the bytes are in an array from <see cref="ArrayPool{T}.Shared"/>
+    /// when they fit <see cref="MaxPooledBytes"/>; give it back with <see cref="ReturnPooled"/>
+    /// once written. For the record stream, where millions of short-lived copies otherwise keep
+    /// the garbage collector busy.
+    /// </summary>
+    public static ArraySegment<byte> Utf8Pooled(Action<Utf8JsonWriter> write)
+    {
+        var state = t_encoder ??= new ThreadEncoder();
+        state.Buffer.ResetWrittenCount();
+        state.Writer.Reset(state.Buffer);
+        write(state.Writer);
+        state.Writer.Flush();
+        var written = state.Buffer.WrittenSpan;
+        var array = written.Length <= MaxPooledBytes ? ArrayPool<byte>.Shared.Rent(written.Length) : new byte[written.Length];
+        written.CopyTo(array);
+        return new ArraySegment<byte>(array, 0, written.Length);
+    }
+
+    /// <summary>Returns an array from <see cref="Utf8Pooled"/> to the pool (larger, unpooled arrays are left to the collector).</summary>
+    public static void ReturnPooled(ArraySegment<byte> bytes)
+    {
+        if (bytes.Array is { Length: <= MaxPooledBytes } array) ArrayPool<byte>.Shared.Return(array);
+    }
+
     [ThreadStatic] private static ThreadEncoder? t_encoder;
 
     private sealed class ThreadEncoder
