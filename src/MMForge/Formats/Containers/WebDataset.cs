@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
 using MMForge.Formats.Codecs;
@@ -56,18 +55,13 @@ public static class WebDataset
     }
 
     /// <summary>The mmforge record standing for a key without a json member: its key as id and its caption as text.</summary>
-    private static byte[] CaptionRecord(WebDatasetKey key)
+    private static byte[] CaptionRecord(WebDatasetKey key) => JsonText.Utf8(w =>
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer, JsonText.WriterOptions))
-        {
-            w.WriteStartObject();
-            w.WriteString("id", key.Key);
-            if (key.Caption is not null) w.WriteString("text", key.Caption);
-            w.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
+        w.WriteStartObject();
+        w.WriteString("id", key.Key);
+        if (key.Caption is not null) w.WriteString("text", key.Caption);
+        w.WriteEndObject();
+    });
 
     /// <summary>The codec of the first json record that one matches; mmforge when the shard has no json records.</summary>
     private static IRecordCodec DetectCodec(SourceRequest request, FormatRegistry registry)
