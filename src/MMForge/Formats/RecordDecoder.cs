@@ -31,7 +31,8 @@ public static class RecordDecoder
         }
         catch (JsonException e)
         {
-            return new(null, new RecordError(RejectRules.MalformedJson, DescribeJsonError(e, raw.Location)));
+            return new(null, new RecordError(RejectRules.MalformedJson,
+                $"malformed JSON at {JsonErrors.Position(e, raw.Location.Line ?? 1)}: {JsonErrors.Reason(e)}"));
         }
         catch (RecordException e)
         {
@@ -50,15 +51,6 @@ public static class RecordDecoder
             sample.Provenance.Member = raw.Location.Member;
         }
         return new(sample, null);
-    }
-
-    private static string DescribeJsonError(JsonException e, RecordLocation location)
-    {
-        var message = e.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut > 0) message = message[..cut];
-        var line = (location.Line ?? 1) + (e.LineNumber ?? 0);
-        return $"malformed JSON at line {line}, byte {(e.BytePositionInLine ?? 0) + 1} of that line: {message}";
     }
 
     private static int FirstInvalidUtf8(ReadOnlySpan<byte> json)

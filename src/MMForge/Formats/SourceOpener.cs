@@ -144,7 +144,7 @@ public sealed class SourceOpener(FormatRegistry registry)
         using (var stream = OpenRead(request.Path))
         {
             try { doc = JsonDocument.Parse(stream, JsonText.ReadOptions); }
-            catch (JsonException e) { throw new FormatException($"{request.Path}: invalid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {FirstSentence(e.Message)}", e); }
+            catch (JsonException e) { throw new FormatException($"{request.Path}: invalid JSON at {JsonErrors.Position(e)}: {JsonErrors.Reason(e)}", e); }
         }
         var format = request.Format is { } name
             ? registry.FindDocument(name) ?? throw new FormatException($"{request.Path}: '{name}' is not a document format; this file is one JSON document")
@@ -153,11 +153,6 @@ public sealed class SourceOpener(FormatRegistry registry)
         return format.Open(doc.RootElement, request, registry);
     }
 
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
-    }
 }
 
 /// <summary>Content checks for container detection.</summary>

@@ -59,7 +59,7 @@ public sealed class Manifest
         }
         catch (JsonException e)
         {
-            throw new FormatException($"{path}: invalid manifest at line {e.LineNumber + 1}: {e.Message}", e);
+            throw new FormatException($"{path}: invalid manifest at {MMForge.Formats.JsonErrors.Position(e)}: {MMForge.Formats.JsonErrors.Reason(e)}", e);
         }
     }
 }
