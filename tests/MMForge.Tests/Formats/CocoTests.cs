@@ -125,11 +125,11 @@ public class CocoTests
         using var dir = TestPaths.NewTempDir();
         var original = Read.All(path).Samples;
         var output = dir.File("rewritten.json");
-        Write(output, original);
+        Read.WriteAll(output, "coco", original);
         var again = Read.All(output);
         Assert.Empty(again.Errors);
-        Assert.Equal(original.Select(Canonical), again.Samples.Select(Canonical));
-        Write(dir.File("twice.json"), again.Samples);
+        Assert.Equal(original.Select(Read.CanonicalContent), again.Samples.Select(Read.CanonicalContent));
+        Read.WriteAll(dir.File("twice.json"), "coco", again.Samples);
         Assert.Equal(File.ReadAllBytes(output), File.ReadAllBytes(dir.File("twice.json")));
     }
 
@@ -141,10 +141,10 @@ public class CocoTests
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(100), Prop.ForAll(Arb.From(CocoSamples), samples =>
         {
             var path = dir.File($"case{n++}.json");
-            Write(path, samples);
+            Read.WriteAll(path, "coco", samples);
             var read = Read.All(path);
             Assert.Empty(read.Errors);
-            Assert.Equal(samples.Select(Canonical), read.Samples.Select(Canonical));
+            Assert.Equal(samples.Select(Read.CanonicalContent), read.Samples.Select(Read.CanonicalContent));
         }));
     }
 
@@ -159,7 +159,7 @@ public class CocoTests
         a.Annotations.Boxes.Add(new Box("dog", [5, 6, 7, 8], BoxFormat.XywhPixels) { Extra = Extra("id", "40") });
         a.Annotations.Captions.Add("two pets");
         var path = dir.File("out.json");
-        Write(path, [a]);
+        Read.WriteAll(path, "coco", [a]);
 
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         var annotations = doc.RootElement.GetProperty("annotations").EnumerateArray().ToList();
@@ -250,18 +250,5 @@ public class CocoTests
         var extra = new ExtraFields();
         extra.Set(name, json);
         return extra;
-    }
-
-    private static void Write(string path, IEnumerable<Sample> samples)
-    {
-        using var writer = SampleWriters.Open(path, "coco", FormatRegistry.Default);
-        foreach (var sample in samples) writer.Write(sample);
-        writer.Complete();
-    }
-
-    private static string Canonical(Sample sample)
-    {
-        sample.Provenance = new Provenance();
-        return Read.Canonical(sample);
     }
 }

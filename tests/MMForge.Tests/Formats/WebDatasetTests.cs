@@ -183,10 +183,10 @@ public class WebDatasetTests
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(60), Prop.ForAll(Arb.From(samples), batch =>
         {
             var path = dir.File($"case{n++}.tar");
-            Write(path, "webdataset", batch);
+            Read.WriteAll(path, "webdataset", batch);
             var read = Read.All(path);
             Assert.Empty(read.Errors);
-            Assert.Equal(batch.Select(Canonical), read.Samples.Select(Canonical));
+            Assert.Equal(batch.Select(Read.CanonicalContent), read.Samples.Select(Read.CanonicalContent));
         }));
     }
 
@@ -198,7 +198,7 @@ public class WebDatasetTests
         var sample = new Sample { Id = "x" };
         sample.Images.Add(new ImageRef { Bytes = Jpeg });
         sample.Images.Add(new ImageRef { Bytes = Png, Path = "p.png" });
-        Write(path, "webdataset", [sample, new Sample { Id = "y", Text = "t" }]);
+        Read.WriteAll(path, "webdataset", [sample, new Sample { Id = "y", Text = "t" }]);
 
         var members = Members(path);
 
@@ -213,8 +213,8 @@ public class WebDatasetTests
     {
         using var dir = TestPaths.NewTempDir();
         var samples = JpegDialogue.Sample(10).ToList();
-        Write(dir.File("a.tar"), "webdataset", samples);
-        Write(dir.File("b.tar"), "webdataset", samples);
+        Read.WriteAll(dir.File("a.tar"), "webdataset", samples);
+        Read.WriteAll(dir.File("b.tar"), "webdataset", samples);
         Assert.Equal(File.ReadAllBytes(dir.File("a.tar")), File.ReadAllBytes(dir.File("b.tar")));
     }
 
@@ -230,7 +230,7 @@ public class WebDatasetTests
         embedded.Turns.Add(new Turn(Roles.Gpt, "ok"));
         embedded.Images.Add(new ImageRef { Bytes = Png });
         var path = dir.File("out.tar");
-        Write(path, "infinity-mm", [.. original, embedded]);
+        Read.WriteAll(path, "infinity-mm", [.. original, embedded]);
 
         var members = Members(path);
         Assert.Equal(["000000000.json", "000000000.jpg", "000000001.json", "000000001.jpg", "000000002.json", "000000002.jpg"], members.Select(m => m.Name));
@@ -240,7 +240,7 @@ public class WebDatasetTests
         var read = Read.All(path);
         Assert.Empty(read.Errors);
         Assert.Equal("infinity-mm", read.Sources.Single().Codec.Name);
-        Assert.Equal(original.Select(Canonical), read.Samples.Take(2).Select(Canonical));
+        Assert.Equal(original.Select(Read.CanonicalContent), read.Samples.Take(2).Select(Read.CanonicalContent));
         Assert.Equal(Png, read.Samples[2].Images.Single().Bytes);
     }
 
@@ -301,19 +301,6 @@ public class WebDatasetTests
                 if (!keepPath) s.Images[i].Path = null;
             }
         });
-
-    private static string Canonical(Sample sample)
-    {
-        sample.Provenance = new Provenance();
-        return Read.Canonical(sample);
-    }
-
-    private static void Write(string path, string format, IEnumerable<Sample> samples)
-    {
-        using var writer = SampleWriters.Open(path, format, FormatRegistry.Default);
-        foreach (var sample in samples) writer.Write(sample);
-        writer.Complete();
-    }
 
     private static List<(string Name, byte[] Data, TarEntry Entry)> Members(string path)
     {

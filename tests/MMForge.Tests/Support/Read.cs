@@ -27,4 +27,24 @@ public static class Read
     /// <summary>The unified JSON of a sample: two samples are equal when these are equal.</summary>
     public static string Canonical(Sample sample) =>
         JsonText.Write(w => MMForge.Formats.Codecs.MMForgeCodec.Instance.Encode(w, sample));
+
+    /// <summary>
+    /// The unified JSON without provenance, which a reader fills from where it read the record:
+    /// what must survive a write and a read.
+    /// </summary>
+    public static string CanonicalContent(Sample sample)
+    {
+        var provenance = sample.Provenance;
+        sample.Provenance = new Provenance();
+        try { return Canonical(sample); }
+        finally { sample.Provenance = provenance; }
+    }
+
+    /// <summary>Writes samples through the real writer for a format, as convert does.</summary>
+    public static void WriteAll(string path, string format, IEnumerable<Sample> samples)
+    {
+        using var writer = MMForge.Formats.Writers.SampleWriters.Open(path, format, FormatRegistry.Default);
+        foreach (var sample in samples) writer.Write(sample);
+        writer.Complete();
+    }
 }
