@@ -1,0 +1,59 @@
+namespace MMForge.Media;
+
+/// <summary>
+/// Every format but JPEG through libvips, reduced to the 8-bit channels Pillow would load:
+/// palettes arrive already expanded to RGB(A), 16-bit samples are narrowed as Pillow narrows them.
+/// </summary>
+internal static unsafe class VipsDecoder
+{
+    public static DecodedImage Decode(ReadOnlySpan<byte> bytes, string format, DecodeLimits limits)
+    {
+        VipsNative.Gate.Ensure();
+        // libvips keeps reading from the caller's buffer until the image is released: stay pinned till then.
+        fixed (byte* source = bytes)
+        {
+            var image = VipsNative.NewFromBuffer(source, (nuint)bytes.Length, "", 0);
+            if (image == 0) throw Failure(format, VipsNative.TakeError());
+            try
+            {
+                var width = VipsNative.Width(image);
+                var height = VipsNative.Height(image);
+                limits.CheckHeader(width, height);
+                var channels = VipsNative.Bands(image);
+                var bandFormat = VipsNative.BandFormat(image);
+                if (VipsNative.Interpretation(image) == VipsNative.InterpretationCmyk || channels > 4
+                    || bandFormat is not (VipsNative.FormatUChar or VipsNative.FormatUShort))
+                    throw new ImageDecodeException(DecodeFailure.Unsupported,
+                        $"{format} image with {channels} bands of libvips format {bandFormat} is not supported yet");
+                if (VipsNative.WioInput(image) != 0) throw Failure(format, VipsNative.TakeError());
+                var count = checked(width * height * channels);
+                var pixels = bandFormat == VipsNative.FormatUChar
+                    ? new ReadOnlySpan<byte>(VipsNative.Data(image), count).ToArray()
+                    : Narrow(new ReadOnlySpan<ushort>(VipsNative.Data(image), count), channels);
+                return new DecodedImage(width, height, channels, pixels, format);
+            }
+            finally
+            {
+                VipsNative.Unref(image);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Pillow 9.4 loads 16-bit RGB(A) and LA as 8-bit by keeping the high byte, but 16-bit
+    /// grayscale as mode I, which convert('L') clips to 0..255 rather than scaling.
+    /// </summary>
+    private static byte[] Narrow(ReadOnlySpan<ushort> samples, int channels)
+    {
+        var pixels = new byte[samples.Length];
+        var highByte = channels >= 2;
+        for (var i = 0; i < samples.Length; i++)
+            pixels[i] = highByte ? (byte)(samples[i] >> 8) : (byte)Math.Min(samples[i], (ushort)255);
+        return pixels;
+    }
+
+    private static ImageDecodeException Failure(string format, string message) =>
+        message.Contains("truncat", StringComparison.OrdinalIgnoreCase) || message.Contains("premature", StringComparison.OrdinalIgnoreCase)
+            ? new ImageDecodeException(DecodeFailure.Truncated, $"truncated {format}: {message}")
+            : new ImageDecodeException(DecodeFailure.Corrupt, $"invalid {format}: {message}");
+}

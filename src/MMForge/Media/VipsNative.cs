@@ -1,0 +1,68 @@
+using System.Runtime.InteropServices;
+
+namespace MMForge.Media;
+
+/// <summary>The few libvips calls the non-JPEG decoder uses.</summary>
+internal static unsafe partial class VipsNative
+{
+    private const string Lib = "libvips.so.42";
+
+    public const int FormatUChar = 0;   // VIPS_FORMAT_UCHAR
+    public const int FormatUShort = 2;  // VIPS_FORMAT_USHORT
+    public const int InterpretationCmyk = 15; // VIPS_INTERPRETATION_CMYK
+
+    public static readonly NativeLibraryGate Gate = new(Lib, "libvips42", Initialize);
+
+    /// <summary>vips_init must run once before any other call; its failure is a broken install, not a bad image.</summary>
+    private static void Initialize()
+    {
+        if (Init("mmforge") != 0) throw new InvalidOperationException("vips_init failed: " + TakeError());
+    }
+
+    [LibraryImport(Lib, EntryPoint = "vips_init", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Init(string argv0);
+
+    /// <summary>Variadic in C; the trailing null ends the (empty) option list. Reads the header only.</summary>
+    [LibraryImport(Lib, EntryPoint = "vips_image_new_from_buffer", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint NewFromBuffer(byte* buffer, nuint length, string options, nint terminator);
+
+    [LibraryImport(Lib, EntryPoint = "vips_image_get_width")]
+    public static partial int Width(nint image);
+
+    [LibraryImport(Lib, EntryPoint = "vips_image_get_height")]
+    public static partial int Height(nint image);
+
+    [LibraryImport(Lib, EntryPoint = "vips_image_get_bands")]
+    public static partial int Bands(nint image);
+
+    [LibraryImport(Lib, EntryPoint = "vips_image_get_format")]
+    public static partial int BandFormat(nint image);
+
+    [LibraryImport(Lib, EntryPoint = "vips_image_get_interpretation")]
+    public static partial int Interpretation(nint image);
+
+    /// <summary>Decodes the whole image into memory owned by the image; 0 on success.</summary>
+    [LibraryImport(Lib, EntryPoint = "vips_image_wio_input")]
+    public static partial int WioInput(nint image);
+
+    [LibraryImport(Lib, EntryPoint = "vips_image_get_data")]
+    public static partial byte* Data(nint image);
+
+    /// <summary>Found through libvips' own dependency on libgobject.</summary>
+    [LibraryImport(Lib, EntryPoint = "g_object_unref")]
+    public static partial void Unref(nint gobject);
+
+    [LibraryImport(Lib, EntryPoint = "vips_error_buffer")]
+    private static partial nint ErrorBuffer();
+
+    [LibraryImport(Lib, EntryPoint = "vips_error_clear")]
+    private static partial void ErrorClear();
+
+    /// <summary>The accumulated libvips error text, cleared for the next call (the buffer is process-wide).</summary>
+    public static string TakeError()
+    {
+        var text = Marshal.PtrToStringUTF8(ErrorBuffer())?.Trim() ?? "";
+        ErrorClear();
+        return text.Length == 0 ? "unknown libvips error" : text;
+    }
+}
