@@ -12,7 +12,8 @@ internal static unsafe class VipsDecoder
         // libvips keeps reading from the caller's buffer until the image is released: stay pinned till then.
         fixed (byte* source = bytes)
         {
-            var image = VipsNative.NewFromBuffer(source, (nuint)bytes.Length, "", 0);
+            // libvips fills a truncated image with grey by default; Pillow refuses it, so do we.
+            var image = VipsNative.NewFromBuffer(source, (nuint)bytes.Length, "fail_on=truncated", 0);
             if (image == 0) throw Failure(format, VipsNative.TakeError());
             try
             {
@@ -52,8 +53,14 @@ internal static unsafe class VipsDecoder
         return pixels;
     }
 
+    /// <summary>
+    /// libvips' messages are the loaders' own; these are the ones that mean the data ran out
+    /// ("libpng read error" is libpng's reader finding no more bytes, not bad data).
+    /// </summary>
+    private static readonly string[] TruncationMarkers = ["truncat", "premature", "libpng read error", "unexpected end"];
+
     private static ImageDecodeException Failure(string format, string message) =>
-        message.Contains("truncat", StringComparison.OrdinalIgnoreCase) || message.Contains("premature", StringComparison.OrdinalIgnoreCase)
+        TruncationMarkers.Any(marker => message.Contains(marker, StringComparison.OrdinalIgnoreCase))
             ? new ImageDecodeException(DecodeFailure.Truncated, $"truncated {format}: {message}")
             : new ImageDecodeException(DecodeFailure.Corrupt, $"invalid {format}: {message}");
 }

@@ -17,7 +17,13 @@ internal static unsafe partial class VipsNative
     private static void Initialize()
     {
         if (Init("mmforge") != 0) throw new InvalidOperationException("vips_init failed: " + TakeError());
+        // The operation cache keys a buffer load by its address: a later image pinned at the same
+        // address would get the earlier image back. Every image is loaded once anyway.
+        CacheSetMax(0);
     }
+
+    [LibraryImport(Lib, EntryPoint = "vips_cache_set_max")]
+    private static partial void CacheSetMax(int max);
 
     [LibraryImport(Lib, EntryPoint = "vips_init", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Init(string argv0);
