@@ -13,15 +13,17 @@ public static class Program
 
     public static int Main(string[] args)
     {
-        var root = new RootCommand("mmforge: build vision-language instruction datasets. Ingest datasets in any common format, validate, convert.")
+        var root = new RootCommand("mmforge: build vision-language instruction datasets. Ingest datasets in any common format, validate, convert, hash images.")
         {
             IngestCommand.Create(),
             ValidateCommand.Create(),
             ConvertCommand.Create(),
             InspectCommand.Create(),
+            PhashCommand.Create(),
             ListCommands.Formats(),
             ListCommands.Rules(),
         };
+        root.HelpName = "mmforge"; // users run the ./mmforge launcher, not the assembly
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -120,3 +120,24 @@ public class CliTests
         Assert.False(File.Exists(Path.Combine(dir.Path, "..", "..", "escape.json")));
     }
 }
+
+public class PhashCliTests
+{
+    [Fact]
+    public void PhashPrintsTheReferenceHashesForADirectoryAndReportsBadFiles()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var images = TestPaths.Sample("data-juicer", "images");
+        File.WriteAllBytes(dir.File("broken.jpg"), [0xFF, 0xD8, 0xFF, 0xE0, 0, 16]);
+        var result = CliRunner.Run(TestPaths.RepoRoot, "phash", images, dir.File("broken.jpg"));
+        Assert.Equal(1, result.ExitCode);
+        var reference = File.ReadLines(Path.Combine(TestPaths.Shared, "spec", "phash_reference.tsv"))
+            .Where(l => l.StartsWith("data-juicer/images/", StringComparison.Ordinal))
+            .Select(l => l.Split('\t'))
+            .ToDictionary(f => Path.Combine(TestPaths.Samples, f[0]), f => f[1]);
+        var printed = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToList();
+        Assert.Equal(reference.Keys.Order(StringComparer.Ordinal), printed.Select(f => f[1]));
+        Assert.All(printed, f => Assert.Equal(reference[f[1]], f[0]));
+        Assert.Contains("broken.jpg", result.Stderr);
+    }
+}

@@ -1,0 +1,54 @@
+namespace MMForge.Media;
+
+/// <summary>Which perceptual hash to compute.</summary>
+public enum HashKind { Phash, Dhash, Ahash }
+
+/// <summary>One image file's hash, or why it could not be hashed.</summary>
+public readonly record struct FileHash(string Path, ulong? Hash, string? Error);
+
+/// <summary>
+/// Hashes image files named on the command line: directories are walked recursively for image
+/// extensions, in ordinal order so output is stable; any decode problem is reported for that
+/// file and the others go on.
+/// </summary>
+public static class ImageFileHasher
+{
+    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif",
+    };
+
+    /// <summary>Files as given, and the image files under directories (sorted); a missing path is reported, not thrown.</summary>
+    public static IEnumerable<string> Expand(IEnumerable<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                var files = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                    .Where(f => ImageExtensions.Contains(System.IO.Path.GetExtension(f)))
+                    .Order(StringComparer.Ordinal);
+                foreach (var file in files) yield return file;
+            }
+            else yield return path;
+        }
+    }
+
+    public static FileHash Hash(string path, HashKind kind, DecodeLimits? limits = null)
+    {
+        try
+        {
+            var gray = PillowGray.Convert(ImageDecoder.Decode(File.ReadAllBytes(path), limits));
+            var hash = kind switch
+            {
+                HashKind.Dhash => ImageHashes.Dhash(gray),
+                HashKind.Ahash => ImageHashes.Ahash(gray),
+                _ => ImageHashes.Phash(gray),
+            };
+            return new FileHash(path, hash, null);
+        }
+        catch (ImageDecodeException e) { return new FileHash(path, null, $"{e.Failure}: {e.Message}"); }
+        catch (IOException e) { return new FileHash(path, null, e.Message); }
+        catch (UnauthorizedAccessException e) { return new FileHash(path, null, e.Message); }
+    }
+}
