@@ -40,7 +40,7 @@ public static class Program
             Console.Error.WriteLine("error: " + e.Message);
             return Usage;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or MMForge.Media.NativeLibraryMissingException)
         {
             Console.Error.WriteLine("error: " + e.Message);
             return Rejected;
