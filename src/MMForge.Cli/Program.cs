@@ -19,6 +19,7 @@ public static class Program
             ValidateCommand.Create(),
             ConvertCommand.Create(),
             InspectCommand.Create(),
+            HashCommand.Create(),
             PhashCommand.Create(),
             ListCommands.Formats(),
             ListCommands.Rules(),

@@ -34,6 +34,11 @@ public sealed class RuleSet
         Active = all.Where(r => (r.OnByDefault || on.Contains(r.Name)) && !off.Contains(r.Name)).ToList();
     }
 
+    /// <summary>A rule set of exactly these rules, in this order (stages other than validation, such as hashing).</summary>
+    public static RuleSet Of(params IRule[] rules) => new(rules);
+
+    private RuleSet(IReadOnlyList<IRule> rules) => Active = rules;
+
     public IReadOnlyList<IRule> Active { get; }
 
     /// <summary>The yes/no rule when active: it needs a counting pass before the rules run.</summary>
