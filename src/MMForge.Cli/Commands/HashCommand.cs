@@ -26,8 +26,6 @@ internal static class HashCommand
         command.SetAction(p =>
         {
             var dir = p.GetValue(input)!;
-            if (!DatasetDirectory.IsDataset(dir))
-                throw new ArgumentException($"{dir} is not an mmforge dataset directory (no manifest.json); run 'mmforge ingest' first");
             var limits = new DecodeLimits { MaxPixels = p.GetValue(maxPixels) };
             var options = new JobOptions
             {
@@ -36,7 +34,7 @@ internal static class HashCommand
                 Workers = p.GetValue(shared.Workers),
                 Params = new JsonObject { ["max_pixels"] = limits.MaxPixels },
             };
-            return JobRunner.RunToDataset(options, SharedOptions.Open([shared.Request(p, dir)]), p.GetValue(output)!, shared.Output(p));
+            return JobRunner.RunToDataset(options, shared.OpenDataset(p, dir), p.GetValue(output)!, shared.Output(p));
         });
         return command;
     }

@@ -85,6 +85,14 @@ internal sealed class SharedOptions
 
     public DatasetWriterOptions Output(ParseResult p) => new() { Gzip = p.GetValue(Gzip), ShardRecords = p.GetValue(ShardRecords) };
 
+    /// <summary>Opens a dataset directory for a stage that reads one, with a hint when it is not one.</summary>
+    public List<OpenedSource> OpenDataset(ParseResult p, string dir)
+    {
+        if (!DatasetDirectory.IsDataset(dir))
+            throw new ArgumentException($"{dir} is not an mmforge dataset directory (no manifest.json); run 'mmforge ingest' first");
+        return Open([Request(p, dir)]);
+    }
+
     /// <summary>Opens every input now, so a missing file or an undetectable format stops the run before anything is written.</summary>
     public static List<OpenedSource> Open(IEnumerable<SourceRequest> requests) =>
         requests.SelectMany(r => new SourceOpener(FormatRegistry.Default).Open(r)).ToList();

@@ -19,9 +19,7 @@ internal static class ValidateCommand
         command.SetAction(p =>
         {
             var dir = p.GetValue(input)!;
-            if (!DatasetDirectory.IsDataset(dir))
-                throw new ArgumentException($"{dir} is not an mmforge dataset directory (no manifest.json); run 'mmforge ingest' first");
-            var inputs = SharedOptions.Open([shared.Request(p, dir)]);
+            var inputs = shared.OpenDataset(p, dir);
             var options = new JobOptions
             {
                 Stage = "validate",
