@@ -4,4 +4,10 @@ namespace MMForge.Media;
 /// 8-bit pixels in the image's own mode as Pillow would load it: 1 channel (L), 2 (LA), 3 (RGB)
 /// or 4 (RGBA), rows packed without padding.
 /// </summary>
-public sealed record DecodedImage(int Width, int Height, int Channels, byte[] Pixels, string Format);
+public sealed record DecodedImage(int Width, int Height, int Channels, byte[] Pixels, string Format)
+{
+    /// <summary>The image's own size; larger than Width/Height only when it was decoded reduced.</summary>
+    public int FullWidth { get; init; } = Width;
+
+    public int FullHeight { get; init; } = Height;
+}

@@ -8,9 +8,11 @@ namespace MMForge.Media;
 /// The hash stage's step: opens every image of a sample once and fills sha256, pHash, width,
 /// height and format. A sample whose image is missing or cannot be decoded (truncated, not an
 /// image, more pixels than the limit) is rejected with the reason, as Infinity-MM's pHash step
-/// drops records whose image cannot be opened; text-only samples pass.
+/// drops records whose image cannot be opened; text-only samples pass. In fast mode JPEGs are
+/// decoded reduced (<see cref="ImageFileHasher.FastMinSide"/>): pHashes stay within a few bits,
+/// and width/height are still the full size, from the header.
 /// </summary>
-public sealed class ImageHashRule(DecodeLimits limits) : IRule
+public sealed class ImageHashRule(DecodeLimits limits, bool fast = false) : IRule
 {
     public string Name => "image-decode";
     public string Description => "every image must exist and decode; fills sha256, phash, width, height and format";
@@ -32,10 +34,10 @@ public sealed class ImageHashRule(DecodeLimits limits) : IRule
             }
             try
             {
-                var decoded = ImageDecoder.Decode(bytes, limits);
+                var decoded = ImageDecoder.Decode(bytes, limits, fast ? ImageFileHasher.FastMinSide : null);
                 image.Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
                 image.Phash = ImageHashes.Phash(PillowGray.Convert(decoded));
-                (image.Width, image.Height, image.Format) = (decoded.Width, decoded.Height, decoded.Format);
+                (image.Width, image.Height, image.Format) = (decoded.FullWidth, decoded.FullHeight, decoded.Format);
             }
             catch (ImageDecodeException e)
             {

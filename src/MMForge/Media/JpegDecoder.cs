@@ -8,7 +8,11 @@ namespace MMForge.Media;
 /// </summary>
 internal static unsafe class JpegDecoder
 {
-    public static DecodedImage Decode(ReadOnlySpan<byte> bytes, DecodeLimits limits)
+    /// <summary>
+    /// Decodes the JPEG; with <paramref name="minSide"/>, at the smallest DCT scale k/8 that keeps
+    /// both sides at least that long (libjpeg-turbo skips most of the work at small scales).
+    /// </summary>
+    public static DecodedImage Decode(ReadOnlySpan<byte> bytes, DecodeLimits limits, int? minSide = null)
     {
         TurboJpegNative.Gate.Ensure();
         var handle = TurboJpegNative.InitDecompress();
@@ -25,6 +29,8 @@ internal static unsafe class JpegDecoder
                     throw new ImageDecodeException(DecodeFailure.Unsupported, "CMYK JPEG images are not supported yet");
                 var channels = colorspace == TurboJpegNative.ColorspaceGray ? 1 : 3;
                 var pixelFormat = channels == 1 ? TurboJpegNative.PixelFormatGray : TurboJpegNative.PixelFormatRgb;
+                var (fullWidth, fullHeight) = (width, height);
+                (width, height) = minSide is { } side ? Scaled(width, height, side) : (width, height);
                 var pixels = new byte[checked(width * height * channels)];
                 fixed (byte* destination = pixels)
                 {
@@ -32,13 +38,24 @@ internal static unsafe class JpegDecoder
                         && !IsTolerableWarning(handle))
                         throw Failure(handle);
                 }
-                return new DecodedImage(width, height, channels, pixels, "jpeg");
+                return new DecodedImage(width, height, channels, pixels, "jpeg") { FullWidth = fullWidth, FullHeight = fullHeight };
             }
         }
         finally
         {
             TurboJpegNative.Destroy(handle);
         }
+    }
+
+    /// <summary>The size at the smallest scale k/8 (k = 1..8) keeping both sides at least <paramref name="minSide"/>, rounded up as libjpeg does.</summary>
+    private static (int Width, int Height) Scaled(int width, int height, int minSide)
+    {
+        for (var k = 1; k < 8; k++)
+        {
+            int w = (width * k + 7) / 8, h = (height * k + 7) / 8;
+            if (w >= minSide && h >= minSide) return (w, h);
+        }
+        return (width, height);
     }
 
     /// <summary>
