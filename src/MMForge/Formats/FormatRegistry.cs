@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MMForge.Formats.Codecs;
+using MMForge.Records;
 
 namespace MMForge.Formats;
 
@@ -49,6 +50,38 @@ public sealed class FormatRegistry
 
     public IDocumentFormat? DetectDocument(JsonElement document) => Best(Documents, d => d.Match(document));
 
+    /// <summary>
+    /// The codec of the first of these JSON records that a codec matches. Malformed records are
+    /// skipped (they say nothing about the format); the result also says how many records were
+    /// seen and the keys of the first object, for the error message when nothing matched.
+    /// </summary>
+    public CodecDetection DetectCodec(IEnumerable<ReadOnlyMemory<byte>> records)
+    {
+        var seen = 0;
+        string? firstKeys = null;
+        foreach (var json in records)
+        {
+            seen++;
+            try
+            {
+                using var doc = JsonDocument.Parse(json, JsonText.ReadOptions);
+                if (DetectCodec(doc.RootElement) is { } codec) return new CodecDetection(codec, seen, firstKeys);
+                if (doc.RootElement.ValueKind == JsonValueKind.Object)
+                    firstKeys ??= string.Join(", ", doc.RootElement.EnumerateObject().Select(p => p.Name));
+            }
+            catch (JsonException)
+            {
+                // a malformed record says nothing about the format; the next one may
+            }
+        }
+        return new CodecDetection(null, seen, firstKeys);
+    }
+
+    /// <summary>The "--format" advice for a source whose format could not be detected.</summary>
+    public string FormatAdvice(CodecDetection detection) =>
+        (detection.FirstKeys is { } keys ? $" (first record has keys: {keys})" : "")
+        + $"; name it with --format ({string.Join(", ", Codecs.Select(c => c.Name))})";
+
     private static T? Best<T>(IEnumerable<T> candidates, Func<T, int> score) where T : class
     {
         T? best = null;
@@ -61,3 +94,6 @@ public sealed class FormatRegistry
         return best;
     }
 }
+
+/// <summary>What format detection found: the codec (null when none matched), how many records it looked at, and the first object's keys.</summary>
+public readonly record struct CodecDetection(IRecordCodec? Codec, int Seen, string? FirstKeys);

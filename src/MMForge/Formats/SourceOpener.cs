@@ -90,24 +90,8 @@ public sealed class SourceOpener(FormatRegistry registry)
 
     private IRecordCodec DetectCodec(string path, Func<Stream, IEnumerable<RawRecord>> split)
     {
-        var seen = new List<string>();
-        foreach (var raw in Records(path, split).Take(DetectionRecords))
-        {
-            if (raw.Error is not null) continue;
-            try
-            {
-                using var doc = JsonDocument.Parse(raw.Json, JsonText.ReadOptions);
-                if (registry.DetectCodec(doc.RootElement) is { } codec) return codec;
-                if (doc.RootElement.ValueKind == JsonValueKind.Object)
-                    seen.Add(string.Join(", ", doc.RootElement.EnumerateObject().Select(p => p.Name)));
-            }
-            catch (JsonException)
-            {
-                // a malformed record says nothing about the format; the next one may
-            }
-        }
-        var keys = seen.Count > 0 ? $" (first record has keys: {seen[0]})" : "";
-        throw new FormatException($"{path}: cannot tell the record format{keys}; name it with --format ({string.Join(", ", registry.Codecs.Select(c => c.Name))})");
+        var detection = registry.DetectCodec(Records(path, split).Take(DetectionRecords).Where(r => r.Error is null).Select(r => r.Json));
+        return detection.Codec ?? throw new FormatException($"{path}: cannot tell the record format{registry.FormatAdvice(detection)}");
     }
 
     /// <summary>

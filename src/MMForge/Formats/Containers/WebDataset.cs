@@ -66,26 +66,10 @@ public static class WebDataset
     /// <summary>The codec of the first json record that one matches; mmforge when the shard has no json records.</summary>
     private static IRecordCodec DetectCodec(SourceRequest request, FormatRegistry registry)
     {
-        string? keys = null;
-        var sawJson = false;
-        foreach (var key in Keys(request).Take(DetectionKeys))
-        {
-            if (key.Error is not null || key.Json is null) continue;
-            sawJson = true;
-            try
-            {
-                using var doc = JsonDocument.Parse(key.Json, JsonText.ReadOptions);
-                if (registry.DetectCodec(doc.RootElement) is { } codec) return codec;
-                if (doc.RootElement.ValueKind == JsonValueKind.Object)
-                    keys ??= string.Join(", ", doc.RootElement.EnumerateObject().Select(p => p.Name));
-            }
-            catch (JsonException)
-            {
-                // a malformed record says nothing about the format; the next one may
-            }
-        }
-        if (!sawJson) return MMForgeCodec.Instance;
-        var seen = keys is null ? "" : $" (first record has keys: {keys})";
-        throw new FormatException($"{request.Path}: cannot tell the format of the tar's .json records{seen}; name it with --format ({string.Join(", ", registry.Codecs.Select(c => c.Name))})");
+        var jsonRecords = Keys(request).Take(DetectionKeys).Where(k => k.Error is null && k.Json is not null).Select(k => (ReadOnlyMemory<byte>)k.Json!);
+        var detection = registry.DetectCodec(jsonRecords);
+        if (detection.Codec is { } codec) return codec;
+        if (detection.Seen == 0) return MMForgeCodec.Instance;
+        throw new FormatException($"{request.Path}: cannot tell the format of the tar's .json records{registry.FormatAdvice(detection)}");
     }
 }
