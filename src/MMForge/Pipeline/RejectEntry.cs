@@ -62,15 +62,10 @@ public static class RejectEntry
         else w.WriteBase64String("raw_base64", raw);
     }
 
-    private static byte[] Encode(Action<Utf8JsonWriter> body)
+    private static byte[] Encode(Action<Utf8JsonWriter> body) => JsonText.Utf8(w =>
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer, JsonText.WriterOptions))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
+        w.WriteStartObject();
+        body(w);
+        w.WriteEndObject();
+    });
 }

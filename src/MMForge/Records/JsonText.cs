@@ -19,35 +19,14 @@ public static class JsonText
         SkipValidation = true,
     };
 
-    public static readonly JsonWriterOptions IndentedOptions = new()
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Indented = true,
-    };
-
     /// <summary>Document options for reading records: strict JSON (no comments, no trailing commas), deep enough for real data.</summary>
     public static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = 256 };
 
     /// <summary>A JSON value re-serialised without insignificant whitespace.</summary>
-    public static string Compact(JsonElement value)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-            value.WriteTo(writer);
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    public static string Compact(JsonElement value) => Write(value.WriteTo);
 
     /// <summary>Serialises one value with the shared conventions, as UTF-8 bytes. Not re-entrant: <paramref name="write"/> must not call it.</summary>
-    public static byte[] Utf8(Action<Utf8JsonWriter> write)
-    {
-        // one buffer and writer per thread, reused: encoding is on the hot path of every stage
-        var state = t_encoder ??= new ThreadEncoder();
-        state.Buffer.ResetWrittenCount();
-        state.Writer.Reset(state.Buffer);
-        write(state.Writer);
-        state.Writer.Flush();
-        return state.Buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] Utf8(Action<Utf8JsonWriter> write) => EncodeOnThisThread(write).ToArray();
 
     /// <summary>Encodings up to this size are returned in pooled arrays (see <see cref="Utf8Pooled"/>).</summary>
     public const int MaxPooledBytes = 1 << 20;
@@ -60,12 +39,7 @@ public static class JsonText
     /// </summary>
     public static ArraySegment<byte> Utf8Pooled(Action<Utf8JsonWriter> write)
     {
-        var state = t_encoder ??= new ThreadEncoder();
-        state.Buffer.ResetWrittenCount();
-        state.Writer.Reset(state.Buffer);
-        write(state.Writer);
-        state.Writer.Flush();
-        var written = state.Buffer.WrittenSpan;
+        var written = EncodeOnThisThread(write);
         var array = written.Length <= MaxPooledBytes ? ArrayPool<byte>.Shared.Rent(written.Length) : new byte[written.Length];
         written.CopyTo(array);
         return new ArraySegment<byte>(array, 0, written.Length);
@@ -75,6 +49,20 @@ public static class JsonText
     public static void ReturnPooled(ArraySegment<byte> bytes)
     {
         if (bytes.Array is { Length: <= MaxPooledBytes } array) ArrayPool<byte>.Shared.Return(array);
+    }
+
+    /// <summary>
+    /// Encodes into this thread's reused buffer and writer (encoding is on the hot path of every
+    /// stage); the bytes are valid until the next call on the same thread.
+    /// </summary>
+    private static ReadOnlySpan<byte> EncodeOnThisThread(Action<Utf8JsonWriter> write)
+    {
+        var state = t_encoder ??= new ThreadEncoder();
+        state.Buffer.ResetWrittenCount();
+        state.Writer.Reset(state.Buffer);
+        write(state.Writer);
+        state.Writer.Flush();
+        return state.Buffer.WrittenSpan;
     }
 
     [ThreadStatic] private static ThreadEncoder? t_encoder;
@@ -87,10 +75,10 @@ public static class JsonText
     }
 
     /// <summary>Serialises one value with the shared conventions.</summary>
-    public static string Write(Action<Utf8JsonWriter> write, bool indented = false)
+    public static string Write(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, indented ? IndentedOptions : WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
             write(writer);
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
