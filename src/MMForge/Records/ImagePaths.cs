@@ -36,7 +36,6 @@ public sealed partial class ImagePathResolver
     }
 
     public string RootName { get; }
-    public string? RootDir => _rootDir;
 
     public static bool IsUrl(string path) =>
         path.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
@@ -130,14 +129,4 @@ public sealed partial class ImagePathResolver
 
     [LibraryImport("libc")]
     private static partial void free(nint pointer);
-}
-
-/// <summary>The image roots of a dataset by name (declared in its manifest), for turning image refs into files.</summary>
-public sealed class ImageRoots(IReadOnlyDictionary<string, string> roots)
-{
-    public IReadOnlyDictionary<string, string> ByName { get; } = roots;
-
-    /// <summary>A resolver for one root; records without a known root resolve against nothing.</summary>
-    public ImagePathResolver For(string? rootName) =>
-        new(rootName ?? "", rootName is not null && ByName.TryGetValue(rootName, out var dir) ? dir : null);
 }

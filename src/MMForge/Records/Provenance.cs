@@ -14,8 +14,4 @@ public sealed class Provenance
 
     /// <summary>Names of the stages applied, in order, with what each changed (e.g. "validate:repaired image token").</summary>
     public List<string> Stages { get; } = [];
-
-    /// <summary>"file:line" or "file:member", for error messages.</summary>
-    public string Describe() =>
-        (File ?? "<input>") + (Member is not null ? ":" + Member : Line is not null ? ":" + Line : "");
 }
