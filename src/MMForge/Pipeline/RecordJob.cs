@@ -72,7 +72,7 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
             }
             var last = batch[^1];
             progress?.Invoke(new JobProgress(last.Source.Info.Name, stage.RecordsIn, stage.RecordsOut, stage.Rejected,
-                last.Location.Offset + Math.Max(0, last.Location.Length), last.Source.Source.File is { } f && File.Exists(f) ? new FileInfo(f).Length : null));
+                last.Location.Offset + Math.Max(0, last.Location.Length), last.Source.FileBytes));
         });
 
         foreach (var source in manifest.Sources)

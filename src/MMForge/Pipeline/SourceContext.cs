@@ -19,11 +19,15 @@ public sealed class SourceContext
     {
         Source = source;
         Info = info;
+        FileBytes = source.File is { } file && File.Exists(file) ? new FileInfo(file).Length : null;
         _fileRoot = fileRoot;
         _rootDirs = rootDirs;
     }
 
     public OpenedSource Source { get; }
+
+    /// <summary>Size of the input file, for progress; null for directories and sources without a file.</summary>
+    public long? FileBytes { get; }
     /// <summary>This input's entry in the stage's manifest record, where its counts are kept.</summary>
     public InputInfo Info { get; }
 
