@@ -32,9 +32,7 @@ public sealed class CapsBoxesCodec : IRecordCodec
             switch (p.Name)
             {
                 case "id": ReadId(p.Value, sample); break;
-                case "image":
-                    foreach (var path in ReadPathOrList(p.Value, "image")) sample.Images.Add(ImageRef.FromPath(path));
-                    break;
+                case "image": ReadImagePaths(p.Value, "image", sample); break;
                 case "captions":
                     annotations.Captions.AddRange(RequireArray(p.Value, "captions").EnumerateArray().Select((c, i) => RequireString(c, $"captions[{i}]")));
                     break;

@@ -18,11 +18,6 @@ public static class ChatFields
         if (sample.Id.Length > 0 || sample.IdIsNumber) WriteId(writer, sample);
     }
 
-    public static void ReadImagePaths(JsonElement value, string field, Sample sample)
-    {
-        foreach (var path in ReadPathOrList(value, field)) sample.Images.Add(ImageRef.FromPath(path));
-    }
-
     /// <summary>Reads a top-level system prompt as a leading system turn (the key may come before or after the dialogue).</summary>
     public static void ReadSystemPrompt(JsonElement value, Sample sample)
     {

@@ -83,6 +83,12 @@ public static class JsonFields
         }
     }
 
+    /// <summary>Adds the images named by a path-or-list field to the sample.</summary>
+    public static void ReadImagePaths(JsonElement value, string field, Sample sample)
+    {
+        foreach (var path in ReadPathOrList(value, field)) sample.Images.Add(ImageRef.FromPath(path));
+    }
+
     /// <summary>Writes image paths as one string when there is one image, as a list otherwise (the LLaVA convention).</summary>
     public static void WritePathOrList(Utf8JsonWriter writer, string name, IReadOnlyList<ImageRef> images)
     {

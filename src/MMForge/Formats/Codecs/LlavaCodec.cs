@@ -46,9 +46,7 @@ public class LlavaCodec : IRecordCodec
         switch (property.Name)
         {
             case "id": ReadId(property.Value, sample); return true;
-            case "image":
-                foreach (var path in ReadPathOrList(property.Value, "image")) sample.Images.Add(ImageRef.FromPath(path));
-                return true;
+            case "image": ReadImagePaths(property.Value, "image", sample); return true;
             case "conversations": ReadTurns(property.Value, "conversations", "from", "value", sample.Turns); return true;
             default: return false;
         }
