@@ -82,9 +82,9 @@ public sealed class RecordProcessor(JobOptions options, IJobOutput output)
                 result.DroppingRules.Add(rule);
                 result.RejectLines.Add(RejectEntry.ForDroppedTurns(_stage, rule, why, raw.Location, sample, turns));
             });
-            if (verdict is var (rule, reason)) return Rejected(raw, source, sample, rule, reason);
+            if (verdict is var (rule, reason)) return Rejected(raw, source, sample, rule, reason, result);
         }
-        if (output.CannotWrite(sample) is { } unwritable) return Rejected(raw, source, sample, UnwritableRule, unwritable);
+        if (output.CannotWrite(sample) is { } unwritable) return Rejected(raw, source, sample, UnwritableRule, unwritable, result);
         options.ExportPaths?.Apply(sample, image => source.ResolverFor(image).FullPath(image));
         sample.Provenance.Stages.Add(_stage);
         if (output.Encoder is { } encode)
@@ -110,9 +110,14 @@ public sealed class RecordProcessor(JobOptions options, IJobOutput output)
         if (RecordDecoder.Decode(raw, source.Source.Codec).Sample is { } sample) balance.Observe(sample);
     }
 
-    private ProcessedRecord Rejected(RawRecord raw, SourceContext source, Sample? sample, string rule, string reason)
+    /// <summary>
+    /// The record rejected by <paramref name="rule"/>. Pairs an earlier rule dropped from it
+    /// (<paramref name="pending"/>) keep their reject lines, so they are not lost with the sample.
+    /// </summary>
+    private ProcessedRecord Rejected(RawRecord raw, SourceContext source, Sample? sample, string rule, string reason, ProcessedRecord? pending = null)
     {
         var result = new ProcessedRecord { Source = source, Location = raw.Location, RejectedBy = rule };
+        if (pending is { HasRejectLines: true }) result.RejectLines.AddRange(pending.RejectLines);
         result.RejectLines.Add(RejectEntry.ForRecord(_stage, rule, reason, raw.Location, sample?.Source ?? source.Info.Name, sample, raw.Json));
         return result;
     }

@@ -90,6 +90,21 @@ public class IngestBadInputTests
         Assert.All(rejects, r => Assert.Equal(JsonValueKindObject, r.GetProperty("record").ValueKind));
     }
 
+    [Fact]
+    public void PairsDroppedBeforeALaterRuleRejectsTheSampleAreStillInTheRejects()
+    {
+        // empty-turns drops the second pair; image-token-count then rejects what is left (two placeholders, one image)
+        var line = GoodLine(1).Replace("<image>\\nWhat is it?", "<image><image>What is it?")
+            .Replace("]}", ", {\"from\": \"human\", \"value\": \"And this?\"}, {\"from\": \"gpt\", \"value\": \"\"}]}");
+        var (manifest, dir) = IngestLines(Utf8(line));
+        using var _ = dir;
+        Assert.Equal(0, manifest.Records);
+        var rejects = Ingest.Rejects(dir.File("out"));
+        Assert.Equal(["empty-turns", "image-token-count"], rejects.Select(r => r.GetProperty("rule").GetString()));
+        Assert.Equal("And this?", rejects[0].GetProperty("turns")[0].GetProperty("value").GetString());
+        Assert.Equal(2, rejects[1].GetProperty("record").GetProperty("conversations").GetArrayLength());
+    }
+
     private const System.Text.Json.JsonValueKind JsonValueKindObject = System.Text.Json.JsonValueKind.Object;
 
     [Fact]
