@@ -41,11 +41,15 @@ public static class ImageFileHasher
     /// </summary>
     public const int FastMinSide = 64;
 
+    /// <summary>Decodes for hashing: at full size, or in fast mode with JPEGs reduced to <see cref="FastMinSide"/>.</summary>
+    public static DecodedImage DecodeForHash(ReadOnlySpan<byte> bytes, DecodeLimits? limits, bool fast) =>
+        ImageDecoder.Decode(bytes, limits, fast ? FastMinSide : null);
+
     public static FileHash Hash(string path, HashKind kind, DecodeLimits? limits = null, bool fast = false)
     {
         try
         {
-            var gray = PillowGray.Convert(ImageDecoder.Decode(File.ReadAllBytes(path), limits, fast ? FastMinSide : null));
+            var gray = PillowGray.Convert(DecodeForHash(File.ReadAllBytes(path), limits, fast));
             var hash = kind switch
             {
                 HashKind.Dhash => ImageHashes.Dhash(gray),

@@ -34,7 +34,7 @@ public sealed class ImageHashRule(DecodeLimits limits, bool fast = false) : IRul
             }
             try
             {
-                var decoded = ImageDecoder.Decode(bytes, limits, fast ? ImageFileHasher.FastMinSide : null);
+                var decoded = ImageFileHasher.DecodeForHash(bytes, limits, fast);
                 image.Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
                 image.Phash = ImageHashes.Phash(PillowGray.Convert(decoded));
                 (image.Width, image.Height, image.Format) = (decoded.FullWidth, decoded.FullHeight, decoded.Format);
