@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace MMForge.Bench;
+
+/// <summary>The options after the benchmark's name: <c>--name value</c> pairs.</summary>
+public sealed class BenchArgs(IReadOnlyList<string> args)
+{
+    public int Int(string name, int fallback) =>
+        Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    public string String(string name, string fallback) => Value(name) ?? fallback;
+
+    /// <summary>The working directory for generated inputs: <c>--dir</c>, or a temp folder named after the benchmark.</summary>
+    public string WorkDir(string benchmark)
+    {
+        var dir = Value("--dir") ?? Path.Combine(Path.GetTempPath(), "mmforge-bench", benchmark);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    private string? Value(string name) =>
+        args.ToList().IndexOf(name) is var i and >= 0 && i + 1 < args.Count ? args[i + 1] : null;
+}
