@@ -33,7 +33,15 @@ public sealed record RuleOutcome
     /// <summary>Turns the rule removed from the sample (kept in the rejects file so nothing is lost).</summary>
     public IReadOnlyList<Turn> DroppedTurns { get; private init; } = [];
 
+    /// <summary>
+    /// The check that rejected, when a rule runs several named checks at once (the image-decode
+    /// step reads each image once and reports image-too-small, image-aspect, ... by name).
+    /// </summary>
+    public string? RejectRule { get; private init; }
+
     public static RuleOutcome Reject(string reason) => new() { RejectReason = reason };
+
+    public static RuleOutcome Reject(string rule, string reason) => new() { RejectReason = reason, RejectRule = rule };
 
     public static RuleOutcome Repaired(string what) => new() { Repair = what };
 

@@ -53,7 +53,7 @@ public sealed class RuleSet
         foreach (var rule in Active)
         {
             var outcome = rule.Apply(sample, context);
-            if (outcome.RejectReason is { } reason) return (rule.Name, reason);
+            if (outcome.RejectReason is { } reason) return (outcome.RejectRule ?? rule.Name, reason);
             if (outcome.DroppedTurns.Count > 0) dropped(rule.Name, outcome.Repair!, outcome.DroppedTurns);
             if (outcome.Repair is not null) sample.Provenance.Stages.Add("validate:" + rule.Name);
         }

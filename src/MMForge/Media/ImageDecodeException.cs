@@ -11,8 +11,12 @@ public enum DecodeFailure
     Corrupt,
     /// <summary>The header declares more pixels than the configured limit (a possible decompression bomb).</summary>
     TooManyPixels,
-    /// <summary>A valid image in a pixel layout not handled yet (for example CMYK).</summary>
+    /// <summary>A valid image in a pixel layout not handled yet.</summary>
     Unsupported,
+    /// <summary>The header declares a side shorter than the configured minimum.</summary>
+    TooSmall,
+    /// <summary>The header declares a long side more times the short side than the configured maximum.</summary>
+    ExtremeAspect,
 }
 
 /// <summary>An image that cannot be turned into pixels, with the reason.</summary>

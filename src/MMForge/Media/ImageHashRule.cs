@@ -1,36 +1,54 @@
 using System.Security.Cryptography;
 using MMForge.Filters;
+using MMForge.Media.VisualTokens;
 using MMForge.Records;
 
 namespace MMForge.Media;
 
 /// <summary>
 /// The hash stage's step: opens every image of a sample once and fills sha256, pHash, width,
-/// height and format. A sample whose image is missing or cannot be decoded (truncated, not an
-/// image, more pixels than the limit) is rejected with the reason, as Infinity-MM's pHash step
-/// drops records whose image cannot be opened; text-only samples pass. In fast mode JPEGs are
-/// decoded reduced (<see cref="ImageFileHasher.FastMinSide"/>): pHashes stay within a few bits,
-/// and width/height are still the full size, from the header.
+/// height and format, then the sample's visual tokens. An image that cannot be used rejects the
+/// sample under the check it failed, each decided from the header before any pixel is decoded
+/// where it can be: <c>image-missing</c>, <c>image-too-many-pixels</c> (decompression bombs),
+/// <c>image-too-small</c>, <c>image-aspect</c>, and <c>image-decode</c> for bytes that are not a
+/// known format, truncated or corrupt (as Infinity-MM's pHash step drops records whose image
+/// cannot be opened). Text-only samples pass. In fast mode JPEGs are decoded reduced
+/// (<see cref="ImageFileHasher.FastMinSide"/>): pHashes stay within a few bits, and width and
+/// height are still the full size, from the header.
 /// </summary>
 public sealed class ImageHashRule(DecodeLimits limits, bool fast = false) : IRule
 {
     public string Name => "image-decode";
-    public string Description => "every image must exist and decode; fills sha256, phash, width, height and format";
+    public string Description => "every image must exist, decode and pass the size limits; fills sha256, phash, width, height, format and visual tokens";
     public bool OnByDefault => true;
+
+    /// <summary>The named check each decode failure is reported under.</summary>
+    public static string CheckName(DecodeFailure failure) => failure switch
+    {
+        DecodeFailure.TooManyPixels => "image-too-many-pixels",
+        DecodeFailure.TooSmall => "image-too-small",
+        DecodeFailure.ExtremeAspect => "image-aspect",
+        _ => "image-decode",
+    };
 
     public RuleOutcome Apply(Sample sample, RuleContext context)
     {
         for (var i = 0; i < sample.Images.Count; i++)
         {
             var image = sample.Images[i];
+            var label = $"image {i + 1} ({image.Path ?? "embedded"})";
             var file = image.Bytes is null ? context.ImageFile(image) : null;
             if (image.Bytes is null && file is null)
-                return RuleOutcome.Reject($"image {i + 1} ({image.Path}) has no bytes and no file under a known image root");
+                return RuleOutcome.Reject("image-missing", $"{label} has no bytes and no file under a known image root");
             byte[] bytes;
             try { bytes = image.Bytes ?? File.ReadAllBytes(file!); }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return RuleOutcome.Reject("image-missing", $"{label}: file not found: {file}");
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                return RuleOutcome.Reject($"image {i + 1} cannot be read: {e.Message}");
+                return RuleOutcome.Reject($"{label} cannot be read: {e.Message}");
             }
             try
             {
@@ -41,9 +59,10 @@ public sealed class ImageHashRule(DecodeLimits limits, bool fast = false) : IRul
             }
             catch (ImageDecodeException e)
             {
-                return RuleOutcome.Reject($"image {i + 1} ({image.Path ?? "embedded"}): {e.Failure}: {e.Message}");
+                return RuleOutcome.Reject(CheckName(e.Failure), $"{label}: {e.Failure}: {e.Message}");
             }
         }
+        VisualTokenBudget.Record(sample);
         return RuleOutcome.Pass;
     }
 }

@@ -29,6 +29,12 @@ public sealed class Sample
     /// <summary>Numeric quality signals by name (e.g. <c>qw2vl_loss</c>, judge scores).</summary>
     public SortedDictionary<string, double> Scores { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Visual tokens the sample's images cost a model, by model name (see
+    /// <see cref="Media.VisualTokens.VisualTokenBudget"/>); filled once the image sizes are known.
+    /// </summary>
+    public SortedDictionary<string, int> VisualTokens { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Human annotations (captions, boxes) that later stages turn into instructions.</summary>
     public Annotations? Annotations { get; set; }
 

@@ -16,6 +16,7 @@ public static class SampleCopy
         copy.ImageTags.AddRange(s.ImageTags);
         copy.InstructionTags.AddRange(s.InstructionTags);
         foreach (var (k, v) in s.Scores) copy.Scores[k] = v;
+        foreach (var (k, v) in s.VisualTokens) copy.VisualTokens[k] = v;
         foreach (var (k, v) in s.Extra) copy.Extra.Set(k, v);
         return copy;
     }

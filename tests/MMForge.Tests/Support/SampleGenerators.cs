@@ -204,6 +204,7 @@ public static class SampleGenerators
         from instructionTags in Gen.Choose(0, 2).SelectMany(n => Gen.Elements("perception/ocr", "reasoning/math/geometry", "captioning").ArrayOf(n))
         from scores in Gen.Choose(0, 2).SelectMany(n => Gen.Zip(Gen.Elements("clip", "qw2vl_loss", "judge"), ExactDouble, (name, value) => (name, value)).ArrayOf(n))
         from captions in Text.ArrayOf(2)
+        from tokens in Gen.Choose(0, 20000).ArrayOf(2)
         from box in Gen.Choose(0, 100).ArrayOf(4)
         select Decorate(sample, s =>
         {
@@ -222,6 +223,7 @@ public static class SampleGenerators
             foreach (var (tag, score) in imageTags) s.ImageTags.Add(new ImageTag(tag, score, "ram++"));
             foreach (var path in instructionTags) s.InstructionTags.Add(new InstructionTag(path, 0.5, "vlm"));
             foreach (var (name, value) in scores) s.Scores[name] = value;
+            if (s.Images.Count > 0) (s.VisualTokens["internvl"], s.VisualTokens["llava-onevision"]) = (tokens[0], tokens[1]);
             if (box[0] % 2 == 0)
             {
                 s.Annotations = new Annotations();

@@ -49,6 +49,9 @@ public sealed class MMForgeCodec : IRecordCodec
                 case "scores":
                     foreach (var s in v.EnumerateObject()) sample.Scores[s.Name] = OptNumber(s.Value, "scores." + s.Name) ?? double.NaN;
                     break;
+                case "visual_tokens":
+                    foreach (var t in v.EnumerateObject()) sample.VisualTokens[t.Name] = OptInt(t.Value, "visual_tokens." + t.Name) ?? 0;
+                    break;
                 case "annotations": sample.Annotations = AnnotationsJson.Read(v); break;
                 case "provenance": sample.Provenance = ReadProvenance(v); break;
                 case "extra": foreach (var e in v.EnumerateObject()) sample.Extra.Set(e.Name, e.Value); break;
@@ -127,6 +130,12 @@ public sealed class MMForgeCodec : IRecordCodec
         {
             w.WriteStartObject("scores");
             foreach (var (name, value) in s.Scores) w.WriteNumber(name, value);
+            w.WriteEndObject();
+        }
+        if (s.VisualTokens.Count > 0)
+        {
+            w.WriteStartObject("visual_tokens");
+            foreach (var (model, tokens) in s.VisualTokens) w.WriteNumber(model, tokens);
             w.WriteEndObject();
         }
         if (s.Annotations is { IsEmpty: false } annotations) AnnotationsJson.Write(w, "annotations", annotations);
