@@ -20,6 +20,7 @@ public static class Program
             ConvertCommand.Create(),
             InspectCommand.Create(),
             HashCommand.Create(),
+            DedupCommand.Create(),
             PhashCommand.Create(),
             ListCommands.Formats(),
             ListCommands.Rules(),

@@ -1,3 +1,4 @@
+using MMForge.Formats;
 using MMForge.Records;
 
 namespace MMForge.Filters;
@@ -57,6 +58,9 @@ public sealed class RuleContext
 
     /// <summary>Seed for rules that drop at random, so runs are reproducible.</summary>
     public ulong Seed { get; init; }
+
+    /// <summary>Where the sample was read (rules that act on decisions taken in an earlier pass over the same input find it by this).</summary>
+    public RecordLocation? Location { get; init; }
 
     /// <summary>A stable key of the sample (its location) that, with the seed, fixes every random choice; made only when a rule asks.</summary>
     public Func<string> SampleKey { get; init; } = () => "";

@@ -76,6 +76,13 @@ public sealed class DatasetWriter : IDisposable
         _shardFile = null;
     }
 
+    /// <summary>
+    /// Creates a file beside the shards (a stage's own report, such as dedup's clusters.jsonl);
+    /// it moves into place with the dataset, so it is never seen without it.
+    /// </summary>
+    public FileStream CreateFile(string name) =>
+        new(Path.Combine(_temp, name), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+
     /// <summary>Closes every file, writes <paramref name="manifest"/> (with the shard list filled in) and moves the dataset into place.</summary>
     public void Complete(Manifest manifest)
     {

@@ -35,6 +35,9 @@ public sealed class DatasetOutput(string dir, DatasetWriterOptions options) : IJ
     }
     public void WriteReject(byte[] line) => _writer.WriteReject(line);
 
+    /// <inheritdoc cref="DatasetWriter.CreateFile"/>
+    public FileStream CreateFile(string name) => _writer.CreateFile(name);
+
     public void Complete(Manifest manifest) => _writer.Complete(manifest);
 
     public void Dispose() => _writer.Dispose();

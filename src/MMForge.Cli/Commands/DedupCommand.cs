@@ -1,0 +1,67 @@
+using System.CommandLine;
+using MMForge.Cli.Terminal;
+using MMForge.Dedup;
+using MMForge.Pipeline;
+
+namespace MMForge.Cli.Commands;
+
+/// <summary><c>mmforge dedup DIR -o DIR</c>: remove exact and near duplicates, explaining every removal.</summary>
+internal static class DedupCommand
+{
+    private static readonly Dictionary<string, DedupMatch> Matches = new()
+    {
+        ["exact"] = DedupMatch.Exact, ["image+text"] = DedupMatch.ImageAndText, ["image"] = DedupMatch.Image, ["text"] = DedupMatch.Text,
+    };
+
+    public static Command Create()
+    {
+        var shared = new SharedOptions();
+        var input = new Argument<string>("dataset") { Description = "mmforge dataset directory (hashed with 'mmforge hash' unless --match is exact or text)." };
+        var output = new Option<string>("--output", "-o") { Description = "Dataset directory to write (may be the input itself).", Required = true };
+        var match = new Option<string>("--match")
+        {
+            Description = "What makes two samples duplicates, besides exact copies (same pHash and conversations, always removed): "
+                + "image+text = near-duplicate image AND near-duplicate text (instruction data, where one image has many questions); "
+                + "image = near-duplicate image whatever the text (caption/alignment data); text = near-duplicate text whatever the image; exact = exact copies only.",
+            DefaultValueFactory = _ => "image+text",
+        };
+        match.AcceptOnlyFromAmong([.. Matches.Keys]);
+        var scope = new Option<string>("--scope")
+        {
+            Description = "global: duplicates across all sources; source: only within each source (as Infinity-MM did).",
+            DefaultValueFactory = _ => "global",
+        };
+        scope.AcceptOnlyFromAmong("global", "source");
+        var distance = new Option<int>("--max-distance", "-k")
+        {
+            Description = $"Largest pHash Hamming distance of near-duplicate images (0-16). Default {DedupOptions.DefaultMaxImageDistance}: real near-duplicates in the sample data are at 0-4, the closest distinct images at 20 (docs/dedup.md).",
+            DefaultValueFactory = _ => DedupOptions.DefaultMaxImageDistance,
+        };
+        distance.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 16) r.AddError("--max-distance must be between 0 and 16"); });
+        var command = new Command("dedup", "Remove duplicate samples: exact copies (Infinity-MM's rule), near-duplicate images (pHash distance) and near-duplicate text (MinHash LSH). "
+            + "One sample per cluster is kept (lowest qw2vl_loss, then largest image, then first seen); every removed sample goes to rejects/ with the sample it duplicates, "
+            + "and clusters.jsonl lists each removal with its kind and distance.")
+        {
+            input, output, match, scope, distance, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
+        };
+        command.SetAction(p =>
+        {
+            var options = new DedupOptions
+            {
+                Match = Matches[p.GetValue(match)!],
+                Scope = p.GetValue(scope) == "source" ? DedupScope.Source : DedupScope.Global,
+                MaxImageDistance = p.GetValue(distance),
+                Workers = p.GetValue(shared.Workers),
+            };
+            var dir = p.GetValue(output)!;
+            var sources = shared.OpenDataset(p, p.GetValue(input)!);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var writer = new DatasetOutput(dir, shared.Output(p));
+            var manifest = new ProgressDisplay(DedupJob.Stage).Run(report => new DedupJob(options).Run(sources, writer, report));
+            RunSummary.Print(DedupJob.Stage, manifest, dir, Path.Combine(dir, DatasetDirectory.RejectsFile), clock.Elapsed);
+            // Removing duplicates is the job done; only other rejects (undecodable records) make it exit 1.
+            return manifest.RejectsByRule.Keys.All(rule => rule.StartsWith("dedup-", StringComparison.Ordinal)) ? Program.Ok : Program.Rejected;
+        });
+        return command;
+    }
+}

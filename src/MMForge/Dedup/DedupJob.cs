@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using MMForge.Formats;
+using MMForge.Pipeline;
+
+namespace MMForge.Dedup;
+
+/// <summary>
+/// <c>mmforge dedup</c>: a global stage in two passes over the input. The key pass reads every
+/// sample once into a compact <see cref="SampleKey"/> (ids go to a spill file); the duplicate
+/// edges are found on the keys alone, clustered, and a representative chosen per cluster; the
+/// writing pass is an ordinary record job that rejects the removed samples with the reason and
+/// writes <see cref="ClustersFile"/> beside the shards. Ordinals are input order, so the
+/// result does not depend on the number of workers.
+/// </summary>
+public sealed class DedupJob(DedupOptions options)
+{
+    public const string Stage = "dedup";
+
+    /// <summary>Runs both passes; <paramref name="progress"/> hears of the key pass (sources named "keys of ...") and then the writing pass.</summary>
+    public Manifest Run(IReadOnlyList<OpenedSource> sources, DatasetOutput output, Action<JobProgress>? progress = null)
+    {
+        using var ids = new IdSpill(options.SpillDirectory ?? Path.GetTempPath());
+        var read = new KeyPass(options, ids).Run(sources, progress);
+        var edges = ExactDuplicates.Edges(read.Keys).ToList();
+        var removals = DuplicateClusters.Resolve(read.Keys, edges);
+
+        var named = removals.SelectMany(r => new[] { r.Ordinal, r.DuplicateOf, r.Kept }).ToHashSet();
+        var names = ids.Read(named);
+        using (var clusters = output.CreateFile(ClustersFile.FileName)) ClustersFile.Write(clusters, removals, names);
+        var byLocation = removals.ToDictionary(
+            r => (read.Files[read.Keys[r.Ordinal].File], read.Keys[r.Ordinal].Offset),
+            r => (r.Edge.Kind.RuleName(), ClustersFile.Reason(r, names)));
+
+        var job = new RecordJob(new JobOptions
+        {
+            Stage = Stage,
+            Rules = Filters.RuleSet.Of(new DuplicateRemovalRule(byLocation)),
+            Workers = options.Workers,
+            Params = Params(),
+        }, progress);
+        return job.Run(sources, output);
+    }
+
+    private JsonObject Params() => new()
+    {
+        ["match"] = options.Match.ToString(),
+        ["scope"] = options.Scope.ToString(),
+        ["max_image_distance"] = options.MaxImageDistance,
+    };
+}

@@ -1,0 +1,64 @@
+namespace MMForge.Dedup;
+
+/// <summary>
+/// One removed sample: the sample it duplicates directly (the edge that joined it to its
+/// cluster) and the cluster's representative that is kept.
+/// </summary>
+public sealed record Removal(int Ordinal, int DuplicateOf, int Kept, DuplicateEdge Edge);
+
+/// <summary>
+/// Turns duplicate edges into clusters (union-find) and decides, per cluster, which sample is
+/// kept and why every other one goes. The representative is the best by
+/// <see cref="SampleKey.Better"/> (lowest loss, then largest image, then first seen). Every
+/// other member is explained by a path from the representative (breadth first, neighbours in
+/// input order), so each removal names a sample it really duplicates, with that edge's kind
+/// and distance, rather than a representative it may only reach through a chain.
+/// </summary>
+public static class DuplicateClusters
+{
+    public static List<Removal> Resolve(IReadOnlyList<SampleKey> keys, IReadOnlyList<DuplicateEdge> edges)
+    {
+        var sets = new UnionFind(keys.Count);
+        var adjacency = new Dictionary<int, List<DuplicateEdge>>();
+        foreach (var edge in edges)
+        {
+            sets.Union(edge.A, edge.B);
+            Neighbours(adjacency, edge.A).Add(edge);
+            Neighbours(adjacency, edge.B).Add(edge);
+        }
+
+        var clusters = adjacency.Keys.GroupBy(sets.Find).Select(c => c.Order().ToList()).OrderBy(c => c[0]);
+        var removals = new List<Removal>();
+        foreach (var members in clusters)
+        {
+            var kept = members.Aggregate((best, m) => SampleKey.Better(keys[m], m, keys[best], best) ? m : best);
+            Explain(kept, adjacency, removals);
+        }
+        removals.Sort((a, b) => a.Ordinal.CompareTo(b.Ordinal));
+        return removals;
+    }
+
+    private static List<DuplicateEdge> Neighbours(Dictionary<int, List<DuplicateEdge>> adjacency, int ordinal)
+    {
+        if (!adjacency.TryGetValue(ordinal, out var list)) adjacency[ordinal] = list = [];
+        return list;
+    }
+
+    private static void Explain(int kept, Dictionary<int, List<DuplicateEdge>> adjacency, List<Removal> removals)
+    {
+        var seen = new HashSet<int> { kept };
+        var queue = new Queue<int>([kept]);
+        while (queue.TryDequeue(out var current))
+        {
+            foreach (var edge in adjacency[current].OrderBy(e => Other(e, current)))
+            {
+                var next = Other(edge, current);
+                if (!seen.Add(next)) continue;
+                removals.Add(new Removal(next, current, kept, edge));
+                queue.Enqueue(next);
+            }
+        }
+    }
+
+    private static int Other(DuplicateEdge edge, int ordinal) => edge.A == ordinal ? edge.B : edge.A;
+}

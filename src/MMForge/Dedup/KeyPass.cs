@@ -1,0 +1,71 @@
+using MMForge.Formats;
+using MMForge.Pipeline;
+using MMForge.Records;
+
+namespace MMForge.Dedup;
+
+/// <summary>The keys of every sample in input order, and the files and sources they index.</summary>
+public sealed record KeyPassResult(List<SampleKey> Keys, List<string> Files, List<string> Sources);
+
+/// <summary>
+/// The first pass of dedup: decodes every record (in parallel, consumed in input order) into
+/// its <see cref="SampleKey"/>. Records that do not decode get no key; the writing pass meets
+/// them again and rejects them as any stage does.
+/// </summary>
+internal sealed class KeyPass(DedupOptions options, IdSpill ids)
+{
+    private readonly List<string> _files = [];
+    private readonly Dictionary<string, int> _fileIndex = new(StringComparer.Ordinal);
+    private readonly List<string> _sources = [];
+    private readonly Dictionary<string, int> _sourceIndex = new(StringComparer.Ordinal);
+
+    private sealed record Keyed(SampleKey Key, string Id, string Source, RecordLocation Location, string SourceName);
+
+    public KeyPassResult Run(IReadOnlyList<OpenedSource> sources, Action<JobProgress>? progress)
+    {
+        var keys = new List<SampleKey>();
+        var perSource = options.Scope == DedupScope.Source;
+        var items = sources.SelectMany(s => s.Records.Select(raw => (Raw: raw, Source: s)));
+        long records = 0;
+        OrderedParallel.Run(items, 512, options.Workers, item => Decode(item.Raw, item.Source, perSource), batch =>
+        {
+            foreach (var keyed in batch)
+            {
+                records++;
+                if (keyed is null) continue;
+                keys.Add(keyed.Key with { Source = Index(_sources, _sourceIndex, keyed.Source), File = Index(_files, _fileIndex, keyed.Location.File) });
+                ids.Add(keyed.Id, keyed.Source);
+            }
+            if (batch[^1] is { } last)
+                progress?.Invoke(new JobProgress("keys of " + last.SourceName, records, keys.Count, records - keys.Count, last.Location.Offset + Math.Max(0, last.Location.Length), null));
+        });
+        return new KeyPassResult(keys, _files, _sources);
+    }
+
+    private Keyed? Decode(RawRecord raw, OpenedSource source, bool perSource)
+    {
+        try
+        {
+            if (RecordDecoder.Decode(raw, source.Codec).Sample is not { } sample) return null;
+            sample.Source ??= source.Name;
+            if (sample.Id.Length == 0) sample.Id = RecordProcessor.GeneratedId(source.Name, raw.Location);
+            if (options.Match != DedupMatch.Exact && sample.Images.Any(i => i.Phash is null))
+                throw new InvalidDataException($"record {sample.Id} ({raw.Location}) has an image without a pHash; near-duplicate images need 'mmforge hash' first (or use --match exact or text)");
+            return new Keyed(SampleKey.Of(sample, perSource, 0, 0, raw.Location.Offset), sample.Id, sample.Source, raw.Location, source.Name);
+        }
+        finally
+        {
+            raw.Release();
+        }
+    }
+
+    private static int Index(List<string> names, Dictionary<string, int> index, string name)
+    {
+        if (!index.TryGetValue(name, out var i))
+        {
+            index[name] = i = names.Count;
+            names.Add(name);
+        }
+        return i;
+    }
+}

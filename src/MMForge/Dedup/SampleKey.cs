@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using System.Text;
+using MMForge.Formats;
+using MMForge.Records;
+
+namespace MMForge.Dedup;
+
+/// <summary>
+/// What the dedup step keeps in memory per sample, about 56 bytes: its exact-duplicate key, the
+/// pHash of its first image, its source, the quality signals that choose which duplicate is kept,
+/// and where it was read (to find it again in the writing pass).
+/// </summary>
+public readonly record struct SampleKey(UInt128 Exact, ulong Phash, bool HasPhash, int Source, float Loss, int Pixels, int File, long Offset)
+{
+    /// <summary>The Infinity-MM loss score: lower is cleaner, so the duplicate with the lowest is kept.</summary>
+    public const string LossScore = "qw2vl_loss";
+
+    /// <summary>
+    /// The key of one sample. The exact key is a SHA-256 prefix (128 bits: no collisions in any
+    /// real corpus) of its images (pHash, or the file's sha256 or path when not hashed), its
+    /// turns (role and text), its plain text and its annotations, and, when deduplicating per
+    /// source, the source name.
+    /// </summary>
+    public static SampleKey Of(Sample sample, bool perSource, int source, int file, long offset)
+    {
+        var first = sample.Images.Count > 0 ? sample.Images[0] : null;
+        var loss = sample.Scores.TryGetValue(LossScore, out var l) && double.IsFinite(l) ? (float)l : float.NaN;
+        var pixels = first is { Width: { } w, Height: { } h } ? (int)Math.Min((long)w * h, int.MaxValue) : 0;
+        return new SampleKey(ExactKey(sample, perSource), first?.Phash ?? 0, first?.Phash is not null, source, loss, pixels, file, offset);
+    }
+
+    private static UInt128 ExactKey(Sample sample, bool perSource)
+    {
+        var text = new StringBuilder();
+        if (perSource) text.Append(sample.Source).Append('\0');
+        foreach (var image in sample.Images)
+            text.Append(image.Phash?.ToString("x16") ?? image.Sha256 ?? image.Root + "/" + image.Path).Append('\0');
+        foreach (var turn in sample.Turns) text.Append(turn.Role).Append('\0').Append(turn.Value).Append('\0');
+        text.Append(sample.Text).Append('\0');
+        if (sample.Annotations is { } annotations)
+        {
+            foreach (var caption in annotations.Captions) text.Append(caption).Append('\0');
+            foreach (var box in annotations.Boxes) text.Append(box.Category).Append(':').AppendJoin(',', box.Bbox).Append('\0');
+        }
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()), digest);
+        return new UInt128(BitConverter.ToUInt64(digest), BitConverter.ToUInt64(digest[8..]));
+    }
+
+    /// <summary>
+    /// Which of two duplicates is the better one to keep: the lower loss when both have one (a
+    /// scored sample beats an unscored one), then the larger image, then the first seen.
+    /// </summary>
+    public static bool Better(in SampleKey a, int ordinalA, in SampleKey b, int ordinalB)
+    {
+        var lossA = float.IsNaN(a.Loss) ? float.PositiveInfinity : a.Loss;
+        var lossB = float.IsNaN(b.Loss) ? float.PositiveInfinity : b.Loss;
+        if (lossA != lossB) return lossA < lossB;
+        if (a.Pixels != b.Pixels) return a.Pixels > b.Pixels;
+        return ordinalA < ordinalB;
+    }
+}
+
+/// <summary>The text of a sample that near-duplicate text detection compares: every turn and its plain text, without image placeholders.</summary>
+public static class DuplicateText
+{
+    public static string Of(Sample sample)
+    {
+        var text = new StringBuilder();
+        foreach (var turn in sample.Turns) text.Append(turn.Value.Replace(Sample.ImageToken, "", StringComparison.Ordinal)).Append('\n');
+        if (sample.Text is not null) text.Append(sample.Text.Replace(Sample.ImageToken, "", StringComparison.Ordinal));
+        return text.ToString();
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using MMForge.Dedup;
+using MMForge.Filters;
+using MMForge.Formats;
+using MMForge.Media;
+using MMForge.Pipeline;
+using MMForge.Tests.Support;
+
+namespace MMForge.Tests.Dedup;
+
+public class DedupJobTests
+{
+    /// <summary>Ingests LLaVA-style records (id, image under <paramref name="imageRoot"/>, question, answer) and hashes their images.</summary>
+    internal static string HashedDataset(TempDir dir, string imageRoot, IEnumerable<(string Id, string? Image, string Question, string Answer)> records)
+    {
+        File.WriteAllLines(dir.File("in.jsonl"), records.Select(r => JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["id"] = r.Id,
+            ["image"] = r.Image,
+            ["conversations"] = new[]
+            {
+                new { from = "human", value = (r.Image is null ? "" : "<image>\n") + r.Question },
+                new { from = "gpt", value = r.Answer },
+            },
+        }.Where(p => p.Value is not null).ToDictionary())));
+        Ingest.Run(dir.File("ingested"), [new SourceRequest(dir.File("in.jsonl")) { ImageRoot = imageRoot }]);
+        var sources = new SourceOpener(FormatRegistry.Default).Open(new SourceRequest(dir.File("ingested"))).ToList();
+        using (var output = new DatasetOutput(dir.File("hashed"), new DatasetWriterOptions()))
+            new RecordJob(new JobOptions { Stage = "hash", Rules = RuleSet.Of(new ImageHashRule(DecodeLimits.Default)) }).Run(sources, output);
+        return dir.File("hashed");
+    }
+
+    internal static Manifest Dedup(string input, string output, DedupOptions options)
+    {
+        var sources = new SourceOpener(FormatRegistry.Default).Open(new SourceRequest(input)).ToList();
+        using var o = new DatasetOutput(output, new DatasetWriterOptions());
+        return new DedupJob(options).Run(sources, o);
+    }
+
+    internal static List<JsonElement> Clusters(string dataset) =>
+        File.ReadLines(Path.Combine(dataset, ClustersFile.FileName)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+
+    [Fact]
+    public void ExactModeRemovesSamePhashAndSameConversationsOnlyAndExplainsEachRemoval()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var images = TestPaths.Sample("data-juicer", "images");
+        var hashed = HashedDataset(dir, images,
+        [
+            ("a", "img1.png", "What is this?", "A bed."),
+            ("b", "img4.png", "What is this?", "A bed."),        // byte-identical image, same dialogue: exact
+            ("c", "img4.png", "What colour is it?", "White."),   // same image, another question: kept
+            ("d", null, "Say hi.", "Hi."),
+            ("e", null, "Say hi.", "Hi."),                       // text-only copy: exact
+            ("f", "img2.jpg", "What is this?", "A bed."),         // another image: kept
+        ]);
+
+        var manifest = Dedup(hashed, dir.File("out"), new DedupOptions { Match = DedupMatch.Exact, Workers = 2 });
+
+        Assert.Equal(["a", "c", "d", "f"], Ingest.Samples(dir.File("out")).Select(s => s.Id));
+        Assert.Equal(new SortedDictionary<string, long> { ["dedup-exact"] = 2 }, manifest.RejectsByRule);
+        var clusters = Clusters(dir.File("out"));
+        Assert.Equal(["b", "e"], clusters.Select(c => c.GetProperty("id").GetString()));
+        Assert.Equal(["a", "d"], clusters.Select(c => c.GetProperty("duplicate_of").GetProperty("id").GetString()));
+        Assert.All(clusters, c => Assert.Equal("exact", c.GetProperty("kind").GetString()));
+        var reject = Ingest.Rejects(dir.File("out"))[0];
+        Assert.Equal("exact duplicate of a (in)", reject.GetProperty("reason").GetString());
+        Assert.Equal("b", reject.GetProperty("record").GetProperty("id").GetString());
+        Assert.Equal(["ingest", "hash", "dedup"], manifest.Stages.Select(s => s.Name));
+    }
+
+    [Fact]
+    public void TheSampleWithTheLowestLossIsKeptThenTheFirstSeen()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var lines = new[] { ("x1", (double?)null), ("x2", 2.5), ("x3", 1.5), ("x4", 1.5) }.Select(r => JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["id"] = r.Item1, ["source"] = "s",
+            ["conversations"] = new[] { new { from = "human", value = "Q?" }, new { from = "gpt", value = "A." } },
+            ["qw2vl_loss"] = r.Item2,
+        }.Where(p => p.Value is not null).ToDictionary()));
+        File.WriteAllLines(dir.File("in.jsonl"), lines);
+        Ingest.Run(dir.File("ds"), [new SourceRequest(dir.File("in.jsonl")) { Format = "infinity-mm" }]);
+
+        Dedup(dir.File("ds"), dir.File("out"), new DedupOptions { Match = DedupMatch.Exact });
+
+        Assert.Equal(["x3"], Ingest.Samples(dir.File("out")).Select(s => s.Id));
+        Assert.All(Clusters(dir.File("out")), c => Assert.Equal("x3", c.GetProperty("kept").GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public void PerSourceScopeKeepsCopiesInDifferentSources()
+    {
+        using var dir = TestPaths.NewTempDir();
+        string Line(string id, string source) => JsonSerializer.Serialize(new
+        {
+            id, source, conversations = new[] { new { from = "human", value = "Q?" }, new { from = "gpt", value = "A." } },
+        });
+        File.WriteAllLines(dir.File("in.jsonl"), [Line("1", "left"), Line("2", "right"), Line("3", "left")]);
+        Ingest.Run(dir.File("ds"), [new SourceRequest(dir.File("in.jsonl")) { Format = "infinity-mm" }]);
+
+        Dedup(dir.File("ds"), dir.File("global"), new DedupOptions { Match = DedupMatch.Exact });
+        Dedup(dir.File("ds"), dir.File("per-source"), new DedupOptions { Match = DedupMatch.Exact, Scope = DedupScope.Source });
+
+        Assert.Equal(["1"], Ingest.Samples(dir.File("global")).Select(s => s.Id));
+        Assert.Equal(["1", "2"], Ingest.Samples(dir.File("per-source")).Select(s => s.Id));
+    }
+}
