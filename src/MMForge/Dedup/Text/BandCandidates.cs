@@ -5,7 +5,7 @@ namespace MMForge.Dedup.Text;
 /// of up to <see cref="AllPairsGroupLimit"/> samples has every pair verified; a larger one (a
 /// template or a mass copy) links each member to its lowest ordinal only, so its cost stays
 /// linear. A pair whose rows already agreed in an earlier band, in a group that had all its
-/// pairs verified, was decided there and is skipped, so most pairs are verified once.
+/// pairs verified, was emitted there and is not emitted again.
 /// One instance serves every band in order; partitions of one band may run on many threads.
 /// </summary>
 internal sealed class BandCandidates
@@ -27,12 +27,11 @@ internal sealed class BandCandidates
         largeGroupKeys = Enumerable.Range(0, options.Bands).Select(_ => new HashSet<ulong>()).ToArray();
     }
 
-    /// <summary>The verified edges of one partition of <paramref name="table"/>, which holds band <paramref name="band"/>.</summary>
-    public List<TextEdge> Verify(BandTable table, int band, int partition)
+    /// <summary>The verified edges among entries [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="table"/>, which holds band <paramref name="band"/>.</summary>
+    public List<TextEdge> Verify(BandTable table, int band, int start, int end)
     {
         var edges = new List<TextEdge>();
-        var end = table.PartitionStarts[partition + 1];
-        for (var start = table.PartitionStarts[partition]; start < end;)
+        while (start < end)
         {
             var stop = start + 1;
             while (stop < end && table.Keys[stop] == table.Keys[start]) stop++;
@@ -59,21 +58,29 @@ internal sealed class BandCandidates
     {
         var (a, b) = x < y ? (x, y) : (y, x);
         var signatureA = signatures[a];
-        var signatureB = signatures[b];
-        if (DecidedInEarlierBand(signatureA, signatureB, band)) return;
-        var equal = MinHasher.EqualValues(signatureA, signatureB);
-        if (equal >= minEqualValues) edges.Add(new TextEdge(a, b, (double)equal / signatureA.Length));
+        Span<ulong> equalBits = stackalloc ulong[MinHasher.AgreementWords(signatureA.Length)];
+        var equal = MinHasher.Agreement(signatureA, signatures[b], equalBits);
+        if (equal >= minEqualValues && !DecidedInEarlierBand(equalBits, signatureA, band))
+            edges.Add(new TextEdge(a, b, (double)equal / signatureA.Length));
     }
 
-    private bool DecidedInEarlierBand(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, int band)
+    /// <summary>
+    /// Whether the pair agreed on every row of an earlier band whose group had all its pairs
+    /// verified: then this edge was already emitted there.
+    /// </summary>
+    private bool DecidedInEarlierBand(ReadOnlySpan<ulong> equalBits, ReadOnlySpan<uint> signatureA, int band)
     {
         for (var earlier = 0; earlier < band; earlier++)
-        {
-            var rowsA = a.Slice(earlier * rows, rows);
-            if (rowsA.SequenceEqual(b.Slice(earlier * rows, rows)) && !largeGroupKeys[earlier].Contains(BandTable.KeyOf(rowsA)))
+            if (AllSet(equalBits, earlier * rows, rows) && !largeGroupKeys[earlier].Contains(BandTable.KeyOf(signatureA.Slice(earlier * rows, rows))))
                 return true;
-        }
         return false;
+    }
+
+    private static bool AllSet(ReadOnlySpan<ulong> bits, int start, int count)
+    {
+        for (var i = start; i < start + count; i++)
+            if ((bits[i >> 6] & (1UL << (i & 63))) == 0) return false;
+        return true;
     }
 
     private static int LowestOrdinal(ReadOnlySpan<int> members)

@@ -2,20 +2,26 @@ namespace MMForge.Dedup.Text;
 
 /// <summary>
 /// One LSH band at a time: the band key (a 64-bit hash of the band's rows) and ordinal of every
-/// sample, split into key ranges and sorted within each, so samples whose band rows agree sit
-/// next to each other. Equal keys always land in the same range, so every range can be sorted
-/// and scanned by its own thread. The arrays are reused from band to band: 20 bytes per sample.
+/// sample, split by the key's high bits into small ranges of about <see cref="SamplesPerPartition"/>
+/// and sorted within each, so samples whose band rows agree sit next to each other. Equal keys
+/// always land in the same range, so ranges sort in cache and on any thread; together the
+/// ranges sort the whole table by key. The arrays are reused from band to band: 20 bytes per sample.
 /// </summary>
 internal sealed class BandTable
 {
-    private readonly ulong[] unpartitioned;
+    private const int SamplesPerPartition = 256;
 
-    public BandTable(int samples, int partitions)
+    private readonly ulong[] unpartitioned;
+    private readonly int[] nextSlot;
+
+    public BandTable(int samples)
     {
         unpartitioned = new ulong[samples];
         Keys = new ulong[samples];
         Ordinals = new int[samples];
+        var partitions = Math.Max(1, samples / SamplesPerPartition);
         PartitionStarts = new int[partitions + 1];
+        nextSlot = new int[partitions];
     }
 
     public ulong[] Keys { get; }
@@ -23,9 +29,9 @@ internal sealed class BandTable
     public int[] Ordinals { get; }
 
     /// <summary>Partition p holds the entries from PartitionStarts[p] up to PartitionStarts[p+1].</summary>
-    public int[] PartitionStarts { get; }
+    private int[] PartitionStarts { get; }
 
-    public int Partitions => PartitionStarts.Length - 1;
+    private int Partitions => PartitionStarts.Length - 1;
 
     /// <summary>Fills the table with band <paramref name="band"/> of every signature, partitioned and sorted.</summary>
     public void Fill(MappedSignatures signatures, int band, int rows, ParallelOptions parallel)
@@ -60,15 +66,18 @@ internal sealed class BandTable
         Array.Clear(PartitionStarts);
         foreach (var key in unpartitioned) PartitionStarts[PartitionOf(key) + 1]++;
         for (var p = 1; p < PartitionStarts.Length; p++) PartitionStarts[p] += PartitionStarts[p - 1];
-        Span<int> next = stackalloc int[Partitions];
-        PartitionStarts.AsSpan(0, Partitions).CopyTo(next);
+        PartitionStarts.AsSpan(0, Partitions).CopyTo(nextSlot);
         for (var i = 0; i < unpartitioned.Length; i++)
         {
-            var slot = next[PartitionOf(unpartitioned[i])]++;
+            var slot = nextSlot[PartitionOf(unpartitioned[i])]++;
             Keys[slot] = unpartitioned[i];
             Ordinals[slot] = i;
         }
     }
+
+    /// <summary>The entries of chunk <paramref name="chunk"/> of <paramref name="chunks"/>: whole partitions, so no group is cut.</summary>
+    public (int Start, int End) Chunk(int chunk, int chunks) =>
+        (PartitionStarts[(int)((long)chunk * Partitions / chunks)], PartitionStarts[(int)((long)(chunk + 1) * Partitions / chunks)]);
 
     /// <summary>Maps the key's high bits onto the partitions; band keys are uniform, so ranges come out even.</summary>
     private int PartitionOf(ulong key) => (int)(((key >> 32) * (ulong)Partitions) >> 32);

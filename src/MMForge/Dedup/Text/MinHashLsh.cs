@@ -83,16 +83,21 @@ public sealed class MinHashLsh : IDisposable
         if (Count < 2) return [];
         using var signatures = spill.Map();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
-        // several key ranges per thread even out ranges that happen to hold more candidates
-        var table = new BandTable(Count, partitions: threads == 1 ? 1 : threads * 4);
+        var table = new BandTable(Count);
         var candidates = new BandCandidates(signatures, options);
+        // several chunks per thread even out chunks that happen to hold more candidates
+        var chunks = threads == 1 ? 1 : threads * 4;
         var edges = new List<TextEdge>();
         for (var band = 0; band < options.Bands; band++)
         {
             table.Fill(signatures, band, options.RowsPerBand, parallel);
-            var perPartition = new List<TextEdge>[table.Partitions];
-            Parallel.For(0, table.Partitions, parallel, p => perPartition[p] = candidates.Verify(table, band, p));
-            foreach (var found in perPartition) edges.AddRange(found);
+            var perChunk = new List<TextEdge>[chunks];
+            Parallel.For(0, chunks, parallel, c =>
+            {
+                var (start, end) = table.Chunk(c, chunks);
+                perChunk[c] = candidates.Verify(table, band, start, end);
+            });
+            foreach (var found in perChunk) edges.AddRange(found);
         }
         return SortedOnce(edges);
     }

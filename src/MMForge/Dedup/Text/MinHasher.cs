@@ -49,19 +49,32 @@ public sealed class MinHasher
     }
 
     /// <summary>The estimated Jaccard similarity of two signatures: the fraction of positions where they agree.</summary>
-    public static double Similarity(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b) => (double)EqualValues(a, b) / a.Length;
+    public static double Similarity(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b) =>
+        (double)Agreement(a, b, stackalloc ulong[AgreementWords(a.Length)]) / a.Length;
 
-    /// <summary>How many positions two signatures agree on.</summary>
-    internal static int EqualValues(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b)
+    /// <summary>How many ulongs hold one bit per position of a signature this long.</summary>
+    internal static int AgreementWords(int length) => (length + 63) / 64;
+
+    /// <summary>
+    /// Sets bit i of <paramref name="equalBits"/> where a[i] == b[i] and returns how many are set:
+    /// the count verifies a pair and the bits tell which LSH bands it shares.
+    /// </summary>
+    internal static int Agreement(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, Span<ulong> equalBits)
     {
         if (a.Length != b.Length) throw new ArgumentException("signatures differ in length", nameof(b));
-        var equal = 0;
+        equalBits.Clear();
         var i = 0;
         for (; i + Lanes <= a.Length; i += Lanes)
-            equal += BitOperations.PopCount(Vector256.Equals(Vector256.Create(a.Slice(i, Lanes)), Vector256.Create(b.Slice(i, Lanes))).ExtractMostSignificantBits());
+        {
+            // lanes come in eights from a multiple of eight, so one vector's bits never straddle two words
+            var equal = Vector256.Equals(Vector256.Create(a.Slice(i, Lanes)), Vector256.Create(b.Slice(i, Lanes))).ExtractMostSignificantBits();
+            equalBits[i >> 6] |= (ulong)equal << (i & 63);
+        }
         for (; i < a.Length; i++)
-            if (a[i] == b[i]) equal++;
-        return equal;
+            if (a[i] == b[i]) equalBits[i >> 6] |= 1UL << (i & 63);
+        var count = 0;
+        foreach (var word in equalBits) count += BitOperations.PopCount(word);
+        return count;
     }
 
     private void MinOverPermutations(ReadOnlySpan<ulong> keys, Span<Vector256<uint>> signature)
