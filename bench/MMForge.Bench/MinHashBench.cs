@@ -41,9 +41,10 @@ public sealed class MinHashBench : IBenchmark
         foreach (var threads in new[] { 1, 2 })
         {
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-            var search = Time(() => edges = lsh.FindEdges(threads));
+            var search = Measure(() => edges = lsh.FindEdges(threads));
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-            Console.WriteLine($"  LSH search, {threads} thread(s): {search.TotalSeconds:F2}s, {edges.Count:N0} edges, {allocated / 1e6:F0} MB allocated ({(double)allocated / texts.Count:F0} bytes per text)");
+            Console.WriteLine($"  LSH search, {threads} thread(s): {search.Wall:F2}s wall, {search.Cpu:F2} CPU-s, {edges.Count:N0} edges, " +
+                              $"{allocated / 1e6:F0} MB allocated ({(double)allocated / texts.Count:F0} bytes per text)");
         }
         ReportPlanted(texts, planted, edges);
         return 0;
