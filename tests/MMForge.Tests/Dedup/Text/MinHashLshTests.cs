@@ -79,12 +79,10 @@ public class MinHashLshTests
         var texts = Enumerable.Range(0, 300).Select(i => i % 5 == 0 ? random.Edit(template, 1) : random.Text(30)).ToList();
         var components = new Components(texts.Count, Edges(texts));
         var copies = Enumerable.Range(0, texts.Count).Where(i => i % 5 == 0).ToList();
-        Assert.True(copies.Count > BandCandidatesLimit);
+        Assert.True(copies.Count > BandCandidates.AllPairsGroupLimit);
         Assert.All(copies, c => Assert.True(components.Connected(copies[0], c)));
         Assert.All(Enumerable.Range(0, texts.Count).Where(i => i % 5 != 0), i => Assert.True(components.Alone(i)));
     }
-
-    private static int BandCandidatesLimit => MMForge.Dedup.Text.BandCandidates.AllPairsGroupLimit;
 
     [Fact]
     public void FindsTheNearCopiesInDataJuicersDedupDemo()
