@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MMForge.Dedup.Text;
 using MMForge.Formats;
 using MMForge.Pipeline;
 
@@ -19,9 +20,20 @@ public sealed class DedupJob(DedupOptions options)
     /// <summary>Runs both passes; <paramref name="progress"/> hears of the key pass (sources named "keys of ...") and then the writing pass.</summary>
     public Manifest Run(IReadOnlyList<OpenedSource> sources, DatasetOutput output, Action<JobProgress>? progress = null)
     {
-        using var ids = new IdSpill(options.SpillDirectory ?? Path.GetTempPath());
-        var read = new KeyPass(options, ids).Run(sources, progress);
+        var spill = options.SpillDirectory ?? Path.GetTempPath();
+        using var ids = new IdSpill(spill);
+        using var texts = options.ComparesText ? new MinHashLsh(options.Text, spill) : null;
+        KeyPassResult read;
+        using (var keyPass = new KeyPass(options, ids, texts)) read = keyPass.Run(sources, progress);
         var edges = ExactDuplicates.Edges(read.Keys).ToList();
+        var near = new NearDuplicates(read.Keys, options);
+        edges.AddRange(options.Match switch
+        {
+            DedupMatch.Image => near.Images(),
+            DedupMatch.Text => near.Texts(texts!),
+            DedupMatch.ImageAndText => near.ImagesAndTexts(texts!),
+            _ => [],
+        });
         var removals = DuplicateClusters.Resolve(read.Keys, edges);
 
         var named = removals.SelectMany(r => new[] { r.Ordinal, r.DuplicateOf, r.Kept }).ToHashSet();
@@ -46,5 +58,15 @@ public sealed class DedupJob(DedupOptions options)
         ["match"] = options.Match.ToString(),
         ["scope"] = options.Scope.ToString(),
         ["max_image_distance"] = options.MaxImageDistance,
+        ["text"] = options.ComparesText
+            ? new JsonObject
+            {
+                ["shingles"] = $"{options.Text.ShingleKind.ToString().ToLowerInvariant()} {options.Text.ShingleSize}-grams",
+                ["permutations"] = options.Text.Permutations,
+                ["bands"] = options.Text.Bands,
+                ["jaccard_threshold"] = options.Text.JaccardThreshold,
+                ["seed"] = options.Text.Seed,
+            }
+            : null,
     };
 }

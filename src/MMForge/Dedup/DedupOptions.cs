@@ -38,6 +38,15 @@ public sealed record DedupOptions
 
     public const int DefaultMaxImageDistance = 4;
 
+    /// <summary>How text is compared (shingles, permutations, bands, Jaccard threshold); see docs/dedup-text.md.</summary>
+    public Text.MinHashOptions Text { get; init; } = new();
+
+    /// <summary>Whether the match compares text beyond exact copies.</summary>
+    public bool ComparesText => Match is DedupMatch.Text or DedupMatch.ImageAndText;
+
+    /// <summary>Whether the match compares images beyond exact copies.</summary>
+    public bool ComparesImages => Match is DedupMatch.Image or DedupMatch.ImageAndText;
+
     public int Workers { get; init; } = Environment.ProcessorCount;
 
     /// <summary>Where spill files go (temporary, deleted at the end).</summary>

@@ -1,3 +1,5 @@
+using System.Buffers;
+using MMForge.Dedup.Text;
 using MMForge.Formats;
 using MMForge.Pipeline;
 using MMForge.Records;
@@ -9,17 +11,21 @@ public sealed record KeyPassResult(List<SampleKey> Keys, List<string> Files, Lis
 
 /// <summary>
 /// The first pass of dedup: decodes every record (in parallel, consumed in input order) into
-/// its <see cref="SampleKey"/>. Records that do not decode get no key; the writing pass meets
-/// them again and rejects them as any stage does.
+/// its <see cref="SampleKey"/> and, when text is compared, its MinHash signature (computed on
+/// the workers, appended to <paramref name="texts"/> in order so its ordinals match the keys').
+/// Records that do not decode get no key; the writing pass meets them again and rejects them as
+/// any stage does.
 /// </summary>
-internal sealed class KeyPass(DedupOptions options, IdSpill ids)
+internal sealed class KeyPass(DedupOptions options, IdSpill ids, MinHashLsh? texts) : IDisposable
 {
+    private readonly ThreadLocal<MinHasher>? _hashers = texts is null ? null : new(() => new MinHasher(options.Text));
+
     private readonly List<string> _files = [];
     private readonly Dictionary<string, int> _fileIndex = new(StringComparer.Ordinal);
     private readonly List<string> _sources = [];
     private readonly Dictionary<string, int> _sourceIndex = new(StringComparer.Ordinal);
 
-    private sealed record Keyed(SampleKey Key, string Id, string Source, RecordLocation Location, string SourceName);
+    private sealed record Keyed(SampleKey Key, string Id, string Source, RecordLocation Location, string SourceName, uint[]? Signature);
 
     public KeyPassResult Run(IReadOnlyList<OpenedSource> sources, Action<JobProgress>? progress)
     {
@@ -35,6 +41,11 @@ internal sealed class KeyPass(DedupOptions options, IdSpill ids)
                 if (keyed is null) continue;
                 keys.Add(keyed.Key with { Source = Index(_sources, _sourceIndex, keyed.Source), File = Index(_files, _fileIndex, keyed.Location.File) });
                 ids.Add(keyed.Id, keyed.Source);
+                if (keyed.Signature is { } signature)
+                {
+                    texts!.AddSignature(signature.AsSpan(0, options.Text.Permutations));
+                    ArrayPool<uint>.Shared.Return(signature);
+                }
             }
             if (batch[^1] is { } last)
                 progress?.Invoke(new JobProgress("keys of " + last.SourceName, records, keys.Count, records - keys.Count, last.Location.Offset + Math.Max(0, last.Location.Length), null));
@@ -51,13 +62,23 @@ internal sealed class KeyPass(DedupOptions options, IdSpill ids)
             if (sample.Id.Length == 0) sample.Id = RecordProcessor.GeneratedId(source.Name, raw.Location);
             if (options.Match != DedupMatch.Exact && sample.Images.Any(i => i.Phash is null))
                 throw new InvalidDataException($"record {sample.Id} ({raw.Location}) has an image without a pHash; near-duplicate images need 'mmforge hash' first (or use --match exact or text)");
-            return new Keyed(SampleKey.Of(sample, perSource, 0, 0, raw.Location.Offset), sample.Id, sample.Source, raw.Location, source.Name);
+            return new Keyed(SampleKey.Of(sample, perSource, 0, 0, raw.Location.Offset), sample.Id, sample.Source, raw.Location, source.Name, Signature(sample));
         }
         finally
         {
             raw.Release();
         }
     }
+
+    private uint[]? Signature(Sample sample)
+    {
+        if (_hashers is null) return null;
+        var signature = ArrayPool<uint>.Shared.Rent(options.Text.Permutations);
+        _hashers.Value!.Compute(DuplicateText.Of(sample), signature.AsSpan(0, options.Text.Permutations));
+        return signature;
+    }
+
+    public void Dispose() => _hashers?.Dispose();
 
     private static int Index(List<string> names, Dictionary<string, int> index, string name)
     {

@@ -18,8 +18,11 @@ internal sealed class BandCandidates
     /// <summary>Per band, the keys of groups too large for all pairs: their pairs were not all verified.</summary>
     private readonly HashSet<ulong>[] largeGroupKeys;
 
-    public BandCandidates(MappedSignatures signatures, MinHashOptions options)
+    private readonly Func<int, ulong>? group;
+
+    public BandCandidates(MappedSignatures signatures, MinHashOptions options, Func<int, ulong>? group)
     {
+        this.group = group;
         this.signatures = signatures;
         rows = options.RowsPerBand;
         // compared as a count of equal values so the threshold does not hinge on floating-point rounding
@@ -60,7 +63,7 @@ internal sealed class BandCandidates
         var signatureA = signatures[a];
         Span<ulong> equalBits = stackalloc ulong[MinHasher.AgreementWords(signatureA.Length)];
         var equal = MinHasher.Agreement(signatureA, signatures[b], equalBits);
-        if (equal >= minEqualValues && !DecidedInEarlierBand(equalBits, signatureA, band))
+        if (equal >= minEqualValues && !DecidedInEarlierBand(equalBits, signatureA, a, band))
             edges.Add(new TextEdge(a, b, (double)equal / signatureA.Length));
     }
 
@@ -68,10 +71,10 @@ internal sealed class BandCandidates
     /// Whether the pair agreed on every row of an earlier band whose group had all its pairs
     /// verified: then this edge was already emitted there.
     /// </summary>
-    private bool DecidedInEarlierBand(ReadOnlySpan<ulong> equalBits, ReadOnlySpan<uint> signatureA, int band)
+    private bool DecidedInEarlierBand(ReadOnlySpan<ulong> equalBits, ReadOnlySpan<uint> signatureA, int a, int band)
     {
         for (var earlier = 0; earlier < band; earlier++)
-            if (AllSet(equalBits, earlier * rows, rows) && !largeGroupKeys[earlier].Contains(BandTable.KeyOf(signatureA.Slice(earlier * rows, rows))))
+            if (AllSet(equalBits, earlier * rows, rows) && !largeGroupKeys[earlier].Contains(BandTable.KeyOf(signatureA.Slice(earlier * rows, rows), group?.Invoke(a) ?? 0)))
                 return true;
         return false;
     }

@@ -33,24 +33,31 @@ internal sealed class BandTable
 
     private int Partitions => PartitionStarts.Length - 1;
 
-    /// <summary>Fills the table with band <paramref name="band"/> of every signature, partitioned and sorted.</summary>
-    public void Fill(MappedSignatures signatures, int band, int rows, ParallelOptions parallel)
+    /// <summary>
+    /// Fills the table with band <paramref name="band"/> of every signature, partitioned and
+    /// sorted; <paramref name="group"/> (when given) is mixed into every key, so only samples of
+    /// the same group can ever share one.
+    /// </summary>
+    public void Fill(MappedSignatures signatures, int band, int rows, Func<int, ulong>? group, ParallelOptions parallel)
     {
         Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, unpartitioned.Length, 1 << 14), parallel, range =>
         {
             for (var i = range.Item1; i < range.Item2; i++)
-                unpartitioned[i] = KeyOf(signatures[i].Slice(band * rows, rows));
+                unpartitioned[i] = KeyOf(signatures[i].Slice(band * rows, rows), group?.Invoke(i) ?? 0);
         });
         Scatter();
         Parallel.For(0, Partitions, parallel, p =>
             Array.Sort(Keys, Ordinals, PartitionStarts[p], PartitionStarts[p + 1] - PartitionStarts[p]));
     }
 
-    /// <summary>A 64-bit hash of a band's rows: equal rows, equal keys; different rows collide with negligible odds.</summary>
-    public static ulong KeyOf(ReadOnlySpan<uint> rows)
+    /// <summary>
+    /// A 64-bit hash of a band's rows within a group: equal rows of the same group, equal keys;
+    /// anything else collides with negligible odds.
+    /// </summary>
+    public static ulong KeyOf(ReadOnlySpan<uint> rows, ulong group)
     {
         // a multiply then an xor-shift per value, so every value reaches every bit of the key
-        var h = (ulong)rows.Length;
+        var h = (ulong)rows.Length ^ (group * 0xC2B2AE3D27D4EB4FUL);
         foreach (var value in rows)
         {
             h = (h + value) * 0x9E3779B97F4A7C15UL;

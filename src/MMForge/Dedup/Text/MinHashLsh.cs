@@ -75,22 +75,24 @@ public sealed class MinHashLsh : IDisposable
 
     /// <summary>
     /// The verified near-duplicate pairs, sorted by (A, B), each once. The result is the same for
-    /// any <paramref name="threads"/>; call after the last Add.
+    /// any <paramref name="threads"/>; call after the last Add. With <paramref name="group"/>,
+    /// only samples of the same group (a source, a cluster of near-duplicate images) are paired:
+    /// the group is part of every band key, so other samples are never even candidates.
     /// </summary>
-    public IReadOnlyList<TextEdge> FindEdges(int threads)
+    public IReadOnlyList<TextEdge> FindEdges(int threads, Func<int, ulong>? group = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         if (Count < 2) return [];
         using var signatures = spill.Map();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
         var table = new BandTable(Count);
-        var candidates = new BandCandidates(signatures, options);
+        var candidates = new BandCandidates(signatures, options, group);
         // several chunks per thread even out chunks that happen to hold more candidates
         var chunks = threads == 1 ? 1 : threads * 4;
         var edges = new List<TextEdge>();
         for (var band = 0; band < options.Bands; band++)
         {
-            table.Fill(signatures, band, options.RowsPerBand, parallel);
+            table.Fill(signatures, band, options.RowsPerBand, group, parallel);
             var perChunk = new List<TextEdge>[chunks];
             Parallel.For(0, chunks, parallel, c =>
             {

@@ -1,0 +1,57 @@
+using System.Numerics;
+using MMForge.Dedup.Text;
+
+namespace MMForge.Dedup;
+
+/// <summary>
+/// The near-duplicate edges of each <see cref="DedupMatch"/>, found on the keys (and the
+/// spilled text signatures) alone. With <see cref="DedupScope.Source"/> every search is split by
+/// source, so no edge ever joins two sources.
+/// </summary>
+internal sealed class NearDuplicates(IReadOnlyList<SampleKey> keys, DedupOptions options)
+{
+    private bool PerSource => options.Scope == DedupScope.Source;
+
+    /// <summary>Samples whose first images are within the pHash distance, whatever their text.</summary>
+    public IEnumerable<DuplicateEdge> Images() =>
+        ImagePairs().Select(p => new DuplicateEdge(p.A, p.B, DuplicateKind.NearImage, p.Distance, double.NaN));
+
+    /// <summary>Samples whose texts are near duplicates, whatever their images.</summary>
+    public IEnumerable<DuplicateEdge> Texts(MinHashLsh texts) =>
+        texts.FindEdges(options.Workers, PerSource ? i => (ulong)keys[i].Source : null)
+            .Select(e => new DuplicateEdge(e.A, e.B, DuplicateKind.NearText, -1, e.Similarity));
+
+    /// <summary>
+    /// Samples with near-duplicate images AND near-duplicate text. The text search runs within
+    /// clusters of near-duplicate images (the cluster is part of every LSH band key; text-only
+    /// samples form one cluster of their own), and each pair found is checked to be within the
+    /// pHash distance directly, not only through its cluster.
+    /// </summary>
+    public IEnumerable<DuplicateEdge> ImagesAndTexts(MinHashLsh texts)
+    {
+        var clusters = new UnionFind(keys.Count);
+        foreach (var pair in ImagePairs()) clusters.Union(pair.A, pair.B);
+        ulong Group(int i) => ((PerSource ? (ulong)keys[i].Source : 0) << 32) | (keys[i].HasPhash ? (uint)clusters.Find(i) + 1UL : 0);
+        foreach (var edge in texts.FindEdges(options.Workers, Group))
+        {
+            var (a, b) = (keys[edge.A], keys[edge.B]);
+            if (!a.HasPhash && !b.HasPhash)
+                yield return new DuplicateEdge(edge.A, edge.B, DuplicateKind.NearText, -1, edge.Similarity);
+            else if (BitOperations.PopCount(a.Phash ^ b.Phash) is var distance && distance <= options.MaxImageDistance)
+                yield return new DuplicateEdge(edge.A, edge.B, DuplicateKind.Near, distance, edge.Similarity);
+        }
+    }
+
+    /// <summary>Pairs of hashed samples within the distance (connectivity-complete: see <see cref="PhashNeighbors"/>), searched per scope group.</summary>
+    private IEnumerable<PhashEdge> ImagePairs()
+    {
+        var groups = Enumerable.Range(0, keys.Count).Where(i => keys[i].HasPhash).GroupBy(i => PerSource ? keys[i].Source : 0);
+        foreach (var group in groups)
+        {
+            var ordinals = group.ToArray();
+            var hashes = ordinals.Select(i => keys[i].Phash).ToArray();
+            foreach (var pair in PhashNeighbors.Find(hashes, options.MaxImageDistance, options.Workers))
+                yield return new PhashEdge(ordinals[pair.A], ordinals[pair.B], pair.Distance);
+        }
+    }
+}
