@@ -5,7 +5,8 @@ namespace MMForge.Dedup;
 /// <summary>
 /// The search through one chunk's index: every pair of distinct hashes within k bits whose
 /// first chunk within radius (<see cref="ChunkLayout.FirstChunkWithin"/>) is this one, each
-/// found once, from the entry that comes first in the index.
+/// found once: within a bucket from the earlier entry, across two buckets from the smaller
+/// chunk value.
 /// </summary>
 internal sealed class ChunkPass
 {
@@ -17,9 +18,6 @@ internal sealed class ChunkPass
     /// <summary>Probing value ^ mask reaches every other chunk value within the radius.</summary>
     private readonly int[] masks;
 
-    /// <summary>The highest bit of each mask: the probe is made only from the smaller of the two values, so each bucket pair is scanned once.</summary>
-    private readonly int[] maskTops;
-
     public ChunkPass(ChunkIndex index, ChunkLayout layout, int chunk, int maxDistance)
     {
         this.index = index;
@@ -27,58 +25,50 @@ internal sealed class ChunkPass
         this.chunk = chunk;
         this.maxDistance = maxDistance;
         masks = HammingBall.Masks(layout.Bits, layout.Radii[chunk]);
-        maskTops = [.. masks.Select(m => 1 << BitOperations.Log2((uint)m))];
     }
 
-    /// <summary>The edges found from the entries whose chunk value is in [<paramref name="firstValue"/>, <paramref name="endValue"/>).</summary>
+    /// <summary>The edges found from the buckets of chunk values [<paramref name="firstValue"/>, <paramref name="endValue"/>).</summary>
+    /// <remarks>
+    /// The loop runs mask by mask over the range's buckets rather than query by query over all
+    /// masks: the range's own entries stay in cache, and each mask reads its probed buckets in
+    /// ascending order, which the hardware prefetches. Query by query, every mask is its own
+    /// stream through memory and the search waits on a cache miss for most probes.
+    /// </remarks>
     public List<PhashEdge> Search(int firstValue, int endValue)
     {
         var offsets = index.Offsets;
-        var edges = new List<PhashEdge>();
-        var neighbors = new List<int>();
-        var forest = new RangeForest();
+        var found = new RangeFindings(offsets[firstValue], offsets[endValue]);
         for (var value = firstValue; value < endValue; value++)
             for (var position = offsets[value]; position < offsets[value + 1]; position++)
-            {
-                neighbors.Clear();
-                CollectLaterNeighbors(position, value, neighbors);
-                if (neighbors.Count > 0) Report(position, neighbors, forest, edges);
-            }
-        return edges;
-    }
-
-    /// <summary>The entries after <paramref name="position"/> (later in its bucket, or in a larger bucket value) that pair with it in this pass.</summary>
-    private void CollectLaterNeighbors(int position, int value, List<int> neighbors)
-    {
-        var offsets = index.Offsets;
-        var hash = index.Hashes[position];
-        Scan(hash, position + 1, offsets[value + 1], neighbors);
-        for (var i = 0; i < masks.Length; i++)
+                ScanBucket(position, position + 1, offsets[value + 1], found);
+        foreach (var mask in masks)
         {
-            if ((value & maskTops[i]) != 0) continue; // value ^ mask is smaller: that bucket's entries find this pair
-            var probe = value ^ masks[i];
-            Scan(hash, offsets[probe], offsets[probe + 1], neighbors);
+            var highestBit = 1 << BitOperations.Log2((uint)mask);
+            for (var value = firstValue; value < endValue; value++)
+            {
+                if ((value & highestBit) != 0)
+                {
+                    // value ^ mask is smaller, and the pair is found from there; so is every value up to the end of this run of set bits
+                    value |= highestBit - 1;
+                    continue;
+                }
+                var probe = value ^ mask;
+                for (var position = offsets[value]; position < offsets[value + 1]; position++)
+                    ScanBucket(position, offsets[probe], offsets[probe + 1], found);
+            }
         }
+        return found.Edges;
     }
 
-    private void Scan(ulong hash, int from, int to, List<int> neighbors)
+    private void ScanBucket(int position, int from, int to, RangeFindings found)
     {
         var hashes = index.Hashes;
-        for (var j = from; j < to; j++)
-            if (IsPairOfThisPass(hash ^ hashes[j])) neighbors.Add(j);
-    }
-
-    private bool IsPairOfThisPass(ulong difference) =>
-        BitOperations.PopCount(difference) <= maxDistance && layout.FirstChunkWithin(difference) == chunk;
-
-    private void Report(int position, List<int> neighbors, RangeForest forest, List<PhashEdge> edges)
-    {
-        var dense = neighbors.Count >= RangeForest.DenseNeighbors;
-        foreach (var neighbor in neighbors)
+        var hash = hashes[position];
+        for (var other = from; other < to; other++)
         {
-            if (dense && forest.Connected(position, neighbor)) continue;
-            forest.Join(position, neighbor);
-            edges.Add(EdgeBetween(position, neighbor));
+            var difference = hash ^ hashes[other];
+            if (BitOperations.PopCount(difference) <= maxDistance && layout.FirstChunkWithin(difference) == chunk)
+                found.Add(position, other, EdgeBetween(position, other));
         }
     }
 

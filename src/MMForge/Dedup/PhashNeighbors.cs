@@ -20,8 +20,8 @@ namespace MMForge.Dedup;
 /// differ in exactly <see cref="PhashEdge.Distance"/> &lt;= k bits. Edges between different
 /// values join their groups' smallest ordinals. In ordinary data every pair of distinct values
 /// within k gets its own edge. A value with at least
-/// <see cref="RangeForest.DenseNeighbors"/> neighbours in one chunk pass (a dense cluster) leaves
-/// out the pairs that edges already reported connect (<see cref="RangeForest"/>), which keeps the
+/// <see cref="RangeFindings.DenseNeighbors"/> neighbours in one chunk pass (a dense cluster) leaves
+/// out the pairs that edges already reported connect (<see cref="RangeFindings"/>), which keeps the
 /// output near-linear and the connectivity exact. The edges are sorted by A, then B, and are the same for any
 /// thread count.</para>
 /// <para><b>Memory.</b> About 24 bytes per input hash (the sorted values and ordinals, and one
@@ -65,7 +65,7 @@ public static class PhashNeighbors
         var found = new List<List<PhashEdge>>();
         var index = new ChunkIndex(groups.Count, layout.Bits);
         var values = 1 << layout.Bits;
-        // the ranges depend on the data only, never on the thread count, so a range's forest (and its edges) is the same for any thread count
+        // the ranges depend on the data only, never on the thread count, so a range's edges are the same for any thread count
         var rangeCount = Math.Clamp(groups.Count / EntriesPerRange, 1, values);
         var valuesPerRange = (values + rangeCount - 1) / rangeCount;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };

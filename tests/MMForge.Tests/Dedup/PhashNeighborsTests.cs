@@ -107,9 +107,10 @@ public class PhashNeighborsTests
         var hashes = Enumerable.Range(0, 1000).Select(_ => centre ^ NearHashes.Mask(random, random.Next(5))).ToArray();
         var edges = PhashNeighbors.Find(hashes, k, threads: 2);
         var distinct = hashes.Distinct().Count();
-        // about 220,000 pairs of distinct values are within 8 bits; a few edges per value connect them all
+        // about 220,000 pairs of distinct values are within 8 bits; a few dozen edges per value
+        // connect them all (at most DenseNeighbors + 1 per value and pass, and far fewer in practice)
         var copies = hashes.Length - distinct;
-        Assert.InRange(edges.Length - copies, distinct - 1, 20 * distinct);
+        Assert.InRange(edges.Length - copies, distinct - 1, 40 * distinct);
         Assert.Single(Components(hashes.Length, edges).Distinct());
     }
 
