@@ -1,34 +1,75 @@
 namespace MMForge.Dedup;
 
-/// <summary>Disjoint sets over 0..n-1 with path halving and union by size.</summary>
+/// <summary>
+/// Disjoint sets over the integers <c>0..Count-1</c> (sample ordinals), for clustering
+/// duplicates of any kind. Elements are given up front or added one at a time. Union by rank
+/// with path halving keeps every operation close to O(1). Deterministic: the same sequence of unions always gives the same roots, and when two
+/// sets of equal rank merge, the smaller root index stays the root.
+/// </summary>
 public sealed class UnionFind
 {
-    private readonly int[] _parent;
-    private readonly int[] _size;
+    private int[] parent;
 
-    public UnionFind(int count)
+    // a byte suffices: a rank only grows when two sets of equal rank merge, so it stays below 32
+    // for int-sized sets, and it costs 1 byte per element instead of 4 for sizes (many millions of elements)
+    private byte[] rank;
+
+    /// <param name="count">Elements 0..count-1, each alone in its set.</param>
+    public UnionFind(int count = 0)
     {
-        _parent = new int[count];
-        _size = new int[count];
-        for (var i = 0; i < count; i++) (_parent[i], _size[i]) = (i, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        parent = new int[count];
+        for (var i = 0; i < count; i++) parent[i] = i;
+        rank = new byte[count];
+        Count = count;
+        SetCount = count;
     }
 
-    public int Count => _parent.Length;
+    /// <summary>The number of elements.</summary>
+    public int Count { get; private set; }
 
-    public int Find(int x)
+    /// <summary>The number of disjoint sets (each element starts alone; every merging union removes one).</summary>
+    public int SetCount { get; private set; }
+
+    /// <summary>Adds element <see cref="Count"/>, alone in a new set, and returns it.</summary>
+    public int Add()
     {
-        while (_parent[x] != x) x = _parent[x] = _parent[_parent[x]];
-        return x;
+        if (Count == parent.Length)
+        {
+            var capacity = Math.Max(4, 2 * Count);
+            Array.Resize(ref parent, capacity);
+            Array.Resize(ref rank, capacity);
+        }
+        parent[Count] = Count;
+        SetCount++;
+        return Count++;
     }
 
+    /// <summary>The root that represents <paramref name="element"/>'s set.</summary>
+    public int Find(int element)
+    {
+        // the arrays may be longer than Count after Add, so their bounds check is not enough
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)element, (uint)Count, nameof(element));
+        while (parent[element] != element)
+        {
+            // path halving: point every other node on the path at its grandparent
+            parent[element] = parent[parent[element]];
+            element = parent[element];
+        }
+        return element;
+    }
+
+    /// <summary>Merges the sets of <paramref name="a"/> and <paramref name="b"/>; false when they were already one set.</summary>
     public bool Union(int a, int b)
     {
-        a = Find(a);
-        b = Find(b);
-        if (a == b) return false;
-        if (_size[a] < _size[b]) (a, b) = (b, a);
-        _parent[b] = a;
-        _size[a] += _size[b];
+        var rootA = Find(a);
+        var rootB = Find(b);
+        if (rootA == rootB) return false;
+        if (rank[rootA] < rank[rootB] || (rank[rootA] == rank[rootB] && rootB < rootA))
+            (rootA, rootB) = (rootB, rootA);
+        parent[rootB] = rootA;
+        if (rank[rootA] == rank[rootB]) rank[rootA]++;
+        SetCount--;
         return true;
     }
 }
