@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MMForge.Cli.Terminal;
 using MMForge.Dedup;
+using MMForge.Dedup.Text;
 using MMForge.Pipeline;
 
 namespace MMForge.Cli.Commands;
@@ -38,11 +39,36 @@ internal static class DedupCommand
             DefaultValueFactory = _ => DedupOptions.DefaultMaxImageDistance,
         };
         distance.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 16) r.AddError("--max-distance must be between 0 and 16"); });
+        var defaults = new MinHashOptions();
+        var threshold = new Option<double>("--text-threshold")
+        {
+            Description = $"Smallest estimated Jaccard similarity of near-duplicate text (character {defaults.ShingleSize}-grams of the normalized turns). Default {defaults.JaccardThreshold}, as Data-Juicer (docs/dedup-text.md).",
+            DefaultValueFactory = _ => defaults.JaccardThreshold,
+        };
+        var permutations = new Option<int>("--permutations")
+        {
+            Description = $"MinHash permutations (a multiple of {MinHashOptions.PermutationMultiple}); default {defaults.Permutations}.",
+            DefaultValueFactory = _ => defaults.Permutations,
+        };
+        var bands = new Option<int>("--bands")
+        {
+            Description = $"LSH bands (must divide --permutations); more bands find less similar candidates. Default {defaults.Bands} ({defaults.RowsPerBand} rows each).",
+            DefaultValueFactory = _ => defaults.Bands,
+        };
+        var shingle = new Option<int>("--shingle-size")
+        {
+            Description = $"Characters per shingle; default {defaults.ShingleSize}.",
+            DefaultValueFactory = _ => defaults.ShingleSize,
+        };
+        var spill = new Option<string?>("--spill-dir")
+        {
+            Description = "Directory for the temporary id and signature files (default: the system temp folder); they are deleted at the end.",
+        };
         var command = new Command("dedup", "Remove duplicate samples: exact copies (Infinity-MM's rule), near-duplicate images (pHash distance) and near-duplicate text (MinHash LSH). "
             + "One sample per cluster is kept (lowest qw2vl_loss, then largest image, then first seen); every removed sample goes to rejects/ with the sample it duplicates, "
             + "and clusters.jsonl lists each removal with its kind and distance.")
         {
-            input, output, match, scope, distance, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
+            input, output, match, scope, distance, threshold, permutations, bands, shingle, spill, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
         };
         command.SetAction(p =>
         {
@@ -51,8 +77,15 @@ internal static class DedupCommand
                 Match = Matches[p.GetValue(match)!],
                 Scope = p.GetValue(scope) == "source" ? DedupScope.Source : DedupScope.Global,
                 MaxImageDistance = p.GetValue(distance),
+                Text = new MinHashOptions
+                {
+                    JaccardThreshold = p.GetValue(threshold), Permutations = p.GetValue(permutations),
+                    Bands = p.GetValue(bands), ShingleSize = p.GetValue(shingle),
+                },
+                SpillDirectory = p.GetValue(spill),
                 Workers = p.GetValue(shared.Workers),
             };
+            options.Text.Validate();
             var dir = p.GetValue(output)!;
             var sources = shared.OpenDataset(p, p.GetValue(input)!);
             var clock = System.Diagnostics.Stopwatch.StartNew();

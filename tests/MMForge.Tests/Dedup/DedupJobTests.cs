@@ -105,4 +105,35 @@ public class DedupJobTests
         Assert.Equal(["1"], Ingest.Samples(dir.File("global")).Select(s => s.Id));
         Assert.Equal(["1", "2"], Ingest.Samples(dir.File("per-source")).Select(s => s.Id));
     }
+
+    [Theory]
+    [InlineData(DedupMatch.Text)]
+    [InlineData(DedupMatch.ImageAndText)] // text-only samples all have "the same image": none
+    public void NearDuplicateTextInDataJuicersDemoIsRemovedAndExplained(DedupMatch match)
+    {
+        using var dir = TestPaths.NewTempDir();
+        Ingest.Run(dir.File("ds"), TestPaths.Sample("data-juicer", "demo-dataset-deduplication.jsonl"));
+
+        var manifest = Dedup(dir.File("ds"), dir.File("out"), new DedupOptions { Match = match });
+
+        static string Line(JsonElement e, string property) => e.GetProperty(property).GetProperty("id").GetString()!.Split(':')[1];
+        var removed = Clusters(dir.File("out")).Select(c => (Line: c.GetProperty("id").GetString()!.Split(':')[1], Of: Line(c, "duplicate_of"), Kind: c.GetProperty("kind").GetString())).ToList();
+        Assert.Equal([("9", "8", "near-text"), ("11", "10", "near-text"), ("12", "7", "exact"), ("14", "13", "near-text")], removed);
+        Assert.Equal(10, manifest.Records);
+        Assert.All(Clusters(dir.File("out")).Where(c => c.GetProperty("kind").GetString() == "near-text"),
+            c => Assert.InRange(c.GetProperty("text_similarity").GetDouble(), 0.7, 1.0));
+    }
+
+    [Fact]
+    public void TheResultIsTheSameForAnyNumberOfWorkers()
+    {
+        using var dir = TestPaths.NewTempDir();
+        Ingest.Run(dir.File("ds"), TestPaths.Sample("data-juicer", "demo-dataset-deduplication.jsonl"));
+
+        Dedup(dir.File("ds"), dir.File("one"), new DedupOptions { Match = DedupMatch.Text, Workers = 1 });
+        Dedup(dir.File("ds"), dir.File("two"), new DedupOptions { Match = DedupMatch.Text, Workers = 2 });
+
+        foreach (var file in new[] { "data/part-00000.jsonl", "rejects/rejects.jsonl", ClustersFile.FileName, "manifest.json" })
+            Assert.Equal(File.ReadAllText(Path.Combine(dir.File("one"), file)), File.ReadAllText(Path.Combine(dir.File("two"), file)));
+    }
 }
