@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace MMForge.Bench;
+
+/// <summary>
+/// The dedup stage end to end on an Infinity-MM-shaped dataset with planted duplicates: wall and
+/// CPU time, peak memory per sample, and how many planted duplicates were removed, against a
+/// streaming stage over the same dataset (validate: one read, decode, encode, write) measured in
+/// the same run.
+/// </summary>
+public sealed class DedupBench : IBenchmark
+{
+    public string Name => "dedup";
+    public string Usage => "dedup [--records N (default 1000000)] [--dir DIR]: mmforge dedup time and memory per sample vs. a streaming stage";
+
+    private static readonly string[] Words =
+        "the a image shows person people man woman dog cat bus car street table sign red white blue green black large small two three left right top bottom of in on with near and is are what color how many where why which does this that there picture photo background front holding sitting standing wearing".Split(' ');
+
+    public int Run(BenchArgs args)
+    {
+        var records = args.Int("--records", 1_000_000);
+        var dir = args.WorkDir(Name);
+        var input = Path.Combine(dir, $"infinity_mm_{records}.jsonl");
+        var planted = Generate(input, records);
+        var cli = Path.Combine(AppContext.BaseDirectory, "MMForge.Cli.dll");
+        var dataset = Path.Combine(dir, "ingested");
+        var ingest = ChildRun.Start("dotnet", [cli, "ingest", input, "-o", dataset, "--disable", "image-missing"]);
+        if (ingest.ExitCode != 0) { Console.Error.WriteLine(ingest.Output); return 1; }
+        Console.WriteLine($"mmforge dedup benchmark, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        Console.WriteLine($"input: {records:N0} Infinity-MM records, {new FileInfo(input).Length / 1e6:F0} MB; planted: {planted.Exact:N0} exact copies, {planted.Near:N0} near copies (pHash 1-3 bits, text edited)");
+
+        var baseline = Measure("validate (streaming baseline)", records, cli, ["validate", dataset, "-o", Path.Combine(dir, "validated")]);
+        foreach (var match in new[] { "exact", "image+text" })
+        {
+            var output = Path.Combine(dir, "dedup-" + match.Replace('+', '-'));
+            var run = Measure($"dedup --match {match}", records, cli, ["dedup", dataset, "-o", output, "--match", match]);
+            if (run is null) return 1;
+            var removed = File.ReadLines(Path.Combine(output, "clusters.jsonl")).Count();
+            var expected = match == "exact" ? planted.Exact : planted.Exact + planted.Near;
+            Console.WriteLine($"    removed {removed:N0} (planted {expected:N0}); {run.Cpu.TotalSeconds / baseline!.Cpu.TotalSeconds:F2}x the CPU time of the streaming stage, " +
+                              $"{(run.PeakRssBytes - baseline.PeakRssBytes) / (double)records:F0} bytes per sample above it");
+        }
+        return 0;
+    }
+
+    private static ChildRun? Measure(string label, int records, string cli, string[] args)
+    {
+        var run = ChildRun.Start("dotnet", [cli, .. args]);
+        if (run.ExitCode > 1) { Console.Error.WriteLine(run.Output); return null; }
+        Console.WriteLine($"  {label,-32} {run.Elapsed.TotalSeconds,6:F1} s wall, {run.Cpu.TotalSeconds,6:F1} CPU-s, {records / run.Cpu.TotalSeconds,9:N0} records per CPU-second, peak RSS {run.PeakRssBytes / 1e6,6:F0} MB");
+        return run;
+    }
+
+    /// <summary>
+    /// Writes records with random pHashes and generated questions/answers. About 2% are exact
+    /// copies of an earlier record; about 3% are near copies (1-3 pHash bits flipped and one word of
+    /// the answer changed, well above the text threshold). Seeded.
+    /// </summary>
+    private static (int Exact, int Near) Generate(string path, int records)
+    {
+        var random = new Random(44_800_000);
+        var kept = new List<(ulong Phash, string Question, string Answer)>();
+        var (exact, near) = (0, 0);
+        using var file = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
+        for (var i = 0; i < records; i++)
+        {
+            var roll = random.NextDouble();
+            (ulong Phash, string Question, string Answer) sample;
+            if (roll < 0.02 && kept.Count > 0) { sample = kept[random.Next(kept.Count)]; exact++; }
+            else if (roll < 0.05 && kept.Count > 0)
+            {
+                var original = kept[random.Next(kept.Count)];
+                var phash = original.Phash;
+                foreach (var bit in Enumerable.Range(0, 64).OrderBy(_ => random.Next()).Take(random.Next(1, 4))) phash ^= 1UL << bit;
+                var words = original.Answer.Split(' ');
+                words[random.Next(words.Length)] = Words[random.Next(Words.Length)];
+                sample = (phash, original.Question, string.Join(' ', words));
+                near++;
+            }
+            else
+            {
+                sample = ((ulong)random.NextInt64() ^ ((ulong)random.Next() << 33), Sentence(random, 6, 14) + "?", Sentence(random, 12, 40) + ".");
+                kept.Add(sample);
+            }
+            file.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["id"] = i.ToString(CultureInfo.InvariantCulture),
+                ["source"] = "bench" + (i % 8).ToString(CultureInfo.InvariantCulture),
+                ["image"] = $"images/{i:D9}.jpg",
+                ["conversations"] = new[] { new { from = "human", value = "<image>\n" + sample.Question }, new { from = "gpt", value = sample.Answer } },
+                ["phash"] = new[] { sample.Phash },
+            }));
+        }
+        return (exact, near);
+    }
+
+    private static string Sentence(Random random, int min, int max) =>
+        string.Join(' ', Enumerable.Range(0, random.Next(min, max)).Select(_ => Words[random.Next(Words.Length)]));
+}
