@@ -42,7 +42,8 @@ public sealed record ChildRun(TimeSpan Elapsed, TimeSpan Cpu, long PeakRssBytes,
         catch (IOException) { return null; }
     }
 
-    private static long ReadHighWaterMark(int pid)
+    /// <summary>The peak resident memory of process <paramref name="pid"/> so far (0 once it has ended).</summary>
+    public static long ReadHighWaterMark(int pid)
     {
         try
         {

@@ -45,7 +45,7 @@ public sealed class NearDupBench : IBenchmark
             {
                 var run = ChildRun.Start("dotnet", [typeof(NearDupBench).Assembly.Location, Name,
                     "--hashes", Invariant(count), "--k", Invariant(distance), "--threads", Invariant(threadCount)], CliJitSettings);
-                Console.WriteLine($"  {run.Output.Trim()}; peak RSS {run.PeakRssBytes / 1e6:F0} MB");
+                Console.WriteLine($"  {run.Output.Trim()}; child process CPU {run.Cpu.TotalSeconds:F1} s in {run.Elapsed.TotalSeconds:F1} s");
                 failed |= run.ExitCode != 0;
             }
         return failed ? 1 : 0;
@@ -76,6 +76,7 @@ public sealed class NearDupBench : IBenchmark
         var clock = Stopwatch.StartNew();
         var edges = PhashNeighbors.Find(input.Hashes, maxDistance, threads);
         var seconds = clock.Elapsed.TotalSeconds;
+        var peakRss = ChildRun.ReadHighWaterMark(Environment.ProcessId); // before the check below allocates
 
         var sets = new UnionFind(count);
         foreach (var edge in edges) sets.Union(edge.A, edge.B);
@@ -83,7 +84,8 @@ public sealed class NearDupBench : IBenchmark
         var identical = edges.Count(e => e.Distance == 0); // one per hash that repeats an earlier value
         Console.Write($"k={maxDistance} threads={threads}: {seconds,6:F1} s, {ChunkLayout.Choose(count - identical, maxDistance)}, " +
                       $"{edges.Length - identical:N0} near + {identical:N0} identical edges, " +
-                      $"planted pairs connected {connected:N0}/{input.Planted.Length:N0}, RSS before search {rssBefore / 1e6:F0} MB");
+                      $"planted pairs connected {connected:N0}/{input.Planted.Length:N0}, " +
+                      $"RSS {rssBefore / 1e6:F0} MB before search, peak {peakRss / 1e6:F0} MB ({(peakRss - rssBefore) / (double)count:F0} bytes per hash)");
         return connected == input.Planted.Length ? 0 : 1;
     }
 
