@@ -9,11 +9,12 @@ public sealed record ChildRun(TimeSpan Elapsed, TimeSpan Cpu, long PeakRssBytes,
     /// Runs a command, polling /proc/PID/status for VmHWM (the kernel's own high-water mark, so
     /// a peak between polls is not missed, only growth in the last poll interval).
     /// </summary>
-    public static ChildRun Start(string fileName, IEnumerable<string> args)
+    public static ChildRun Start(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["CI"] = "1"; // plain progress lines
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -41,7 +42,8 @@ public sealed record ChildRun(TimeSpan Elapsed, TimeSpan Cpu, long PeakRssBytes,
         catch (IOException) { return null; }
     }
 
-    private static long ReadHighWaterMark(int pid)
+    /// <summary>The peak resident memory of process <paramref name="pid"/> so far (0 once it has ended).</summary>
+    public static long ReadHighWaterMark(int pid)
     {
         try
         {

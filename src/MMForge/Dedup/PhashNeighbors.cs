@@ -19,20 +19,20 @@ namespace MMForge.Dedup;
 /// connected, directly or through other edges. Every edge joins two ordinals whose hashes
 /// differ in exactly <see cref="PhashEdge.Distance"/> &lt;= k bits. Edges between different
 /// values join their groups' smallest ordinals. In ordinary data every pair of distinct values
-/// within k gets its own edge. A value with at least
-/// <see cref="RangeFindings.DenseNeighbors"/> neighbours in one chunk pass (a dense cluster) leaves
-/// out the pairs that edges already reported connect (<see cref="RangeFindings"/>), which keeps the
-/// output near-linear and the connectivity exact. The edges are sorted by A, then B, and are the same for any
-/// thread count.</para>
-/// <para><b>Memory.</b> About 24 bytes per input hash (the sorted values and ordinals, and one
-/// chunk's index), plus the offset table (up to 64 MB) and 12 bytes per edge (20 while the edges
-/// are sorted).</para>
+/// within k gets its own edge. Once a value has found more than
+/// <see cref="RangeFindings.DenseNeighbors"/> neighbours in one chunk pass (a dense cluster), it
+/// leaves out pairs that the edges already reported in its range connect
+/// (<see cref="RangeFindings"/>): the output stays near-linear and the connectivity exact. The
+/// edges are sorted by A, then B, and are the same for any thread count.</para>
+/// <para><b>Memory.</b> About 24 bytes per input hash in arrays (the sorted values and ordinals,
+/// and one chunk's index; 27 bytes of peak RSS measured at 10M), plus the offset table (up to
+/// 64 MB) and 12 bytes per edge (20 while the edges are sorted).</para>
 /// </remarks>
 public static class PhashNeighbors
 {
     /// <summary>
     /// The largest k accepted. Multi-index hashing stops paying well before this (k = 8 on 10M
-    /// hashes already costs about ten times k = 4); pHash near-duplicates lie within about 12.
+    /// hashes already costs about nine times k = 4); pHash near-duplicates lie within about 12.
     /// </summary>
     public const int MaxSupportedDistance = 16;
 
