@@ -2,9 +2,15 @@ using System.Diagnostics;
 
 namespace MMForge.Bench;
 
-/// <summary>A finished child process: wall time, CPU time (user + system) and peak resident memory (VmHWM).</summary>
+/// <summary>
+/// A finished child process: wall time, CPU time (user + system), peak resident memory (VmHWM)
+/// and the peak of its anonymous part (RssAnon as polled: memory the process owns, without the
+/// page cache of files it has mapped, which the kernel can drop).
+/// </summary>
 public sealed record ChildRun(TimeSpan Elapsed, TimeSpan Cpu, long PeakRssBytes, int ExitCode, string Output)
 {
+    public long PeakAnonymousBytes { get; init; }
+
     /// <summary>
     /// Runs a command, polling /proc/PID/status for VmHWM (the kernel's own high-water mark, so
     /// a peak between polls is not missed, only growth in the last poll interval).
@@ -19,15 +25,16 @@ public sealed record ChildRun(TimeSpan Elapsed, TimeSpan Cpu, long PeakRssBytes,
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        long peak = 0;
+        long peak = 0, anonymous = 0;
         var cpu = TimeSpan.Zero;
         while (!process.WaitForExit(20))
         {
             peak = Math.Max(peak, ReadHighWaterMark(process.Id));
+            anonymous = Math.Max(anonymous, ReadStatus(process.Id, "RssAnon:"));
             cpu = ReadCpuTime(process.Id) ?? cpu; // the last reading misses at most one poll interval
         }
         clock.Stop();
-        return new ChildRun(clock.Elapsed, cpu, peak, process.ExitCode, stdout.Result + stderr.Result);
+        return new ChildRun(clock.Elapsed, cpu, peak, process.ExitCode, stdout.Result + stderr.Result) { PeakAnonymousBytes = anonymous };
     }
 
     /// <summary>utime + stime from /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s).</summary>
@@ -43,12 +50,15 @@ public sealed record ChildRun(TimeSpan Elapsed, TimeSpan Cpu, long PeakRssBytes,
     }
 
     /// <summary>The peak resident memory of process <paramref name="pid"/> so far (0 once it has ended).</summary>
-    public static long ReadHighWaterMark(int pid)
+    public static long ReadHighWaterMark(int pid) => ReadStatus(pid, "VmHWM:");
+
+    /// <summary>A memory figure (kB in the file) from /proc/PID/status, in bytes; 0 once the process has ended.</summary>
+    private static long ReadStatus(int pid, string field)
     {
         try
         {
             foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                if (line.StartsWith(field, StringComparison.Ordinal))
                     return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
         }
         catch (IOException) { } // the process ended between polls

@@ -29,7 +29,9 @@ internal sealed class KeyPass(DedupOptions options, IdSpill ids, MinHashLsh? tex
 
     public KeyPassResult Run(IReadOnlyList<OpenedSource> sources, Action<JobProgress>? progress)
     {
-        var keys = new List<SampleKey>();
+        // A dataset's manifest knows its size: one allocation instead of a doubling list whose
+        // abandoned arrays would double the memory this pass is meant to keep small.
+        var keys = new List<SampleKey>((int)Math.Min(sources.Sum(s => s.DatasetManifest?.Records ?? 0), Array.MaxLength));
         var perSource = options.Scope == DedupScope.Source;
         var items = sources.SelectMany(s => s.Records.Select(raw => (Raw: raw, Source: s)));
         long records = 0;
