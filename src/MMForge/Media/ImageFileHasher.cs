@@ -3,6 +3,9 @@ namespace MMForge.Media;
 /// <summary>Which perceptual hash to compute.</summary>
 public enum HashKind { Phash, Dhash, Ahash }
 
+/// <summary>An image's pHash with its full size and format, as the hash stage records them.</summary>
+public readonly record struct PhashResult(ulong Phash, int Width, int Height, string Format);
+
 /// <summary>One image file's hash, or why it could not be hashed.</summary>
 public readonly record struct FileHash(string Path, ulong? Hash, string? Error);
 
@@ -44,6 +47,13 @@ public static class ImageFileHasher
     /// <summary>Decodes for hashing: at full size, or in fast mode with JPEGs reduced to <see cref="FastMinSide"/>.</summary>
     public static DecodedImage DecodeForHash(ReadOnlySpan<byte> bytes, DecodeLimits? limits, bool fast) =>
         ImageDecoder.Decode(bytes, limits, fast ? FastMinSide : null);
+
+    /// <summary>The pHash of the image in <paramref name="bytes"/>, exact or fast (see <see cref="DecodeForHash"/>).</summary>
+    public static PhashResult Phash(ReadOnlySpan<byte> bytes, DecodeLimits? limits, bool fast)
+    {
+        var decoded = DecodeForHash(bytes, limits, fast);
+        return new PhashResult(ImageHashes.Phash(PillowGray.Convert(decoded)), decoded.FullWidth, decoded.FullHeight, decoded.Format);
+    }
 
     public static FileHash Hash(string path, HashKind kind, DecodeLimits? limits = null, bool fast = false)
     {

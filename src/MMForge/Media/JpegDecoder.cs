@@ -48,7 +48,7 @@ internal static unsafe class JpegDecoder
     }
 
     /// <summary>The size at the smallest scale k/8 (k = 1..8) keeping both sides at least <paramref name="minSide"/>, rounded up as libjpeg does.</summary>
-    private static (int Width, int Height) Scaled(int width, int height, int minSide)
+    internal static (int Width, int Height) Scaled(int width, int height, int minSide)
     {
         for (var k = 1; k < 8; k++)
         {
