@@ -1,3 +1,5 @@
+using MMForge.Formats.Writers;
+
 namespace MMForge.Media;
 
 /// <summary>Which perceptual hash to compute.</summary>
@@ -51,25 +53,33 @@ public static class ImageFileHasher
     /// <summary>The pHash of the image in <paramref name="bytes"/>, exact or fast (see <see cref="DecodeForHash"/>).</summary>
     public static PhashResult Phash(ReadOnlySpan<byte> bytes, DecodeLimits? limits, bool fast)
     {
-        var decoded = DecodeForHash(bytes, limits, fast);
-        return new PhashResult(ImageHashes.Phash(PillowGray.Convert(decoded)), decoded.FullWidth, decoded.FullHeight, decoded.Format);
+        limits ??= DecodeLimits.Default;
+        int? minSide = fast ? FastMinSide : null;
+        // JPEGs, most of any dataset, decode into a per-thread buffer: the hash is all that is kept.
+        if (ImageFormatSniffer.Format(bytes) == "jpeg")
+        {
+            var pixels = JpegDecoder.DecodeTransient(bytes, limits, minSide, out var frame);
+            return new PhashResult(ImageHashes.Phash(pixels), frame.FullWidth, frame.FullHeight, "jpeg");
+        }
+        var decoded = ImageDecoder.Decode(bytes, limits, minSide);
+        return new PhashResult(ImageHashes.Phash(decoded), decoded.FullWidth, decoded.FullHeight, decoded.Format);
     }
 
     public static FileHash Hash(string path, HashKind kind, DecodeLimits? limits = null, bool fast = false)
     {
         try
         {
-            var gray = PillowGray.Convert(DecodeForHash(File.ReadAllBytes(path), limits, fast));
-            var hash = kind switch
-            {
-                HashKind.Dhash => ImageHashes.Dhash(gray),
-                HashKind.Ahash => ImageHashes.Ahash(gray),
-                _ => ImageHashes.Phash(gray),
-            };
+            var bytes = File.ReadAllBytes(path);
+            var hash = kind == HashKind.Phash
+                ? Phash(bytes, limits, fast).Phash
+                : GrayHash(kind, PillowGray.Convert(DecodeForHash(bytes, limits, fast)));
             return new FileHash(path, hash, null);
         }
         catch (ImageDecodeException e) { return new FileHash(path, null, $"{e.Failure}: {e.Message}"); }
         catch (IOException e) { return new FileHash(path, null, e.Message); }
         catch (UnauthorizedAccessException e) { return new FileHash(path, null, e.Message); }
     }
+
+    private static ulong GrayHash(HashKind kind, GrayImage gray) =>
+        kind == HashKind.Dhash ? ImageHashes.Dhash(gray) : ImageHashes.Ahash(gray);
 }

@@ -8,11 +8,40 @@ namespace MMForge.Media;
 /// </summary>
 internal static unsafe class JpegDecoder
 {
+    /// <summary>The decoded size and layout, and the image's own size (larger when decoded reduced).</summary>
+    public readonly record struct Frame(int Width, int Height, int Channels, int FullWidth, int FullHeight)
+    {
+        public int Length => Width * Height * Channels;
+    }
+
     /// <summary>
     /// Decodes the JPEG; with <paramref name="minSide"/>, at the smallest DCT scale k/8 that keeps
     /// both sides at least that long (libjpeg-turbo skips most of the work at small scales).
     /// </summary>
     public static DecodedImage Decode(ReadOnlySpan<byte> bytes, DecodeLimits limits, int? minSide = null)
+    {
+        byte[]? pixels = null;
+        var frame = Decode(bytes, limits, minSide, length => pixels = new byte[length]);
+        return new DecodedImage(frame.Width, frame.Height, frame.Channels, pixels!, "jpeg")
+        {
+            FullWidth = frame.FullWidth,
+            FullHeight = frame.FullHeight,
+        };
+    }
+
+    /// <summary>
+    /// The same decode into this thread's reused buffer: the pixels are valid until the thread's
+    /// next decode, which is all a hash needs, and no multi-megabyte array is allocated per image.
+    /// </summary>
+    public static PixelView DecodeTransient(ReadOnlySpan<byte> bytes, DecodeLimits limits, int? minSide, out Frame frame)
+    {
+        byte[]? pixels = null;
+        frame = Decode(bytes, limits, minSide, length => pixels = ThreadScratch.Pixels(length));
+        return new PixelView(pixels.AsSpan(0, frame.Length), frame.Width, frame.Height, frame.Channels);
+    }
+
+    /// <summary>Decodes into the array <paramref name="buffer"/> returns for the decoded length.</summary>
+    private static Frame Decode(ReadOnlySpan<byte> bytes, DecodeLimits limits, int? minSide, Func<int, byte[]> buffer)
     {
         TurboJpegNative.Gate.Ensure();
         var handle = TurboJpegNative.InitDecompress();
@@ -29,16 +58,15 @@ internal static unsafe class JpegDecoder
                     throw new ImageDecodeException(DecodeFailure.Unsupported, "CMYK JPEG images are not supported yet");
                 var channels = colorspace == TurboJpegNative.ColorspaceGray ? 1 : 3;
                 var pixelFormat = channels == 1 ? TurboJpegNative.PixelFormatGray : TurboJpegNative.PixelFormatRgb;
-                var (fullWidth, fullHeight) = (width, height);
-                (width, height) = minSide is { } side ? Scaled(width, height, side) : (width, height);
-                var pixels = new byte[checked(width * height * channels)];
-                fixed (byte* destination = pixels)
+                var (scaledWidth, scaledHeight) = minSide is { } side ? Scaled(width, height, side) : (width, height);
+                var frame = new Frame(scaledWidth, scaledHeight, channels, width, height);
+                fixed (byte* destination = buffer(checked(scaledWidth * scaledHeight * channels)))
                 {
-                    if (TurboJpegNative.Decompress(handle, source, size, destination, width, width * channels, height, pixelFormat, 0) != 0
+                    if (TurboJpegNative.Decompress(handle, source, size, destination, scaledWidth, scaledWidth * channels, scaledHeight, pixelFormat, 0) != 0
                         && !IsTolerableWarning(handle))
                         throw Failure(handle);
                 }
-                return new DecodedImage(width, height, channels, pixels, "jpeg") { FullWidth = fullWidth, FullHeight = fullHeight };
+                return frame;
             }
         }
         finally
