@@ -4,7 +4,9 @@ namespace MMForge.Media;
 
 /// <summary>
 /// JPEG through libturbojpeg: the same libjpeg-turbo Pillow decodes with, called with the same
-/// defaults, so the pixels are Pillow's. Grayscale JPEGs stay one channel, as Pillow's mode L.
+/// defaults, so the pixels are Pillow's. Grayscale JPEGs stay one channel, as Pillow's mode L;
+/// CMYK (and YCCK) JPEGs are decoded to CMYK, as Pillow's mode CMYK, and handed on as the RGB
+/// Pillow converts them to (<see cref="PillowCmyk"/>).
 /// </summary>
 internal static unsafe class JpegDecoder
 {
@@ -22,7 +24,9 @@ internal static unsafe class JpegDecoder
     {
         byte[]? pixels = null;
         var frame = Decode(bytes, limits, minSide, length => pixels = new byte[length]);
-        return new DecodedImage(frame.Width, frame.Height, frame.Channels, pixels!, "jpeg")
+        // a CMYK decode leaves its RGB in the first 3/4 of its buffer
+        if (pixels!.Length != frame.Length) pixels = pixels[..frame.Length];
+        return new DecodedImage(frame.Width, frame.Height, frame.Channels, pixels, "jpeg")
         {
             FullWidth = frame.FullWidth,
             FullHeight = frame.FullHeight,
@@ -40,7 +44,7 @@ internal static unsafe class JpegDecoder
         return new PixelView(pixels.AsSpan(0, frame.Length), frame.Width, frame.Height, frame.Channels);
     }
 
-    /// <summary>Decodes into the array <paramref name="buffer"/> returns for the decoded length.</summary>
+    /// <summary>Decodes into the array <paramref name="buffer"/> returns for the decoded length (at least the frame's).</summary>
     private static Frame Decode(ReadOnlySpan<byte> bytes, DecodeLimits limits, int? minSide, Func<int, byte[]> buffer)
     {
         TurboJpegNative.Gate.Ensure();
@@ -54,19 +58,22 @@ internal static unsafe class JpegDecoder
                 if (TurboJpegNative.DecompressHeader(handle, source, size, out var width, out var height, out _, out var colorspace) != 0)
                     throw Failure(handle);
                 limits.CheckHeader(width, height);
-                if (colorspace is TurboJpegNative.ColorspaceCmyk or TurboJpegNative.ColorspaceYcck)
-                    throw new ImageDecodeException(DecodeFailure.Unsupported, "CMYK JPEG images are not supported yet");
-                var channels = colorspace == TurboJpegNative.ColorspaceGray ? 1 : 3;
-                var pixelFormat = channels == 1 ? TurboJpegNative.PixelFormatGray : TurboJpegNative.PixelFormatRgb;
-                var (scaledWidth, scaledHeight) = minSide is { } side ? Scaled(width, height, side) : (width, height);
-                var frame = new Frame(scaledWidth, scaledHeight, channels, width, height);
-                fixed (byte* destination = buffer(checked(scaledWidth * scaledHeight * channels)))
+                var (pixelFormat, decodedChannels) = colorspace switch
                 {
-                    if (TurboJpegNative.Decompress(handle, source, size, destination, scaledWidth, scaledWidth * channels, scaledHeight, pixelFormat, 0) != 0
+                    TurboJpegNative.ColorspaceGray => (TurboJpegNative.PixelFormatGray, 1),
+                    TurboJpegNative.ColorspaceCmyk or TurboJpegNative.ColorspaceYcck => (TurboJpegNative.PixelFormatCmyk, 4),
+                    _ => (TurboJpegNative.PixelFormatRgb, 3),
+                };
+                var (scaledWidth, scaledHeight) = minSide is { } side ? Scaled(width, height, side) : (width, height);
+                var pixels = buffer(checked(scaledWidth * scaledHeight * decodedChannels));
+                fixed (byte* destination = pixels)
+                {
+                    if (TurboJpegNative.Decompress(handle, source, size, destination, scaledWidth, scaledWidth * decodedChannels, scaledHeight, pixelFormat, 0) != 0
                         && !IsTolerableWarning(handle))
                         throw Failure(handle);
                 }
-                return frame;
+                if (decodedChannels == 4) PillowCmyk.ToRgbInPlace(pixels, scaledWidth * scaledHeight, inverted: true);
+                return new Frame(scaledWidth, scaledHeight, Math.Min(decodedChannels, 3), width, height);
             }
         }
         finally
