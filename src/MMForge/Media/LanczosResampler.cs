@@ -65,7 +65,22 @@ public static class LanczosResampler
         /// <summary>Pillow's window bound rounded up to whole vectors.</summary>
         public required int Stride { get; init; }
 
+        /// <summary>
+        /// Datasets repeat a few image sizes (640x480, 1024x1024, ...), and the coefficients cost two
+        /// sin() per tap, about as much as resizing a row per tap: each thread keeps those it made.
+        /// </summary>
+        [ThreadStatic] private static Dictionary<(int In, int Out), Coefficients>? _made;
+        private const int MaxKept = 32; // each at most 32 x (6 x in/out + 8) ints for the 32-pixel hashes: small beside one decode
+
         public static Coefficients For(int inSize, int outSize)
+        {
+            _made ??= [];
+            if (_made.TryGetValue((inSize, outSize), out var made)) return made;
+            if (_made.Count == MaxKept) _made.Clear();
+            return _made[(inSize, outSize)] = Compute(inSize, outSize);
+        }
+
+        private static Coefficients Compute(int inSize, int outSize)
         {
             var scale = (double)inSize / outSize;
             var filterScale = Math.Max(scale, 1.0);

@@ -84,15 +84,22 @@ public static class PillowGray
         return x;
     }
 
-    // Within each 16-byte lane (4 RGB pixels in its first 12 bytes), pick one channel into the low byte of each int.
-    private static readonly Vector256<byte> Reds = ChannelShuffle(0), Greens = ChannelShuffle(1), Blues = ChannelShuffle(2);
+    // Within each 16-byte lane (4 RGB pixels in its first 12 bytes), each int gets a pair of
+    // 16-bit samples: (R, G) or (G, B). One multiply-add of each with the pair of weights below
+    // gives R*19595 + G*19235 + G*19235 + B*7471, which is the same sum, since 19235 * 2 = 38470
+    // (which itself does not fit a signed 16-bit weight).
+    private static readonly Vector256<byte> RedGreen = PairShuffle(0), GreenBlue = PairShuffle(1);
+    private static readonly Vector256<short> RedGreenWeights = Pairs(RedWeight, GreenWeight / 2), GreenBlueWeights = Pairs(GreenWeight / 2, BlueWeight);
 
-    private static Vector256<byte> ChannelShuffle(int channel)
+    private static Vector256<byte> PairShuffle(int firstChannel)
     {
         var mask = new byte[32];
-        for (var i = 0; i < 32; i++) mask[i] = i % 4 == 0 ? (byte)(i % 16 / 4 * 3 + channel) : (byte)0x80; // 0x80 zeroes the byte
+        for (var i = 0; i < 32; i++)
+            mask[i] = i % 2 == 1 ? (byte)0x80 : (byte)(i % 16 / 4 * 3 + firstChannel + i % 4 / 2); // 0x80 zeroes the byte
         return Vector256.Create(mask);
     }
+
+    private static Vector256<short> Pairs(int first, int second) => Vector256.Create((first & 0xFFFF) | (second << 16)).AsInt16();
 
     /// <summary>8 RGB pixels (24 bytes) from two 16-byte loads 12 bytes apart: the second reads 4 bytes past them, so stop 28 bytes before the end.</summary>
     private static unsafe int RgbRow(byte* source, int* target, int width, int length)
@@ -102,7 +109,9 @@ public static class PillowGray
         {
             var p = source + 3 * x;
             var pixels = Vector256.Create(Sse2.LoadVector128(p), Sse2.LoadVector128(p + 12));
-            Avx.Store(target + x, Luma(Avx2.Shuffle(pixels, Reds).AsInt32(), Avx2.Shuffle(pixels, Greens).AsInt32(), Avx2.Shuffle(pixels, Blues).AsInt32()));
+            var sum = Avx2.MultiplyAddAdjacent(Avx2.Shuffle(pixels, RedGreen).AsInt16(), RedGreenWeights)
+                      + Avx2.MultiplyAddAdjacent(Avx2.Shuffle(pixels, GreenBlue).AsInt16(), GreenBlueWeights);
+            Avx.Store(target + x, Vector256.ShiftRightLogical(sum + Vector256.Create(Rounding), 16));
         }
         return x;
     }
