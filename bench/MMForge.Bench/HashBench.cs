@@ -25,6 +25,11 @@ public sealed class HashBench : IBenchmark
     public int Run(BenchArgs args)
     {
         var samples = args.String("--samples", DefaultSamples());
+        if (!Directory.Exists(samples))
+        {
+            Console.Error.WriteLine($"no sample photos at {samples}: pass --samples DIR");
+            return 2;
+        }
         var rounds = args.Int("--rounds", 3);
         var corpus = PhotoCorpus.Generate(samples, args.Int("--images", 240));
         WriteCorpus(corpus, args.WorkDir(Name));
@@ -51,7 +56,13 @@ public sealed class HashBench : IBenchmark
             .ToList();
         var best = modes.ToDictionary(m => m.Name,
             m => threadCounts.Select(t => Rate.Best(measured.Where(r => r.Name == m.Name && r.Threads == t).Select(r => r.Rate))).ToArray());
+        Print(modes, best);
+        return 0;
+    }
 
+    /// <summary>Rates per mode (modes 0 and 1 are the baselines), then the ratios the targets are stated in.</summary>
+    private static void Print(Mode[] modes, Dictionary<string, Rate[]> best)
+    {
         Console.WriteLine();
         Console.WriteLine($"| {"mode",-34} | img/s, 1 thread | img per CPU-s, 1 thread | img/s, 2 threads | img per CPU-s, 2 threads | 2-thread scaling |");
         Console.WriteLine($"|{new string('-', 36)}|----------------:|------------------------:|-----------------:|-------------------------:|-----------------:|");
@@ -69,7 +80,6 @@ public sealed class HashBench : IBenchmark
             Console.WriteLine($"| {mode.Name + " / " + baseline.Name.Replace(" (baseline)", ""),-40} | " +
                               $"{r[0].Wall / b[0].Wall,5:F2}x ({r[0].Cpu / b[0].Cpu:F2}x) | {r[1].Wall / b[1].Wall,5:F2}x ({r[1].Cpu / b[1].Cpu:F2}x) |");
         }
-        return 0;
     }
 
     private static Func<Action<byte[]>> BareDecode(int? minSide) => () =>
