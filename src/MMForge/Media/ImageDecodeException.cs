@@ -11,7 +11,7 @@ public enum DecodeFailure
     Corrupt,
     /// <summary>The header declares more pixels than the configured limit (a possible decompression bomb).</summary>
     TooManyPixels,
-    /// <summary>A valid image in a pixel layout not handled yet.</summary>
+    /// <summary>A valid image in a pixel layout not handled (for example floating-point samples, or more than 4 bands).</summary>
     Unsupported,
     /// <summary>The header declares a side shorter than the configured minimum.</summary>
     TooSmall,

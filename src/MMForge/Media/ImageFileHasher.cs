@@ -1,7 +1,12 @@
+using MMForge.Formats.Writers;
+
 namespace MMForge.Media;
 
 /// <summary>Which perceptual hash to compute.</summary>
 public enum HashKind { Phash, Dhash, Ahash }
+
+/// <summary>An image's pHash with its full size and format, as the hash stage records them.</summary>
+public readonly record struct PhashResult(ulong Phash, int Width, int Height, string Format);
 
 /// <summary>One image file's hash, or why it could not be hashed.</summary>
 public readonly record struct FileHash(string Path, ulong? Hash, string? Error);
@@ -45,21 +50,36 @@ public static class ImageFileHasher
     public static DecodedImage DecodeForHash(ReadOnlySpan<byte> bytes, DecodeLimits? limits, bool fast) =>
         ImageDecoder.Decode(bytes, limits, fast ? FastMinSide : null);
 
+    /// <summary>The pHash of the image in <paramref name="bytes"/>, exact or fast (see <see cref="DecodeForHash"/>).</summary>
+    public static PhashResult Phash(ReadOnlySpan<byte> bytes, DecodeLimits? limits, bool fast)
+    {
+        limits ??= DecodeLimits.Default;
+        int? minSide = fast ? FastMinSide : null;
+        // JPEGs, most of any dataset, decode into a per-thread buffer: the hash is all that is kept.
+        if (ImageFormatSniffer.Format(bytes) == "jpeg")
+        {
+            var pixels = JpegDecoder.DecodeTransient(bytes, limits, minSide, out var frame);
+            return new PhashResult(ImageHashes.Phash(pixels), frame.FullWidth, frame.FullHeight, "jpeg");
+        }
+        var decoded = ImageDecoder.Decode(bytes, limits, minSide);
+        return new PhashResult(ImageHashes.Phash(decoded), decoded.FullWidth, decoded.FullHeight, decoded.Format);
+    }
+
     public static FileHash Hash(string path, HashKind kind, DecodeLimits? limits = null, bool fast = false)
     {
         try
         {
-            var gray = PillowGray.Convert(DecodeForHash(File.ReadAllBytes(path), limits, fast));
-            var hash = kind switch
-            {
-                HashKind.Dhash => ImageHashes.Dhash(gray),
-                HashKind.Ahash => ImageHashes.Ahash(gray),
-                _ => ImageHashes.Phash(gray),
-            };
+            var bytes = File.ReadAllBytes(path);
+            var hash = kind == HashKind.Phash
+                ? Phash(bytes, limits, fast).Phash
+                : GrayHash(kind, PillowGray.Convert(DecodeForHash(bytes, limits, fast)));
             return new FileHash(path, hash, null);
         }
         catch (ImageDecodeException e) { return new FileHash(path, null, $"{e.Failure}: {e.Message}"); }
         catch (IOException e) { return new FileHash(path, null, e.Message); }
         catch (UnauthorizedAccessException e) { return new FileHash(path, null, e.Message); }
     }
+
+    private static ulong GrayHash(HashKind kind, GrayImage gray) =>
+        kind == HashKind.Dhash ? ImageHashes.Dhash(gray) : ImageHashes.Ahash(gray);
 }

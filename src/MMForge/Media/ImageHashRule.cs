@@ -52,10 +52,10 @@ public sealed class ImageHashRule(DecodeLimits limits, bool fast = false) : IRul
             }
             try
             {
-                var decoded = ImageFileHasher.DecodeForHash(bytes, limits, fast);
+                var hashed = ImageFileHasher.Phash(bytes, limits, fast);
                 image.Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
-                image.Phash = ImageHashes.Phash(PillowGray.Convert(decoded));
-                (image.Width, image.Height, image.Format) = (decoded.FullWidth, decoded.FullHeight, decoded.Format);
+                image.Phash = hashed.Phash;
+                (image.Width, image.Height, image.Format) = (hashed.Width, hashed.Height, hashed.Format);
             }
             catch (ImageDecodeException e)
             {

@@ -15,9 +15,16 @@ public static class ImageHashes
         .ToArray();
 
     /// <summary>LANCZOS to 32x32, 2-D DCT-II, the low 8x8 block against its median.</summary>
-    public static ulong Phash(GrayImage image)
+    public static ulong Phash(GrayImage image) => PhashOfResized(LanczosResampler.Resize(image, PhashSize, PhashSize));
+
+    /// <summary>The same pHash straight from decoded pixels: the gray conversion is fused into the resize.</summary>
+    public static ulong Phash(DecodedImage image) =>
+        Phash(new PixelView(image.Pixels, image.Width, image.Height, image.Channels));
+
+    internal static ulong Phash(PixelView pixels) => PhashOfResized(LanczosResampler.Resize(pixels, PhashSize, PhashSize));
+
+    private static ulong PhashOfResized(GrayImage small)
     {
-        var small = LanczosResampler.Resize(image, PhashSize, PhashSize);
         var block = LowFrequencyDct(small);
         var sorted = (double[])block.Clone();
         Array.Sort(sorted);

@@ -4,15 +4,48 @@ namespace MMForge.Media;
 
 /// <summary>
 /// JPEG through libturbojpeg: the same libjpeg-turbo Pillow decodes with, called with the same
-/// defaults, so the pixels are Pillow's. Grayscale JPEGs stay one channel, as Pillow's mode L.
+/// defaults, so the pixels are Pillow's. Grayscale JPEGs stay one channel, as Pillow's mode L;
+/// CMYK (and YCCK) JPEGs are decoded to CMYK, as Pillow's mode CMYK, and handed on as the RGB
+/// Pillow converts them to (<see cref="PillowCmyk"/>).
 /// </summary>
 internal static unsafe class JpegDecoder
 {
+    /// <summary>The decoded size and layout, and the image's own size (larger when decoded reduced).</summary>
+    public readonly record struct Frame(int Width, int Height, int Channels, int FullWidth, int FullHeight)
+    {
+        public int Length => Width * Height * Channels;
+    }
+
     /// <summary>
     /// Decodes the JPEG; with <paramref name="minSide"/>, at the smallest DCT scale k/8 that keeps
     /// both sides at least that long (libjpeg-turbo skips most of the work at small scales).
     /// </summary>
     public static DecodedImage Decode(ReadOnlySpan<byte> bytes, DecodeLimits limits, int? minSide = null)
+    {
+        byte[]? pixels = null;
+        var frame = Decode(bytes, limits, minSide, length => pixels = new byte[length]);
+        // a CMYK decode leaves its RGB in the first 3/4 of its buffer
+        if (pixels!.Length != frame.Length) pixels = pixels[..frame.Length];
+        return new DecodedImage(frame.Width, frame.Height, frame.Channels, pixels, "jpeg")
+        {
+            FullWidth = frame.FullWidth,
+            FullHeight = frame.FullHeight,
+        };
+    }
+
+    /// <summary>
+    /// The same decode into this thread's reused buffer: the pixels are valid until the thread's
+    /// next decode, which is all a hash needs, and no multi-megabyte array is allocated per image.
+    /// </summary>
+    public static PixelView DecodeTransient(ReadOnlySpan<byte> bytes, DecodeLimits limits, int? minSide, out Frame frame)
+    {
+        byte[]? pixels = null;
+        frame = Decode(bytes, limits, minSide, length => pixels = ThreadScratch.Pixels(length));
+        return new PixelView(pixels.AsSpan(0, frame.Length), frame.Width, frame.Height, frame.Channels);
+    }
+
+    /// <summary>Decodes into the array <paramref name="buffer"/> returns for the decoded length (at least the frame's).</summary>
+    private static Frame Decode(ReadOnlySpan<byte> bytes, DecodeLimits limits, int? minSide, Func<int, byte[]> buffer)
     {
         TurboJpegNative.Gate.Ensure();
         var handle = TurboJpegNative.InitDecompress();
@@ -25,20 +58,22 @@ internal static unsafe class JpegDecoder
                 if (TurboJpegNative.DecompressHeader(handle, source, size, out var width, out var height, out _, out var colorspace) != 0)
                     throw Failure(handle);
                 limits.CheckHeader(width, height);
-                if (colorspace is TurboJpegNative.ColorspaceCmyk or TurboJpegNative.ColorspaceYcck)
-                    throw new ImageDecodeException(DecodeFailure.Unsupported, "CMYK JPEG images are not supported yet");
-                var channels = colorspace == TurboJpegNative.ColorspaceGray ? 1 : 3;
-                var pixelFormat = channels == 1 ? TurboJpegNative.PixelFormatGray : TurboJpegNative.PixelFormatRgb;
-                var (fullWidth, fullHeight) = (width, height);
-                (width, height) = minSide is { } side ? Scaled(width, height, side) : (width, height);
-                var pixels = new byte[checked(width * height * channels)];
+                var (pixelFormat, decodedChannels) = colorspace switch
+                {
+                    TurboJpegNative.ColorspaceGray => (TurboJpegNative.PixelFormatGray, 1),
+                    TurboJpegNative.ColorspaceCmyk or TurboJpegNative.ColorspaceYcck => (TurboJpegNative.PixelFormatCmyk, 4),
+                    _ => (TurboJpegNative.PixelFormatRgb, 3),
+                };
+                var (scaledWidth, scaledHeight) = minSide is { } side ? Scaled(width, height, side) : (width, height);
+                var pixels = buffer(checked(scaledWidth * scaledHeight * decodedChannels));
                 fixed (byte* destination = pixels)
                 {
-                    if (TurboJpegNative.Decompress(handle, source, size, destination, width, width * channels, height, pixelFormat, 0) != 0
+                    if (TurboJpegNative.Decompress(handle, source, size, destination, scaledWidth, scaledWidth * decodedChannels, scaledHeight, pixelFormat, 0) != 0
                         && !IsTolerableWarning(handle))
                         throw Failure(handle);
                 }
-                return new DecodedImage(width, height, channels, pixels, "jpeg") { FullWidth = fullWidth, FullHeight = fullHeight };
+                if (decodedChannels == 4) PillowCmyk.ToRgbInPlace(pixels, scaledWidth * scaledHeight, inverted: true);
+                return new Frame(scaledWidth, scaledHeight, Math.Min(decodedChannels, 3), width, height);
             }
         }
         finally
@@ -48,7 +83,7 @@ internal static unsafe class JpegDecoder
     }
 
     /// <summary>The size at the smallest scale k/8 (k = 1..8) keeping both sides at least <paramref name="minSide"/>, rounded up as libjpeg does.</summary>
-    private static (int Width, int Height) Scaled(int width, int height, int minSide)
+    internal static (int Width, int Height) Scaled(int width, int height, int minSide)
     {
         for (var k = 1; k < 8; k++)
         {

@@ -2,7 +2,9 @@ namespace MMForge.Media;
 
 /// <summary>
 /// Every format but JPEG through libvips, reduced to the 8-bit channels Pillow would load:
-/// palettes arrive already expanded to RGB(A), 16-bit samples are narrowed as Pillow narrows them.
+/// palettes arrive already expanded to RGB(A), 16-bit samples are narrowed as Pillow narrows them,
+/// CMYK (TIFF) becomes the RGB Pillow converts it to. libvips loads the first frame (page 0) of
+/// animated GIF, WebP and multi-page files, as Pillow does on open.
 /// </summary>
 internal static unsafe class VipsDecoder
 {
@@ -22,16 +24,22 @@ internal static unsafe class VipsDecoder
                 limits.CheckHeader(width, height);
                 var channels = VipsNative.Bands(image);
                 var bandFormat = VipsNative.BandFormat(image);
-                if (VipsNative.Interpretation(image) == VipsNative.InterpretationCmyk || channels > 4
-                    || bandFormat is not (VipsNative.FormatUChar or VipsNative.FormatUShort))
+                var cmyk = VipsNative.Interpretation(image) == VipsNative.InterpretationCmyk;
+                if ((cmyk ? channels != 4 : channels > 4) || bandFormat is not (VipsNative.FormatUChar or VipsNative.FormatUShort))
                     throw new ImageDecodeException(DecodeFailure.Unsupported,
-                        $"{format} image with {channels} bands of libvips format {bandFormat} is not supported yet");
+                        $"{format} image with {channels} bands of libvips format {bandFormat}{(cmyk ? " (CMYK)" : "")} is not supported");
                 if (VipsNative.WioInput(image) != 0) throw Failure(format, VipsNative.TakeError());
                 var count = checked(width * height * channels);
                 var pixels = bandFormat == VipsNative.FormatUChar
                     ? new ReadOnlySpan<byte>(VipsNative.Data(image), count).ToArray()
                     : Narrow(new ReadOnlySpan<ushort>(VipsNative.Data(image), count), channels);
-                return new DecodedImage(width, height, channels, pixels, format);
+                if (cmyk)
+                {
+                    // TIFF stores ink amounts as they are; only JPEGs are read inverted.
+                    PillowCmyk.ToRgbInPlace(pixels, width * height, inverted: false);
+                    (pixels, channels) = (pixels[..(width * height * 3)], 3);
+                }
+                return new DecodedImage(width, height, channels, pixels, format) { Frames = VipsNative.Pages(image) };
             }
             finally
             {
@@ -41,7 +49,7 @@ internal static unsafe class VipsDecoder
     }
 
     /// <summary>
-    /// Pillow 9.4 loads 16-bit RGB(A) and LA as 8-bit by keeping the high byte, but 16-bit
+    /// Pillow 9.4 loads 16-bit RGB(A), CMYK and LA as 8-bit by keeping the high byte, but 16-bit
     /// grayscale as mode I, which convert('L') clips to 0..255 rather than scaling.
     /// </summary>
     private static byte[] Narrow(ReadOnlySpan<ushort> samples, int channels)

@@ -44,6 +44,10 @@ internal static unsafe partial class VipsNative
     [LibraryImport(Lib, EntryPoint = "vips_image_get_format")]
     public static partial int BandFormat(nint image);
 
+    /// <summary>The file's frame or page count ("n-pages"), 1 when it has no such metadata.</summary>
+    [LibraryImport(Lib, EntryPoint = "vips_image_get_n_pages")]
+    public static partial int Pages(nint image);
+
     [LibraryImport(Lib, EntryPoint = "vips_image_get_interpretation")]
     public static partial int Interpretation(nint image);
 
