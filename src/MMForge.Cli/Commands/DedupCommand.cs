@@ -35,7 +35,7 @@ internal static class DedupCommand
         scope.AcceptOnlyFromAmong("global", "source");
         var distance = new Option<int>("--max-distance", "-k")
         {
-            Description = $"Largest pHash Hamming distance of near-duplicate images (0-16). Default {DedupOptions.DefaultMaxImageDistance}: real near-duplicates in the sample data are at 0-4, the closest distinct images at 20 (docs/dedup.md).",
+            Description = $"Largest pHash Hamming distance of near-duplicate images (0-16). Default {DedupOptions.DefaultMaxImageDistance}: re-encoded, resized, brightened and grey copies of the sample images stay within 6, the closest distinct images are 20 apart (docs/dedup.md).",
             DefaultValueFactory = _ => DedupOptions.DefaultMaxImageDistance,
         };
         distance.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 16) r.AddError("--max-distance must be between 0 and 16"); });
