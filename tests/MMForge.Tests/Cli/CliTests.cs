@@ -15,7 +15,7 @@ public class CliTests
     {
         var root = CliRunner.Run(Repo, "--help");
         Assert.Equal(0, root.ExitCode);
-        foreach (var command in new[] { "ingest", "validate", "convert", "inspect", "formats", "rules" }) Assert.Contains(command, root.Stdout);
+        foreach (var command in new[] { "ingest", "validate", "convert", "inspect", "hash", "dedup", "phash", "formats", "rules" }) Assert.Contains(command, root.Stdout);
         Assert.Contains("mmforge", root.Stdout);
         var ingest = CliRunner.Run(Repo, "ingest", "--help");
         Assert.Contains("--image-root", ingest.Stdout);
@@ -27,6 +27,9 @@ public class CliTests
     [InlineData("ingest", "no/such/file.json", "-o", "OUT")]                                  // missing input
     [InlineData("convert", "examples/data/qwen3-vl/single_images.json", "-o", "OUT.json", "--to", "nope")]
     [InlineData("ingest", "examples/data/qwen3-vl/single_images.json", "-o", "OUT", "--disable", "no-such-rule")]
+    [InlineData("dedup", "examples/data", "-o", "OUT")]                                       // not a dataset
+    [InlineData("dedup", "OUT", "-o", "OUT2", "--match", "fuzzy")]
+    [InlineData("dedup", "OUT", "-o", "OUT2", "--max-distance", "40")]
     [InlineData("frobnicate")]
     public void BadUsageExitsWithTwoAndSaysWhy(params string[] args)
     {
@@ -139,5 +142,31 @@ public class PhashCliTests
         Assert.Equal(reference.Keys.Order(StringComparer.Ordinal), printed.Select(f => f[1]));
         Assert.All(printed, f => Assert.Equal(reference[f[1]], f[0]));
         Assert.Contains("broken.jpg", result.Stderr);
+    }
+
+    [Fact]
+    public void HashThenDedupRemovesTheDuplicateSampleImagesAndExplainsThem()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var images = TestPaths.Sample("data-juicer", "images");
+        File.WriteAllLines(dir.File("captions.jsonl"), Directory.GetFiles(images).Select(Path.GetFileName).Order().Select(name =>
+            JsonSerializer.Serialize(new { id = name, image = name, conversations = new[] { new { from = "human", value = "<image>\nDescribe it." }, new { from = "gpt", value = "A picture of " + name } } })));
+        Assert.Equal(0, CliRunner.Run(TestPaths.RepoRoot, "ingest", dir.File("captions.jsonl"), "--image-root", images, "-o", dir.File("ingested")).ExitCode);
+        Assert.Equal(0, CliRunner.Run(TestPaths.RepoRoot, "hash", dir.File("ingested"), "-o", dir.File("hashed")).ExitCode);
+
+        var dedup = CliRunner.Run(TestPaths.RepoRoot, "dedup", dir.File("hashed"), "-o", dir.File("deduped"), "--match", "image");
+
+        Assert.Equal(0, dedup.ExitCode);
+        Assert.Contains("dedup-near-image: 5", dedup.Stdout + dedup.Stderr);
+        var removed = File.ReadAllLines(Path.Combine(dir.File("deduped"), "clusters.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .ToDictionary(c => c.GetProperty("id").GetString()!, c => c.GetProperty("kept").GetProperty("id").GetString()!);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["img4.png"] = "img1.png", ["img5.jpg"] = "img2.jpg", ["img6.jpg"] = "img3.jpg", ["img7.jpg"] = "img3.jpg", ["img_pair_2.jpg"] = "img_pair_1.jpg",
+        }, removed);
+        Assert.Equal(5, File.ReadAllLines(Path.Combine(dir.File("deduped"), DatasetDirectory.RejectsFile)).Length);
+        var manifest = Manifest.Load(dir.File("deduped"));
+        Assert.Equal(["ingest", "hash", "dedup"], manifest.Stages.Select(s => s.Name));
+        Assert.Equal(6, manifest.Records);
     }
 }
