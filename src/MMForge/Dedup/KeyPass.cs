@@ -62,7 +62,7 @@ internal sealed class KeyPass(DedupOptions options, IdSpill ids, MinHashLsh? tex
             if (RecordDecoder.Decode(raw, source.Codec).Sample is not { } sample) return null;
             sample.Source ??= source.Name;
             if (sample.Id.Length == 0) sample.Id = RecordProcessor.GeneratedId(source.Name, raw.Location);
-            if (options.Match != DedupMatch.Exact && sample.Images.Any(i => i.Phash is null))
+            if (options.ComparesImages && sample.Images.Any(i => i.Phash is null))
                 throw new InvalidDataException($"record {sample.Id} ({raw.Location}) has an image without a pHash; near-duplicate images need 'mmforge hash' first (or use --match exact or text)");
             return new Keyed(SampleKey.Of(sample, perSource, 0, 0, raw.Location.Offset), sample.Id, sample.Source, raw.Location, source.Name, Signature(sample));
         }
