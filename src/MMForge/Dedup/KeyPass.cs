@@ -64,7 +64,8 @@ internal sealed class KeyPass(DedupOptions options, IdSpill ids, MinHashLsh? tex
             if (sample.Id.Length == 0) sample.Id = RecordProcessor.GeneratedId(source.Name, raw.Location);
             if (options.ComparesImages && sample.Images.Any(i => i.Phash is null))
                 throw new InvalidDataException($"record {sample.Id} ({raw.Location}) has an image without a pHash; near-duplicate images need 'mmforge hash' first (or use --match exact or text)");
-            return new Keyed(SampleKey.Of(sample, perSource, 0, 0, raw.Location.Offset), sample.Id, sample.Source, raw.Location, source.Name, Signature(sample));
+            var text = DuplicateText.Of(sample);
+            return new Keyed(SampleKey.Of(sample, text, perSource, 0, 0, raw.Location.Offset), sample.Id, sample.Source, raw.Location, source.Name, Signature(text));
         }
         finally
         {
@@ -72,11 +73,11 @@ internal sealed class KeyPass(DedupOptions options, IdSpill ids, MinHashLsh? tex
         }
     }
 
-    private uint[]? Signature(Sample sample)
+    private uint[]? Signature(string text)
     {
         if (_hashers is null) return null;
         var signature = ArrayPool<uint>.Shared.Rent(options.Text.Permutations);
-        _hashers.Value!.Compute(DuplicateText.Of(sample), signature.AsSpan(0, options.Text.Permutations));
+        _hashers.Value!.Compute(text, signature.AsSpan(0, options.Text.Permutations));
         return signature;
     }
 

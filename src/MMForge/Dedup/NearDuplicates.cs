@@ -18,8 +18,14 @@ internal sealed class NearDuplicates(IReadOnlyList<SampleKey> keys, DedupOptions
 
     /// <summary>Samples whose texts are near duplicates, whatever their images.</summary>
     public IEnumerable<DuplicateEdge> Texts(MinHashLsh texts) =>
-        texts.FindEdges(options.Workers, PerSource ? i => (ulong)keys[i].Source : null)
+        texts.FindEdges(options.Workers, i => TextGroup(i, PerSource ? (ulong)keys[i].Source : 0))
             .Select(e => new DuplicateEdge(e.A, e.B, DuplicateKind.NearText, -1, e.Similarity));
+
+    /// <summary>
+    /// The LSH group of sample <paramref name="i"/>: the given group, or a group of its own when
+    /// it has no text (all empty texts have the same signature, and are not duplicates for it).
+    /// </summary>
+    private ulong TextGroup(int i, ulong group) => keys[i].HasText ? group : (1UL << 63) | (uint)i;
 
     /// <summary>
     /// Samples with near-duplicate images AND near-duplicate text. The text search runs within
@@ -31,7 +37,7 @@ internal sealed class NearDuplicates(IReadOnlyList<SampleKey> keys, DedupOptions
     {
         var clusters = new UnionFind(keys.Count);
         foreach (var pair in ImagePairs()) clusters.Union(pair.A, pair.B);
-        ulong Group(int i) => ((PerSource ? (ulong)keys[i].Source : 0) << 32) | (keys[i].HasPhash ? (uint)clusters.Find(i) + 1UL : 0);
+        ulong Group(int i) => TextGroup(i, ((PerSource ? (ulong)keys[i].Source : 0) << 32) | (keys[i].HasPhash ? (uint)clusters.Find(i) + 1UL : 0));
         foreach (var edge in texts.FindEdges(options.Workers, Group))
         {
             var (a, b) = (keys[edge.A], keys[edge.B]);

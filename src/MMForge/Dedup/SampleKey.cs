@@ -10,7 +10,7 @@ namespace MMForge.Dedup;
 /// pHash of its first image, its source, the quality signals that choose which duplicate is kept,
 /// and where it was read (to find it again in the writing pass).
 /// </summary>
-public readonly record struct SampleKey(UInt128 Exact, ulong Phash, bool HasPhash, int Source, float Loss, int Pixels, int File, long Offset)
+public readonly record struct SampleKey(UInt128 Exact, ulong Phash, bool HasPhash, bool HasText, int Source, float Loss, int Pixels, int File, long Offset)
 {
     /// <summary>The Infinity-MM loss score: lower is cleaner, so the duplicate with the lowest is kept.</summary>
     public const string LossScore = "qw2vl_loss";
@@ -19,14 +19,15 @@ public readonly record struct SampleKey(UInt128 Exact, ulong Phash, bool HasPhas
     /// The key of one sample. The exact key is a SHA-256 prefix (128 bits: no collisions in any
     /// real corpus) of its images (pHash, or the file's sha256 or path when not hashed), its
     /// turns (role and text), its plain text and its annotations, and, when deduplicating per
-    /// source, the source name.
+    /// source, the source name. <paramref name="text"/> is the sample's <see cref="DuplicateText"/>.
     /// </summary>
-    public static SampleKey Of(Sample sample, bool perSource, int source, int file, long offset)
+    public static SampleKey Of(Sample sample, string text, bool perSource, int source, int file, long offset)
     {
         var first = sample.Images.Count > 0 ? sample.Images[0] : null;
         var loss = sample.Scores.TryGetValue(LossScore, out var l) && double.IsFinite(l) ? (float)l : float.NaN;
         var pixels = first is { Width: { } w, Height: { } h } ? (int)Math.Min((long)w * h, int.MaxValue) : 0;
-        return new SampleKey(ExactKey(sample, perSource), first?.Phash ?? 0, first?.Phash is not null, source, loss, pixels, file, offset);
+        return new SampleKey(ExactKey(sample, perSource), first?.Phash ?? 0, first?.Phash is not null,
+            !string.IsNullOrWhiteSpace(text), source, loss, pixels, file, offset);
     }
 
     private static UInt128 ExactKey(Sample sample, bool perSource)
@@ -61,14 +62,20 @@ public readonly record struct SampleKey(UInt128 Exact, ulong Phash, bool HasPhas
     }
 }
 
-/// <summary>The text of a sample that near-duplicate text detection compares: every turn and its plain text, without image placeholders.</summary>
+/// <summary>
+/// The text of a sample that near-duplicate text detection compares: every turn, its plain text
+/// and its annotation captions, without image placeholders. Box categories are left out: two
+/// images with the same objects are not the same text. A sample with none of these has no text
+/// and is never a text duplicate.
+/// </summary>
 public static class DuplicateText
 {
     public static string Of(Sample sample)
     {
         var text = new StringBuilder();
-        foreach (var turn in sample.Turns) text.Append(turn.Value.Replace(Sample.ImageToken, "", StringComparison.Ordinal)).Append('\n');
-        if (sample.Text is not null) text.Append(sample.Text.Replace(Sample.ImageToken, "", StringComparison.Ordinal));
-        return text.ToString();
+        foreach (var turn in sample.Turns) text.Append(turn.Value).Append('\n');
+        if (sample.Text is not null) text.Append(sample.Text).Append('\n');
+        foreach (var caption in sample.Annotations?.Captions ?? []) text.Append(caption).Append('\n');
+        return text.Replace(Sample.ImageToken, "").ToString();
     }
 }

@@ -136,4 +136,17 @@ public class DedupJobTests
         foreach (var file in new[] { "data/part-00000.jsonl", "rejects/rejects.jsonl", ClustersFile.FileName, "manifest.json" })
             Assert.Equal(File.ReadAllText(Path.Combine(dir.File("one"), file)), File.ReadAllText(Path.Combine(dir.File("two"), file)));
     }
+
+    [Fact]
+    public void SamplesWithoutTextAreNeverTextDuplicates()
+    {
+        using var dir = TestPaths.NewTempDir();
+        // Two COCO images with boxes and no captions: nothing to compare as text.
+        Ingest.Run(dir.File("ds"), Path.Combine(TestPaths.RepoRoot, "examples", "data", "sahi", "combined_coco.json"));
+
+        var manifest = Dedup(dir.File("ds"), dir.File("out"), new DedupOptions { Match = DedupMatch.Text });
+
+        Assert.Equal(2, manifest.Records);
+        Assert.Empty(Clusters(dir.File("out")));
+    }
 }
