@@ -1,0 +1,242 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using MMForge.Formats;
+using MMForge.Pipeline;
+using MMForge.Records;
+using MMForge.Tagging.Correspondence;
+
+namespace MMForge.Cli.Commands;
+
+/// <summary>
+/// <c>mmforge map fit|explain</c>: fit the image-tag x instruction-type correspondence on a
+/// tagged seed dataset, and show which instruction types a set of image tags suits, and why.
+/// Public so tests can run the command in-process before it is registered in Program.
+/// </summary>
+public static class MapCommand
+{
+    public static Command Create() => new("map", "The image-tag x instruction-type correspondence (TF-IDF of image tags per instruction type; docs/correspondence.md).")
+    {
+        FitCommand(),
+        ExplainCommand(),
+    };
+
+    private static Command FitCommand()
+    {
+        var shared = new SharedOptions();
+        var seed = new Argument<string>("seed") { Description = "mmforge dataset directory of seed samples carrying image tags and instruction tags." };
+        var output = new Option<string>("--output", "-o") { Description = "Model file to write (model.json).", Required = true };
+        var defaults = new CorrespondenceOptions();
+        var unit = new Option<string>("--unit")
+        {
+            Description = "Instruction type level the model is fitted at: l3 (leaves, default) or l2.",
+            DefaultValueFactory = _ => "l3",
+        };
+        unit.AcceptOnlyFromAmong("l3", "l2");
+        var minSupport = new Option<int>("--min-support")
+        {
+            Description = $"Types with fewer seed samples stay in the model flagged unsupported and are never scored (default {defaults.MinSupport}).",
+            DefaultValueFactory = _ => defaults.MinSupport,
+        };
+        var tf = new Option<string>("--tf")
+        {
+            Description = "Term frequency: share (fraction of the type's seed samples carrying the tag, default) or sublinear (1 + ln count).",
+            DefaultValueFactory = _ => "share",
+        };
+        tf.AcceptOnlyFromAmong("share", "sublinear");
+        var maxTags = new Option<int>("--max-tags")
+        {
+            Description = $"Tags kept per type in the model, highest weight first; 0 keeps all (default {defaults.MaxTagsPerType}).",
+            DefaultValueFactory = _ => defaults.MaxTagsPerType,
+        };
+        var command = new Command("fit", "Fit the correspondence on a seed dataset in one streaming pass and write model.json.")
+        {
+            seed, output, unit, minSupport, tf, maxTags, shared.MaxRecordBytes,
+        };
+        command.SetAction(p =>
+        {
+            var options = new CorrespondenceOptions
+            {
+                Unit = Enum.Parse<TypeLevel>(p.GetValue(unit)!, ignoreCase: true),
+                Tf = Enum.Parse<TfScheme>(p.GetValue(tf)!, ignoreCase: true),
+                MinSupport = p.GetValue(minSupport),
+                MaxTagsPerType = p.GetValue(maxTags),
+            };
+            options.Validate();
+            var log = p.InvocationConfiguration.Output;
+            var unreadable = new UnreadableRecords(p.InvocationConfiguration.Error);
+            var model = CorrespondenceModel.Fit(ReadSamples(shared.OpenDataset(p, p.GetValue(seed)!), unreadable).Select(s => s.Sample), options);
+            var path = p.GetValue(output)!;
+            model.Save(path);
+            var s = model.Seed;
+            log.WriteLine($"map fit: {s.Used:N0} of {s.Samples:N0} seed samples used ({s.WithoutImageTags:N0} without image tags, {s.WithoutType:N0} without an instruction type at {p.GetValue(unit)}; {s.IgnoredInstructionTags:N0} instruction tags too coarse or malformed)");
+            log.WriteLine($"  {model.Types.Count:N0} types, {model.Documents:N0} with at least {options.MinSupport} seed samples (scored), {model.Idf.Count:N0} distinct image tags -> {path}");
+            if (model.Documents == 0) p.InvocationConfiguration.Error.WriteLine($"warning: no type has {options.MinSupport} seed samples; the model scores nothing (lower --min-support or add seed data)");
+            return unreadable.Count > 0 || model.Documents == 0 ? Program.Rejected : Program.Ok;
+        });
+        return command;
+    }
+
+    private static Command ExplainCommand()
+    {
+        var shared = new SharedOptions();
+        var modelPath = new Argument<string>("model") { Description = "Model file written by 'mmforge map fit'." };
+        var tags = new Argument<string>("tags") { Description = "Image tags as tag1,tag2:0.8,... (score optional: an unscored tag counts as sure as the surest one), or an mmforge dataset directory whose samples' tags are explained." };
+        var top = new Option<int>("--top") { Description = "Types shown per image (default 5).", DefaultValueFactory = _ => 5 };
+        var k = new Option<int>("--k") { Description = "Types chosen per image, as synthesis would (default 2).", DefaultValueFactory = _ => 2 };
+        var temperature = new Option<double>("--temperature")
+        {
+            Description = "Softmax temperature over scores relative to the best type; 0 takes the top k, 0.1 (default) mostly the best few, 1 and above nearly any matching type.",
+            DefaultValueFactory = _ => 0.1,
+        };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the choice; with the sample's id it fixes the types chosen.", DefaultValueFactory = _ => 0 };
+        var samples = new Option<int>("--samples", "-n") { Description = "Samples explained when TAGS is a dataset (the first N; default 10).", DefaultValueFactory = _ => 10 };
+        var json = new Option<bool>("--json") { Description = "Print the explanations as JSON." };
+        foreach (var count in new[] { top, k, samples })
+            count.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError($"{count.Name} must be 0 or more"); });
+        temperature.Validators.Add(r => { if (r.GetValueOrDefault<double>() is var t && (t < 0 || !double.IsFinite(t))) r.AddError("--temperature must be 0 or more"); });
+        var command = new Command("explain", "Score instruction types for image tags: the best types, their scores, the tags that contribute, and the k types chosen.")
+        {
+            modelPath, tags, top, k, temperature, seed, samples, json, shared.MaxRecordBytes,
+        };
+        command.SetAction(p =>
+        {
+            var model = CorrespondenceModel.Load(p.GetValue(modelPath)!);
+            var input = p.GetValue(tags)!;
+            var unreadable = new UnreadableRecords(p.InvocationConfiguration.Error);
+            var images = Directory.Exists(input)
+                ? ReadSamples(shared.OpenDataset(p, input), unreadable).Take(p.GetValue(samples)).Select(s => new TaggedImage(s.Key, CorrespondenceModel.TagsOf(s.Sample)))
+                : [new TaggedImage(input, ParseTags(input))];
+            var explanations = images.Select(image =>
+            {
+                var scores = model.Score(image.Tags);
+                var chosen = TypeChooser.Choose(scores, p.GetValue(k), p.GetValue(temperature), p.GetValue(seed), image.Key);
+                return new Explanation(image, scores.Take(p.GetValue(top)).ToList(), chosen);
+            });
+            var o = p.InvocationConfiguration.Output;
+            if (p.GetValue(json)) o.WriteLine(ToJson(explanations));
+            else foreach (var e in explanations) o.Write(Describe(e, model));
+            return unreadable.Count > 0 ? Program.Rejected : Program.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Parses "tag1,tag2:0.8": a score after the last colon; tags without one count as sure as the surest tag (1 when none is scored).</summary>
+    public static IReadOnlyList<(string Tag, double Score)> ParseTags(string text)
+    {
+        var parsed = new List<(string Tag, double? Score)>();
+        foreach (var item in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var colon = item.LastIndexOf(':');
+            if (colon < 0) { parsed.Add((item, null)); continue; }
+            var tag = item[..colon].Trim();
+            var number = item[(colon + 1)..].Trim();
+            if (tag.Length == 0) throw new FormatException($"tags: '{item}' has a score but no tag");
+            if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var score) || !double.IsFinite(score) || score < 0)
+                throw new FormatException($"tags: the score of '{tag}' must be a number of 0 or more, not '{number}'");
+            parsed.Add((tag, score));
+        }
+        if (parsed.Count == 0) throw new FormatException($"tags: '{text}' lists no tag (expected tag1,tag2:0.8,... or a dataset directory)");
+        var surest = parsed.Where(t => t.Score is not null).Select(t => t.Score!.Value).DefaultIfEmpty(1.0).Max();
+        return parsed.Select(t => (t.Tag, t.Score ?? surest)).ToList();
+    }
+
+    private sealed record TaggedImage(string Key, IReadOnlyList<(string Tag, double Score)> Tags);
+
+    private sealed record Explanation(TaggedImage Image, IReadOnlyList<TypeScore> Top, IReadOnlyList<TypeScore> Chosen);
+
+    private sealed record KeyedSample(string Key, Sample Sample);
+
+    /// <summary>Decodes a dataset's records one at a time; unreadable ones are reported and skipped.</summary>
+    private static IEnumerable<KeyedSample> ReadSamples(IEnumerable<OpenedSource> sources, UnreadableRecords unreadable)
+    {
+        foreach (var source in sources)
+            foreach (var raw in source.Records)
+            {
+                Decoded decoded;
+                try { decoded = RecordDecoder.Decode(raw, source.Codec); }
+                finally { raw.Release(); }
+                if (decoded.Sample is { } sample) yield return new KeyedSample(sample.Id.Length > 0 ? sample.Id : raw.Location.ToString(), sample);
+                else unreadable.Report(raw.Location, decoded.Error!);
+            }
+    }
+
+    /// <summary>Reports unreadable records on stderr (the first few in full) and counts them for the exit code.</summary>
+    private sealed class UnreadableRecords(TextWriter error)
+    {
+        private const int Shown = 5;
+
+        public long Count { get; private set; }
+
+        public void Report(RecordLocation location, RecordError reason)
+        {
+            if (++Count <= Shown) error.WriteLine($"skipped unreadable record at {location}: {reason.Rule}: {reason.Reason}");
+            else if (Count == Shown + 1) error.WriteLine("more unreadable records skipped...");
+        }
+    }
+
+    private static string Describe(Explanation e, CorrespondenceModel model)
+    {
+        const int shownTags = 4;
+        var s = new System.Text.StringBuilder();
+        s.AppendLine("image " + e.Image.Key + ": " + (e.Image.Tags.Count == 0 ? "(no image tags)" : string.Join(", ", e.Image.Tags.Select(t => $"{t.Tag} {Number(t.Score)}"))));
+        if (e.Top.Count == 0) s.AppendLine($"  no {Unit(model)} type matches these tags");
+        var width = e.Top.Select(t => t.Type.Length).DefaultIfEmpty(0).Max();
+        foreach (var (type, rank) in e.Top.Select((t, i) => (t, i + 1)))
+        {
+            var because = string.Join(", ", type.Contributions.Take(shownTags).Select(c => $"{c.Tag} {Number(c.Contribution)}"));
+            var more = type.Contributions.Count > shownTags ? $" (+{type.Contributions.Count - shownTags} more)" : "";
+            s.AppendLine($"  {rank,2}. {Number(type.Score),6}  {type.Type.PadRight(width)}  because {because}{more}");
+        }
+        s.AppendLine("  chosen: " + (e.Chosen.Count == 0 ? "(none)" : string.Join(", ", e.Chosen.Select(c => c.Type))));
+        return s.ToString();
+    }
+
+    private static string Unit(CorrespondenceModel model) => model.Options.Unit.ToString().ToLowerInvariant();
+
+    private static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static string ToJson(IEnumerable<Explanation> explanations) => JsonText.Write(w =>
+    {
+        w.WriteStartArray();
+        foreach (var e in explanations)
+        {
+            w.WriteStartObject();
+            w.WriteString("image", e.Image.Key);
+            w.WriteStartArray("tags");
+            foreach (var (tag, score) in e.Image.Tags)
+            {
+                w.WriteStartObject();
+                w.WriteString("tag", tag);
+                w.WriteNumber("score", score);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("types");
+            foreach (var type in e.Top)
+            {
+                w.WriteStartObject();
+                w.WriteString("type", type.Type);
+                w.WriteNumber("score", type.Score);
+                w.WriteStartArray("contributions");
+                foreach (var c in type.Contributions)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("tag", c.Tag);
+                    w.WriteNumber("image_score", c.ImageScore);
+                    w.WriteNumber("weight", c.Weight);
+                    w.WriteNumber("contribution", c.Contribution);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("chosen");
+            foreach (var c in e.Chosen) w.WriteStringValue(c.Type);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    });
+}
