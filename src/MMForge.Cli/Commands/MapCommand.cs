@@ -49,9 +49,14 @@ public static class MapCommand
             Description = $"Tags kept per type in the model, highest weight first; 0 keeps all (default {defaults.MaxTagsPerType}).",
             DefaultValueFactory = _ => defaults.MaxTagsPerType,
         };
+        var dfMinShare = new Option<double>("--df-min-share")
+        {
+            Description = $"A type counts towards a tag's document frequency only when at least this share of its seed samples carry the tag (default {defaults.DfMinShare}; 0 = sklearn's df).",
+            DefaultValueFactory = _ => defaults.DfMinShare,
+        };
         var command = new Command("fit", "Fit the correspondence on a seed dataset in one streaming pass and write model.json.")
         {
-            seed, output, unit, minSupport, tf, maxTags, shared.MaxRecordBytes,
+            seed, output, unit, minSupport, tf, dfMinShare, maxTags, shared.MaxRecordBytes,
         };
         command.SetAction(p =>
         {
@@ -60,6 +65,7 @@ public static class MapCommand
                 Unit = Enum.Parse<TypeLevel>(p.GetValue(unit)!, ignoreCase: true),
                 Tf = Enum.Parse<TfScheme>(p.GetValue(tf)!, ignoreCase: true),
                 MinSupport = p.GetValue(minSupport),
+                DfMinShare = p.GetValue(dfMinShare),
                 MaxTagsPerType = p.GetValue(maxTags),
             };
             options.Validate();
