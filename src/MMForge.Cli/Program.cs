@@ -21,6 +21,7 @@ public static class Program
             InspectCommand.Create(),
             HashCommand.Create(),
             DedupCommand.Create(),
+            MapCommand.Create(),
             PhashCommand.Create(),
             ListCommands.Formats(),
             ListCommands.Rules(),
