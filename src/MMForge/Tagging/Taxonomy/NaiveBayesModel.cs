@@ -36,10 +36,16 @@ internal sealed class NaiveBayesModel
             }
         }
         logPriors = perClass.Select(n => (float)Math.Log((n + smoothing) / (examples.Count + smoothing * classCount))).ToArray();
+        // most (feature, class) counts are zero: their log-likelihood depends on the class only
+        var logDenominators = totals.Select(t => Math.Log(t + smoothing * ids.Count)).ToArray();
+        var unseen = logDenominators.Select(d => (float)(Math.Log(smoothing) - d)).ToArray();
         logLikelihoods = new float[counts.Length];
         for (var f = 0; f < ids.Count; f++)
             for (var c = 0; c < classCount; c++)
-                logLikelihoods[f * classCount + c] = (float)Math.Log((counts[f * classCount + c] + smoothing) / (totals[c] + smoothing * ids.Count));
+            {
+                var count = counts[f * classCount + c];
+                logLikelihoods[f * classCount + c] = count == 0 ? unseen[c] : (float)(Math.Log(count + smoothing) - logDenominators[c]);
+            }
     }
 
     public int ClassCount { get; }
