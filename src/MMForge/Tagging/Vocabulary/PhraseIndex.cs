@@ -32,15 +32,18 @@ internal sealed class PhraseIndex<TValue> where TValue : class
         return true;
     }
 
-    /// <summary>The value of exactly this phrase (all of <paramref name="text"/>'s words), or null.</summary>
+    /// <summary>
+    /// The value of exactly this phrase (all of <paramref name="text"/>'s words), or null.
+    /// Punctuation around the phrase is ignored; punctuation between its words makes it no phrase.
+    /// </summary>
     public TValue? Exact(ReadOnlySpan<char> text)
     {
         var tokenizer = new PhraseTokenizer(text);
         Span<char> buffer = stackalloc char[PhraseTokenizer.MaxWordLength];
         var node = 0;
-        while (tokenizer.Next(buffer, out var length, out var tooLong))
+        while (tokenizer.Next(buffer, out var length, out var tooLong, out var phraseBreak))
         {
-            var word = tooLong ? NoWord : Lookup(buffer[..length]);
+            var word = tooLong || (phraseBreak && node != 0) ? NoWord : Lookup(buffer[..length]);
             if (word == NoWord || (node = Step(node, word)) < 0) return null;
         }
         return values[node];
@@ -52,7 +55,7 @@ internal sealed class PhraseIndex<TValue> where TValue : class
     /// </summary>
     public void Search(ReadOnlySpan<char> text, List<TValue> found)
     {
-        // a word per char at most (ideographs); words are only ever looked up once
+        // a word or a phrase break per char at most; words are only ever looked up once
         var ids = ArrayPool<int>.Shared.Rent(text.Length + 1);
         try
         {
@@ -76,8 +79,11 @@ internal sealed class PhraseIndex<TValue> where TValue : class
         var tokenizer = new PhraseTokenizer(text);
         Span<char> buffer = stackalloc char[PhraseTokenizer.MaxWordLength];
         var count = 0;
-        while (tokenizer.Next(buffer, out var length, out var tooLong))
+        while (tokenizer.Next(buffer, out var length, out var tooLong, out var phraseBreak))
+        {
+            if (phraseBreak) ids[count++] = NoWord;
             ids[count++] = tooLong ? NoWord : Lookup(buffer[..length]);
+        }
         return count;
     }
 

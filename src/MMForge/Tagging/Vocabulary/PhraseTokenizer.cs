@@ -8,7 +8,9 @@ namespace MMForge.Tagging.Vocabulary;
 /// it are dropped ("child's" reads "childs", matching RAM++'s "childs room" and, as a plural, "child");
 /// every other character separates words, so hyphens and punctuation around a word do not matter
 /// ("T-shirt," reads "t shirt"). Each CJK ideograph is a word of its own: Chinese has no spaces,
-/// and matching ideograph sequences finds Chinese tag names inside running text.
+/// and matching ideograph sequences finds Chinese tag names inside running text. Only spaces and
+/// hyphens join the words of a phrase: other punctuation ends it, so "a couch, table, lamp"
+/// names a table and a lamp, not a "table lamp".
 /// </summary>
 public ref struct PhraseTokenizer
 {
@@ -23,12 +25,20 @@ public ref struct PhraseTokenizer
     /// <summary>
     /// The next word, lower-cased into <paramref name="buffer"/> (at least <see cref="MaxWordLength"/>
     /// chars). A word longer than that comes back truncated with <paramref name="tooLong"/> set.
+    /// <paramref name="phraseBreak"/> says that punctuation between the previous word and this one
+    /// ends any phrase.
     /// </summary>
-    public bool Next(scoped Span<char> buffer, out int length, out bool tooLong)
+    public bool Next(scoped Span<char> buffer, out int length, out bool tooLong, out bool phraseBreak)
     {
         length = 0;
         tooLong = false;
-        while (position < text.Length && Classify(text[position]) is CharKind.Separator or CharKind.Apostrophe) position++;
+        phraseBreak = false;
+        for (; position < text.Length; position++)
+        {
+            var kind = Classify(text[position]);
+            if (kind == CharKind.Break) phraseBreak = true;
+            else if (kind is not (CharKind.Joiner or CharKind.Apostrophe)) break;
+        }
         if (position == text.Length) return false;
         if (Classify(text[position]) == CharKind.Ideograph)
         {
@@ -53,11 +63,11 @@ public ref struct PhraseTokenizer
         var words = new List<string>();
         var tokenizer = new PhraseTokenizer(phrase);
         Span<char> buffer = stackalloc char[MaxWordLength];
-        while (tokenizer.Next(buffer, out var length, out _)) words.Add(new string(buffer[..length]));
+        while (tokenizer.Next(buffer, out var length, out _, out _)) words.Add(new string(buffer[..length]));
         return words;
     }
 
-    private enum CharKind : byte { Separator, Word, Apostrophe, Ideograph }
+    private enum CharKind : byte { Break, Joiner, Word, Apostrophe, Ideograph }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static CharKind Classify(char c)
@@ -65,7 +75,8 @@ public ref struct PhraseTokenizer
         if (c < 128) return AsciiKinds[c];
         if (c is '\u2019' or '\u02BC') return CharKind.Apostrophe;
         if (c is >= '\u3400' and <= '\u9FFF' or >= '\uF900' and <= '\uFAFF') return CharKind.Ideograph;
-        return char.IsLetterOrDigit(c) ? CharKind.Word : CharKind.Separator;
+        if (char.IsLetterOrDigit(c)) return CharKind.Word;
+        return char.IsWhiteSpace(c) || c is '\u2010' or '\u2011' ? CharKind.Joiner : CharKind.Break;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -77,7 +88,10 @@ public ref struct PhraseTokenizer
     {
         var kinds = new CharKind[128];
         for (var c = 0; c < 128; c++)
-            kinds[c] = char.IsAsciiLetterOrDigit((char)c) ? CharKind.Word : c == '\'' ? CharKind.Apostrophe : CharKind.Separator;
+            kinds[c] = char.IsAsciiLetterOrDigit((char)c) ? CharKind.Word
+                : c == '\'' ? CharKind.Apostrophe
+                : c is ' ' or '\t' or '\n' or '\r' or '-' ? CharKind.Joiner
+                : CharKind.Break;
         return kinds;
     }
 }

@@ -46,6 +46,7 @@ public static class TagSynonyms
         ("purse", "handbag"),
         ("rucksack", "backpack"),
         ("computer mouse", "mouse"),
+        ("tooth brush", "toothbrush"),
         ("remote control", "remote"),
         ("laptop computer", "laptop"),
         ("stuffed bear", "teddy"),
