@@ -7,7 +7,7 @@ namespace MMForge.Tagging.Vocabulary;
 /// ever compared with spellings built from a tag. Where the rule is unsure (-o, -f) both
 /// spellings are produced; a spelling that is not English simply never occurs in text.
 /// </summary>
-public static class EnglishPlurals
+internal static class EnglishPlurals
 {
     private static readonly Dictionary<string, string[]> Irregular = new(StringComparer.Ordinal)
     {

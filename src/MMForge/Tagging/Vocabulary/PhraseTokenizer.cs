@@ -12,7 +12,7 @@ namespace MMForge.Tagging.Vocabulary;
 /// hyphens join the words of a phrase: other punctuation ends it, so "a couch, table, lamp"
 /// names a table and a lamp, not a "table lamp".
 /// </summary>
-public ref struct PhraseTokenizer
+internal ref struct PhraseTokenizer
 {
     /// <summary>Longer words cannot be in the vocabulary; they are reported as one word that matches nothing.</summary>
     public const int MaxWordLength = 48;

@@ -131,6 +131,7 @@ public class RamVocabularyTests
     [InlineData("glass")]        // not a tag; "glasses" (eyewear) is, and "glass" is not its singular
     [InlineData("dog bus")]      // two tags are not one phrase
     [InlineData("the dog's")]    // nor is a tag inside a longer phrase
+    [InlineData("hot, dog")]     // punctuation between words ends a phrase
     public void OtherPhrasesResolveToNothing(string phrase) => Assert.Null(Vocabulary.Resolve(phrase));
 
     [Fact]
@@ -139,6 +140,10 @@ public class RamVocabularyTests
         var found = Names("A man rides a motorbike past Traffic-Lights, next to a hot dog stand and two teddy bears.");
         Assert.Equal(["man", "ride", "motorbike", "traffic light", "hot dog", "stand", "teddy"], found);
     }
+
+    [Fact]
+    public void PunctuationEndsAPhraseButHyphensDoNot() =>
+        Assert.Equal(["couch", "table", "lamp", "table lamp", "hot dog"], Names("a couch, table; lamp and a table-lamp by the hot-dog"));
 
     [Fact]
     public void FindListsEachTagOnceInOrderOfFirstMention() =>
