@@ -4,8 +4,9 @@ namespace MMForge.Tagging.ImageTaggers;
 
 /// <summary>
 /// What image taggers kept and dropped, for the stage to print and store: safe to share between
-/// threads. Unknown words are tallied by name (up to <see cref="MaxUnknownWords"/> distinct
-/// names, so hostile input cannot grow it without bound; <see cref="Unknown"/> counts them all).
+/// threads. Unknown words are tallied by name (about <see cref="MaxUnknownWords"/> distinct
+/// names, a few more when threads race, so hostile input cannot grow it without bound;
+/// <see cref="Unknown"/> counts them all).
 /// </summary>
 public sealed class TaggingCounts
 {
