@@ -21,6 +21,7 @@ public static class Program
             InspectCommand.Create(),
             HashCommand.Create(),
             DedupCommand.Create(),
+            TagCommand.Create(),
             MapCommand.Create(),
             PhashCommand.Create(),
             ListCommands.Formats(),

@@ -35,10 +35,23 @@ public sealed class DatasetOutput(string dir, DatasetWriterOptions options) : IJ
     }
     public void WriteReject(byte[] line) => _writer.WriteReject(line);
 
+    private readonly List<(string Name, Action<Stream> Write)> _filesAtCompletion = [];
+
     /// <inheritdoc cref="DatasetWriter.CreateFile"/>
     public FileStream CreateFile(string name) => _writer.CreateFile(name);
 
-    public void Complete(Manifest manifest) => _writer.Complete(manifest);
+    /// <summary>
+    /// A file beside the shards whose content is only known once every record has gone through
+    /// (a stage's statistics); it is written just before the dataset moves into place.
+    /// </summary>
+    public void WriteFileAtCompletion(string name, Action<Stream> write) => _filesAtCompletion.Add((name, write));
+
+    public void Complete(Manifest manifest)
+    {
+        foreach (var (name, write) in _filesAtCompletion)
+            using (var file = CreateFile(name)) write(file);
+        _writer.Complete(manifest);
+    }
 
     public void Dispose() => _writer.Dispose();
 }

@@ -15,7 +15,7 @@ public class CliTests
     {
         var root = CliRunner.Run(Repo, "--help");
         Assert.Equal(0, root.ExitCode);
-        foreach (var command in new[] { "ingest", "validate", "convert", "inspect", "hash", "dedup", "phash", "formats", "rules" }) Assert.Contains(command, root.Stdout);
+        foreach (var command in new[] { "ingest", "validate", "convert", "inspect", "hash", "dedup", "tag", "map", "phash", "formats", "rules" }) Assert.Contains(command, root.Stdout);
         Assert.Contains("mmforge", root.Stdout);
         var ingest = CliRunner.Run(Repo, "ingest", "--help");
         Assert.Contains("--image-root", ingest.Stdout);
@@ -168,5 +168,33 @@ public class PhashCliTests
         var manifest = Manifest.Load(dir.File("deduped"));
         Assert.Equal(["ingest", "hash", "dedup"], manifest.Stages.Select(s => s.Name));
         Assert.Equal(6, manifest.Records);
+    }
+}
+
+public class TagCliTests
+{
+    [Fact]
+    public void TagThenMapFitAndExplainRunOnLlavaData()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var repo = TestPaths.RepoRoot;
+        Assert.Equal(0, CliRunner.Run(repo, "ingest", TestPaths.Sample("LLaVA", "llava", "eval", "table", "caps_boxes_coco2014_val_80.jsonl"),
+            TestPaths.Sample("LLaVA", "playground", "data", "coco2014_val_gpt4_qa_30x3.jsonl"), "--disable", "image-missing", "-o", dir.File("in")).ExitCode);
+
+        var tag = CliRunner.Run(repo, "tag", dir.File("in"), "-o", dir.File("tagged"));
+
+        Assert.Equal(0, tag.ExitCode);
+        var samples = Ingest.Samples(dir.File("tagged"));
+        Assert.All(samples, s => Assert.NotEmpty(s.ImageTags));
+        // the GPT-4 QA records have questions, so a taxonomy path; caption records have none
+        Assert.Equal(90, samples.Count(s => s.InstructionTags.Count == 1 && s.InstructionTags[0].Path.Split('/').Length == 3));
+        using var stats = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("tagged"), "tag_stats.json")));
+        Assert.Equal(170, stats.RootElement.GetProperty("statistics").GetProperty("samples").GetInt32());
+
+        Assert.Equal(0, CliRunner.Run(repo, "map", "fit", dir.File("tagged"), "-o", dir.File("model.json"), "--min-support", "1").ExitCode);
+        var explain = CliRunner.Run(repo, "map", "explain", dir.File("model.json"), "dog,frisbee,grass", "--top", "3");
+        Assert.Equal(0, explain.ExitCode);
+        Assert.Contains("because dog", explain.Stdout);
+        Assert.Contains("chosen:", explain.Stdout);
     }
 }

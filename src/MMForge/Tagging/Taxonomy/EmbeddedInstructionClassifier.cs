@@ -14,7 +14,7 @@ namespace MMForge.Tagging.Taxonomy;
 /// own name is one more training example, so leaves without seeds can still be chosen.
 /// Immutable after construction, so one instance serves all threads; a call allocates nothing.
 /// </summary>
-public sealed class EmbeddedInstructionClassifier
+public sealed class EmbeddedInstructionClassifier : IInstructionClassifier
 {
     public const string EmbeddedBy = "embedded";
     public const string KeywordsBy = "keywords";
@@ -83,6 +83,8 @@ public sealed class EmbeddedInstructionClassifier
     /// would blur it); a sample with several task types needs one tag per turn, which is the
     /// caller's choice. <see cref="InstructionClassification.None"/> when there is no human turn.
     /// </summary>
+    InstructionTag? IInstructionClassifier.Classify(Sample sample) => ClassifySample(sample) is { IsNone: false } found ? found.ToTag() : null;
+
     public InstructionClassification ClassifySample(Sample sample)
     {
         var question = sample.Turns.FirstOrDefault(t => t.Role == Roles.Human)?.Value;

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using MMForge.Pipeline;
+using MMForge.Tagging;
+using MMForge.Tagging.ImageTaggers;
+using MMForge.Tagging.Statistics;
+using MMForge.Tagging.Taxonomy;
+using MMForge.Tagging.Vocabulary;
+
+namespace MMForge.Cli.Commands;
+
+/// <summary><c>mmforge tag DIR -o DIR</c>: image tags from the RAM++ vocabulary and instruction types from the taxonomy, with statistics.</summary>
+internal static class TagCommand
+{
+    private static readonly string[] ImageTaggerNames = ["import", "text"];
+
+    public static Command Create()
+    {
+        var shared = new SharedOptions();
+        var input = new Argument<string>("dataset") { Description = "mmforge dataset directory." };
+        var output = new Option<string>("--output", "-o") { Description = "Dataset directory to write (may be the input itself).", Required = true };
+        var taggers = new Option<string[]>("--image-taggers")
+        {
+            Description = "Image taggers, in priority order (the first to name a tag gives its score): import = RAM++ tags the records carry (Infinity-MM's ram++_tags); "
+                + "text = vocabulary tags named in captions, answers and box categories. Default: import text.",
+            DefaultValueFactory = _ => ImageTaggerNames,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        taggers.AcceptOnlyFromAmong(ImageTaggerNames);
+        var minScore = new Option<double>("--import-min-score")
+        {
+            Description = $"Imported RAM++ tags with a lower (raw) score are dropped; default {ImportedTagger.DefaultMinScore}, as Infinity-MM.",
+            DefaultValueFactory = _ => ImportedTagger.DefaultMinScore,
+        };
+        var classifierOption = new Option<string>("--classifier")
+        {
+            Description = "How instructions are placed in the taxonomy: embedded = the offline classifier trained on the shipped seed set (docs/taxonomy.md); none = leave instruction tags alone.",
+            DefaultValueFactory = _ => "embedded",
+        };
+        classifierOption.AcceptOnlyFromAmong("embedded", "none");
+        var reclassify = new Option<bool>("--reclassify") { Description = "Classify every sample, replacing its instruction tags (default: only samples without any)." };
+        var command = new Command("tag", "Tag every image with RAM++ vocabulary tags (imported and from text) and place every instruction in the 3-level task taxonomy; "
+            + $"writes {TaggingReport.FileName} (tagger counts, top tags, type distribution, tag x type matrix) beside the shards.")
+        {
+            input, output, taggers, minScore, classifierOption, reclassify, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
+        };
+        command.SetAction(p =>
+        {
+            var vocabulary = RamVocabulary.Default;
+            var chosen = p.GetValue(taggers)!.Distinct().Select(name => name == "import"
+                ? (IImageTagger)new ImportedTagger(vocabulary, p.GetValue(minScore))
+                : new TextTagger(vocabulary)).ToList();
+            IInstructionClassifier? classifier = p.GetValue(classifierOption) == "embedded" ? EmbeddedInstructionClassifier.Default : null;
+            var counts = new TaggingCounts();
+            var statistics = new TagStatistics();
+            var options = new JobOptions
+            {
+                Stage = "tag",
+                Rules = Filters.RuleSet.Of(new TaggingStep(chosen, counts, classifier, p.GetValue(reclassify), statistics)),
+                Workers = p.GetValue(shared.Workers),
+                Params = new JsonObject
+                {
+                    ["image_taggers"] = new JsonArray([.. chosen.Select(t => (JsonNode)JsonValue.Create(t.By)!)]),
+                    ["import_min_score"] = p.GetValue(minScore),
+                    ["classifier"] = p.GetValue(classifierOption),
+                    ["reclassify"] = p.GetValue(reclassify),
+                },
+            };
+            var dir = p.GetValue(output)!;
+            using var writer = new DatasetOutput(dir, shared.Output(p));
+            writer.WriteFileAtCompletion(TaggingReport.FileName, stream => TaggingReport.Write(stream, counts, statistics));
+            var exit = JobRunner.Run(options, shared.OpenDataset(p, p.GetValue(input)!), writer, dir, Path.Combine(dir, DatasetDirectory.RejectsFile));
+            Console.Out.WriteLine($"  image tags kept {counts.Kept:N0}, below the import threshold {counts.BelowThreshold:N0}, unknown {counts.Unknown:N0}; statistics in {Path.Combine(dir, TaggingReport.FileName)}");
+            return exit;
+        });
+        return command;
+    }
+}

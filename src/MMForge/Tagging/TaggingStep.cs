@@ -1,0 +1,43 @@
+using MMForge.Filters;
+using MMForge.Records;
+using MMForge.Tagging.ImageTaggers;
+using MMForge.Tagging.Statistics;
+
+namespace MMForge.Tagging;
+
+/// <summary>
+/// The tag stage's step, run by <see cref="Pipeline.RecordJob"/> like a rule (it never rejects).
+/// Image tags: the taggers run in their configured order and the first to name a tag gives it
+/// its score and <see cref="ImageTag.By"/> (scores of different taggers are on different scales,
+/// so they are not compared); tags the sample carried from taggers not run here are kept after
+/// them. Instruction tags: the classifier places samples that have none (or every sample with
+/// <c>reclassify</c>). Every sample then goes into the stage's statistics.
+/// </summary>
+public sealed class TaggingStep(IReadOnlyList<IImageTagger> imageTaggers, TaggingCounts counts, IInstructionClassifier? classifier, bool reclassify, TagStatistics statistics) : IRule
+{
+    private readonly HashSet<string?> _taggerNames = [.. imageTaggers.Select(t => t.By)];
+
+    public string Name => "tag";
+    public string Description => "tag images from the RAM++ vocabulary and place instructions in the taxonomy";
+    public bool OnByDefault => true;
+
+    public RuleOutcome Apply(Sample sample, RuleContext context)
+    {
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        var tags = new List<ImageTag>();
+        foreach (var tagger in imageTaggers)
+            foreach (var tag in tagger.Tag(sample, counts))
+                if (named.Add(tag.Tag)) tags.Add(tag);
+        tags.AddRange(sample.ImageTags.Where(t => !_taggerNames.Contains(t.By) && named.Add(t.Tag)));
+        sample.ImageTags.Clear();
+        sample.ImageTags.AddRange(tags);
+
+        if (classifier is not null && (reclassify || sample.InstructionTags.Count == 0))
+        {
+            sample.InstructionTags.Clear();
+            if (classifier.Classify(sample) is { } placed) sample.InstructionTags.Add(placed);
+        }
+        lock (statistics) statistics.Add(sample);
+        return RuleOutcome.Pass;
+    }
+}
