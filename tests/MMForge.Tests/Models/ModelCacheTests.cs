@@ -1,3 +1,4 @@
+using MMForge.Media;
 using MMForge.Models;
 using MMForge.Tests.Support;
 
@@ -108,5 +109,23 @@ public sealed class ModelCacheTests : IAsyncLifetime
         var error = Assert.Throws<InvalidDataException>(() => new ModelCache(path));
 
         Assert.Contains(path, error.Message);
+    }
+
+    [Fact]
+    public void The_cache_uses_the_system_sqlite_that_libvips_also_loads()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        // Decoding a PNG starts libvips, whose openslide module brings the system SQLite into the process.
+        ImageDecoder.Decode(File.ReadAllBytes(TestPaths.Sample("data-juicer", "images", "img1.png")));
+
+        using (var cache = new ModelCache(temp.File("after-vips.sqlite")))
+        {
+            cache.Put("k", new ModelReply("v", new TokenUsage(1, 2), FromCache: false));
+            Assert.Equal("v", cache.TryGet("k")?.Text);
+        }
+
+        var loaded = File.ReadAllText("/proc/self/maps");
+        Assert.Contains("libsqlite3.so", loaded);
+        Assert.DoesNotContain("libe_sqlite3.so", loaded);
     }
 }
