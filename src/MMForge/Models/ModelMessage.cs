@@ -47,6 +47,12 @@ public sealed record ImagePart : MessagePart
 
     /// <summary>Hex SHA-256 of the bytes: what the request cache keys on instead of the bytes.</summary>
     public string Sha256 => sha256 ??= Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Bytes.Span));
+
+    // Equal by content, not by the memory holding it nor by whether the digest was computed yet.
+    public bool Equals(ImagePart? other) =>
+        other is not null && MediaType == other.MediaType && Bytes.Span.SequenceEqual(other.Bytes.Span);
+
+    public override int GetHashCode() => HashCode.Combine(MediaType, Sha256);
 }
 
 /// <summary>An image the server fetches itself (http(s) or data URL).</summary>

@@ -220,6 +220,32 @@ public sealed class ModelClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_caller_cancelling_is_not_a_failure_of_the_endpoint()
+    {
+        server.Responder = _ => FakeReply.Text("late") with { Delay = TimeSpan.FromSeconds(5) };
+        using var client = Client(Quick with { BreakerFailureThreshold = 1 });
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cancel.CancelAfter(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.CompleteAsync(Ask("q"), cancel.Token));
+
+        Assert.Equal((1, 0, 0), (server.RequestCount, client.Usage.Retries, client.Usage.Failures));
+        Assert.Equal(1, client.HealthyEndpoints);
+    }
+
+    [Fact]
+    public void Images_are_equal_by_content()
+    {
+        var bytes = new byte[] { 0xFF, 0xD8, 0xFF, 0xE0 };
+        var first = new ImagePart(bytes);
+        _ = first.Sha256;
+
+        Assert.Equal(first, new ImagePart(bytes.ToArray()));
+        Assert.Equal(first.GetHashCode(), new ImagePart(bytes.ToArray()).GetHashCode());
+        Assert.NotEqual(first, new ImagePart(bytes, "image/png"));
+    }
+
+    [Fact]
     public void Endpoints_of_one_client_must_serve_one_model()
     {
         var error = Assert.Throws<ArgumentException>(() => new ModelClient(
