@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MMForge.Tests.Support;
+
+/// <summary>
+/// An OpenAI-compatible chat server on 127.0.0.1 (Kestrel, a real socket, real HTTP) standing in
+/// for the GPU model servers that cannot run here. Implements <c>POST /v1/chat/completions</c>
+/// with the OpenAI reply shape (choices, usage). Replies are scripted per test: queued
+/// <see cref="FakeReply"/>s are served in order, then <see cref="Responder"/> answers. Every
+/// request is recorded (Authorization header and JSON body).
+/// </summary>
+public sealed class FakeOpenAiServer : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly ConcurrentQueue<FakeReply> script = new();
+    private readonly ConcurrentQueue<RecordedRequest> requests = new();
+    private int inFlight, maxInFlight;
+
+    private FakeOpenAiServer()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        app = builder.Build();
+        app.MapPost("/v1/chat/completions", HandleAsync);
+    }
+
+    public static async Task<FakeOpenAiServer> StartAsync()
+    {
+        var server = new FakeOpenAiServer();
+        await server.app.StartAsync();
+        var address = server.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        server.BaseUrl = new Uri(address.TrimEnd('/') + "/v1");
+        return server;
+    }
+
+    /// <summary>The API root to configure an endpoint with, e.g. <c>http://127.0.0.1:41234/v1</c>.</summary>
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>Answers requests once the script is used up; by default a short fixed text.</summary>
+    public Func<RecordedRequest, FakeReply> Responder { get; set; } = _ => FakeReply.Text("ok");
+
+    public IReadOnlyList<RecordedRequest> Requests => [.. requests];
+
+    public int RequestCount => requests.Count;
+
+    /// <summary>Most requests ever being answered at the same moment.</summary>
+    public int MaxConcurrentRequests => Volatile.Read(ref maxInFlight);
+
+    public void Enqueue(params FakeReply[] replies)
+    {
+        foreach (var reply in replies) script.Enqueue(reply);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var now = Interlocked.Increment(ref inFlight);
+        for (var seen = maxInFlight; now > seen; seen = maxInFlight) Interlocked.CompareExchange(ref maxInFlight, now, seen);
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            var request = new RecordedRequest(context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null,
+                body.RootElement.Clone());
+            requests.Enqueue(request);
+            var reply = script.TryDequeue(out var scripted) ? scripted : Responder(request);
+            if (reply.Delay > TimeSpan.Zero)
+            {
+                try { await Task.Delay(reply.Delay, context.RequestAborted); }
+                catch (OperationCanceledException) { return; } // the client gave up: nobody is listening
+            }
+            await WriteAsync(context, reply, request);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inFlight);
+        }
+    }
+
+    private static async Task WriteAsync(HttpContext context, FakeReply reply, RecordedRequest request)
+    {
+        context.Response.StatusCode = reply.Status;
+        if (reply.RetryAfter is { } retryAfter) context.Response.Headers.RetryAfter = retryAfter;
+        context.Response.ContentType = "application/json";
+        if (reply.Status != 200 || reply.RawBody is not null)
+        {
+            await context.Response.WriteAsync(reply.RawBody ?? JsonSerializer.Serialize(new
+            {
+                error = new { message = reply.ErrorMessage ?? "scripted error", type = "invalid_request_error" },
+            }));
+            return;
+        }
+        await context.Response.WriteAsJsonAsync(new
+        {
+            id = "chatcmpl-fake",
+            @object = "chat.completion",
+            created = 1_700_000_000,
+            model = request.Model,
+            choices = new[]
+            {
+                new { index = 0, message = new { role = "assistant", content = reply.Content }, finish_reason = "stop" },
+            },
+            usage = new
+            {
+                prompt_tokens = reply.PromptTokens,
+                completion_tokens = reply.CompletionTokens,
+                total_tokens = reply.PromptTokens + reply.CompletionTokens,
+            },
+        });
+    }
+}
+
+/// <summary>One scripted answer of <see cref="FakeOpenAiServer"/>.</summary>
+public sealed record FakeReply
+{
+    public int Status { get; init; } = 200;
+
+    public string Content { get; init; } = "";
+
+    public int PromptTokens { get; init; } = 10;
+
+    public int CompletionTokens { get; init; } = 5;
+
+    /// <summary>The <c>error.message</c> of a non-200 reply.</summary>
+    public string? ErrorMessage { get; init; }
+
+    /// <summary>Sent verbatim instead of the JSON shape (for malformed bodies).</summary>
+    public string? RawBody { get; init; }
+
+    public string? RetryAfter { get; init; }
+
+    /// <summary>Wait before answering (for timeouts and concurrency).</summary>
+    public TimeSpan Delay { get; init; }
+
+    public static FakeReply Text(string content, int promptTokens = 10, int completionTokens = 5) =>
+        new() { Content = content, PromptTokens = promptTokens, CompletionTokens = completionTokens };
+
+    public static FakeReply Error(int status, string message = "scripted error", string? retryAfter = null) =>
+        new() { Status = status, ErrorMessage = message, RetryAfter = retryAfter };
+}
+
+/// <summary>A request as the fake server received it.</summary>
+public sealed record RecordedRequest(string? Authorization, JsonElement Body)
+{
+    public string Model => Body.GetProperty("model").GetString()!;
+
+    public JsonElement Messages => Body.GetProperty("messages");
+
+    /// <summary>The <c>response_format</c> object, when the client sent one.</summary>
+    public JsonElement? ResponseFormat => Body.TryGetProperty("response_format", out var format) ? format : null;
+
+    /// <summary>Every <c>image_url.url</c> in the messages, in order.</summary>
+    public IEnumerable<string> ImageUrls =>
+        from message in Messages.EnumerateArray()
+        where message.GetProperty("content").ValueKind == JsonValueKind.Array
+        from part in message.GetProperty("content").EnumerateArray()
+        where part.GetProperty("type").GetString() == "image_url"
+        select part.GetProperty("image_url").GetProperty("url").GetString()!;
+
+    /// <summary>The text of every message (string content or text parts), in order.</summary>
+    public IEnumerable<string> Texts =>
+        from message in Messages.EnumerateArray()
+        let content = message.GetProperty("content")
+        from text in content.ValueKind == JsonValueKind.String
+            ? [content.GetString()!]
+            : from part in content.EnumerateArray() where part.GetProperty("type").GetString() == "text" select part.GetProperty("text").GetString()!
+        select text;
+}
