@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using MMForge.Pipeline;
 using MMForge.Tagging;
 using MMForge.Tagging.ImageTaggers;
+using MMForge.Tagging.ModelTaggers;
 using MMForge.Tagging.Statistics;
 using MMForge.Tagging.Taxonomy;
 using MMForge.Tagging.Vocabulary;
@@ -12,7 +13,7 @@ namespace MMForge.Cli.Commands;
 /// <summary><c>mmforge tag DIR -o DIR</c>: image tags from the RAM++ vocabulary and instruction types from the taxonomy, with statistics.</summary>
 internal static class TagCommand
 {
-    private static readonly string[] ImageTaggerNames = ["import", "text"];
+    private static readonly string[] ImageTaggerNames = ["import", "text", "vlm"];
 
     public static Command Create()
     {
@@ -22,8 +23,8 @@ internal static class TagCommand
         var taggers = new Option<string[]>("--image-taggers")
         {
             Description = "Image taggers, in priority order (the first to name a tag gives its score): import = RAM++ tags the records carry (Infinity-MM's ram++_tags); "
-                + "text = vocabulary tags named in captions, answers and box categories. Default: import text.",
-            DefaultValueFactory = _ => ImageTaggerNames,
+                + "text = vocabulary tags named in captions, answers and box categories; vlm = a vision model (--endpoint, --model) lists what it sees, mapped onto the vocabulary. Default: import text.",
+            DefaultValueFactory = _ => ["import", "text"],
             AllowMultipleArgumentsPerToken = true,
         };
         taggers.AcceptOnlyFromAmong(ImageTaggerNames);
@@ -34,23 +35,39 @@ internal static class TagCommand
         };
         var classifierOption = new Option<string>("--classifier")
         {
-            Description = "How instructions are placed in the taxonomy: embedded = the offline classifier trained on the shipped seed set (docs/taxonomy.md); none = leave instruction tags alone.",
+            Description = "How instructions are placed in the taxonomy: embedded = the offline classifier trained on the shipped seed set (docs/taxonomy.md); "
+                + "llm = a chat model (--endpoint, --model) picks the path, checked against the taxonomy and corrected once; none = leave instruction tags alone.",
             DefaultValueFactory = _ => "embedded",
         };
-        classifierOption.AcceptOnlyFromAmong("embedded", "none");
+        classifierOption.AcceptOnlyFromAmong("embedded", "llm", "none");
+        var models = new ModelOptions();
         var reclassify = new Option<bool>("--reclassify") { Description = "Classify every sample, replacing its instruction tags (default: only samples without any)." };
         var command = new Command("tag", "Tag every image with RAM++ vocabulary tags (imported and from text) and place every instruction in the 3-level task taxonomy; "
             + $"writes {TaggingReport.FileName} (tagger counts, top tags, type distribution, tag x type matrix) beside the shards.")
         {
-            input, output, taggers, minScore, classifierOption, reclassify, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
+            input, output, taggers, minScore, classifierOption, reclassify, models.Endpoints, models.Model, models.ApiKeyVariable, models.Cache, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
         };
         command.SetAction(p =>
         {
             var vocabulary = RamVocabulary.Default;
-            var chosen = p.GetValue(taggers)!.Distinct().Select(name => name == "import"
-                ? (IImageTagger)new ImportedTagger(vocabulary, p.GetValue(minScore))
-                : new TextTagger(vocabulary)).ToList();
-            IInstructionClassifier? classifier = p.GetValue(classifierOption) == "embedded" ? EmbeddedInstructionClassifier.Default : null;
+            var sources = shared.OpenDataset(p, p.GetValue(input)!);
+            var needsModel = p.GetValue(taggers)!.Contains("vlm") || p.GetValue(classifierOption) == "llm";
+            var (client, cache) = needsModel ? models.Open(p) : (null, null);
+            using var ownedClient = client;
+            using var ownedCache = cache;
+            var imageRoots = sources.SelectMany(s => s.DatasetManifest?.ImageRoots ?? []).DistinctBy(r => r.Key).ToDictionary();
+            var chosen = p.GetValue(taggers)!.Distinct().Select(name => name switch
+            {
+                "import" => (IImageTagger)new ImportedTagger(vocabulary, p.GetValue(minScore)),
+                "text" => new TextTagger(vocabulary),
+                _ => new VlmSampleTagger(new VlmImageTagger(client!, word => vocabulary.Resolve(word)?.Name), imageRoots),
+            }).ToList();
+            IInstructionClassifier? classifier = p.GetValue(classifierOption) switch
+            {
+                "embedded" => EmbeddedInstructionClassifier.Default,
+                "llm" => new LlmSampleClassifier(new LlmInstructionClassifier(client!, LlmSampleClassifier.Choices(InstructionTaxonomy.Default))),
+                _ => null,
+            };
             var counts = new TaggingCounts();
             var statistics = new TagStatistics();
             var options = new JobOptions
@@ -64,13 +81,15 @@ internal static class TagCommand
                     ["import_min_score"] = p.GetValue(minScore),
                     ["classifier"] = p.GetValue(classifierOption),
                     ["reclassify"] = p.GetValue(reclassify),
+                    ["model"] = client?.Model,
                 },
             };
             var dir = p.GetValue(output)!;
             using var writer = new DatasetOutput(dir, shared.Output(p));
             writer.WriteFileAtCompletion(TaggingReport.FileName, stream => TaggingReport.Write(stream, counts, statistics));
-            var exit = JobRunner.Run(options, shared.OpenDataset(p, p.GetValue(input)!), writer, dir, Path.Combine(dir, DatasetDirectory.RejectsFile));
+            var exit = JobRunner.Run(options, sources, writer, dir, Path.Combine(dir, DatasetDirectory.RejectsFile));
             Console.Out.WriteLine($"  image tags kept {counts.Kept:N0}, below the import threshold {counts.BelowThreshold:N0}, unknown {counts.Unknown:N0}; statistics in {Path.Combine(dir, TaggingReport.FileName)}");
+            if (client is not null) ModelOptions.PrintUsage(client);
             return exit;
         });
         return command;

@@ -7,10 +7,18 @@ public static class CliRunner
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
+    /// <summary>
+    /// The CLI as its own project built it (same configuration as the tests), not the copy in the
+    /// test output: the tests reference ASP.NET Core for the fake model server, so the copy there
+    /// lacks the packages the framework provides to the tests but not to the CLI.
+    /// </summary>
+    private static readonly string CliDll = Path.Combine(Support.TestPaths.RepoRoot, "src", "MMForge.Cli", "bin",
+        new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, new DirectoryInfo(AppContext.BaseDirectory).Name, "MMForge.Cli.dll");
+
     public static Result Run(string workingDir, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDir, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MMForge.Cli.dll"));
+        info.ArgumentList.Add(CliDll);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["CI"] = "1";
         using var process = Process.Start(info)!;

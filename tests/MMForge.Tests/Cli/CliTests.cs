@@ -198,3 +198,64 @@ public class TagCliTests
         Assert.Contains("chosen:", explain.Stdout);
     }
 }
+
+public class ModelTagCliTests
+{
+    [Fact]
+    public async Task TagWithAVisionModelAndAnLlmClassifierGoesThroughTheServerOnceAndReadsTheCacheOnRerun()
+    {
+        using var dir = TestPaths.NewTempDir();
+        await using var server = await FakeOpenAiServer.StartAsync();
+        // The VLM sees an image and answers in prose around a list, with one word outside the vocabulary;
+        // the classifier's first answer is no taxonomy path, its corrected one is.
+        server.Responder = request => request.ImageUrls.Any()
+            ? FakeReply.Text("Sure! Tags: [\"dog\", \"frisbee\", \"flibbertigibbet\"]")
+            : request.Texts.Any(t => t.Contains("not one of", StringComparison.OrdinalIgnoreCase) || t.Contains("invalid", StringComparison.OrdinalIgnoreCase))
+                ? FakeReply.Text("{\"path\": \"fine-grained-perception-single-instance/ocr/recognize-printed-text\"}")
+                : FakeReply.Text("{\"path\": \"reading things\"}");
+        var images = TestPaths.Sample("data-juicer", "images");
+        File.WriteAllText(dir.File("in.jsonl"), JsonSerializer.Serialize(new
+        {
+            id = "cat", image = "cat.jpg",
+            conversations = new[] { new { from = "human", value = "<image>\nWhat is written here?" }, new { from = "gpt", value = "Nothing." } },
+        }) + "\n");
+        Assert.Equal(0, CliRunner.Run(TestPaths.RepoRoot, "ingest", dir.File("in.jsonl"), "--image-root", images, "-o", dir.File("in")).ExitCode);
+        string[] tagArgs(string output) => ["tag", dir.File("in"), "-o", dir.File(output), "--image-taggers", "vlm", "--classifier", "llm",
+            "--endpoint", server.BaseUrl.ToString(), "--model", "fake-vl", "--model-cache", dir.File("cache.sqlite")];
+
+        var first = CliRunner.Run(TestPaths.RepoRoot, tagArgs("tagged"));
+
+        Assert.True(first.ExitCode == 0, first.Stderr + first.Stdout);
+        var sample = Ingest.Samples(dir.File("tagged")).Single();
+        Assert.Equal([("dog", "vlm"), ("frisbee", "vlm")], sample.ImageTags.Select(t => (t.Tag, t.By!)));
+        Assert.Equal(("fine-grained-perception-single-instance/ocr/recognize-printed-text", "llm"), (sample.InstructionTags.Single().Path, sample.InstructionTags.Single().By!));
+        Assert.StartsWith("data:image/jpeg;base64,", server.Requests.SelectMany(r => r.ImageUrls).Single());
+        var calls = server.RequestCount;
+        Assert.Equal(3, calls); // the image, the invalid path, the correction
+        using (var stats = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("tagged"), "tag_stats.json"))))
+            Assert.Equal("flibbertigibbet", stats.RootElement.GetProperty("image_taggers").GetProperty("unknown_words")[0].GetProperty("word").GetString());
+
+        var rerun = CliRunner.Run(TestPaths.RepoRoot, tagArgs("again"));
+
+        Assert.Equal(0, rerun.ExitCode);
+        Assert.Equal(calls, server.RequestCount);
+        Assert.Contains("3 answered from the cache", rerun.Stdout);
+    }
+
+    [Fact]
+    public void AnUnreachableModelRejectsTheSamplesWithTheReasonAndTheRunEnds()
+    {
+        using var dir = TestPaths.NewTempDir();
+        Assert.Equal(0, CliRunner.Run(TestPaths.RepoRoot, "ingest", TestPaths.Sample("LLaVA", "playground", "data", "coco2014_val_gpt4_qa_30x3.jsonl"),
+            "--disable", "image-missing", "-o", dir.File("in")).ExitCode);
+
+        // port 9 (discard) on the loopback: nothing listens, the connection is refused at once
+        var result = CliRunner.Run(TestPaths.RepoRoot, "tag", dir.File("in"), "-o", dir.File("out"), "--classifier", "llm",
+            "--endpoint", "http://127.0.0.1:9/v1", "--model", "m", "--model-cache", dir.File("cache.sqlite"));
+
+        Assert.Equal(1, result.ExitCode);
+        var rejects = Ingest.Rejects(dir.File("out"));
+        Assert.Equal(90, rejects.Count);
+        Assert.All(rejects, r => Assert.Equal("tag-llm", r.GetProperty("rule").GetString()));
+    }
+}

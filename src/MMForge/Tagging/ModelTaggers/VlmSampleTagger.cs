@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using MMForge.Formats.Writers;
+using MMForge.Models;
+using MMForge.Records;
+using MMForge.Tagging.ImageTaggers;
+
+namespace MMForge.Tagging.ModelTaggers;
+
+/// <summary>
+/// <see cref="VlmImageTagger"/> in the tag stage: the sample's first image is shown to the model,
+/// from its embedded bytes, its URL, or its file under the dataset's image roots (checked not to
+/// leave its root, like every image path). Words that name no vocabulary tag are counted as
+/// unknown. The call blocks its worker thread, so <c>--workers</c> sets how many run at once.
+/// </summary>
+public sealed class VlmSampleTagger(VlmImageTagger vlm, IReadOnlyDictionary<string, string> imageRoots) : IImageTagger
+{
+    public const string FailureRule = "tag-vlm";
+
+    private readonly ConcurrentDictionary<string, ImagePathResolver> _resolvers = new(StringComparer.Ordinal);
+
+    public string By => VlmImageTagger.By;
+
+    public IReadOnlyList<ImageTag> Tag(Sample sample, TaggingCounts counts)
+    {
+        if (sample.Images.Count == 0)
+        {
+            counts.AddSample(0, 0);
+            return [];
+        }
+        VlmTagResult result;
+        try
+        {
+            result = Ask(sample.Images[0]).GetAwaiter().GetResult();
+        }
+        catch (ModelCallException e)
+        {
+            throw new ModelStepException(FailureRule, $"the vision model could not tag the image: {e.Message}", e);
+        }
+        foreach (var word in result.UnknownWords) counts.AddUnknown(word);
+        counts.AddSample(result.Tags.Count, 0);
+        return result.Tags;
+    }
+
+    private Task<VlmTagResult> Ask(ImageRef image)
+    {
+        if (image.Bytes is { } bytes) return vlm.TagAsync(bytes, MediaType(bytes));
+        if (image.Path is { } path && ImagePathResolver.IsUrl(path)) return vlm.TagAsync(new Uri(path));
+        var resolver = _resolvers.GetOrAdd(image.Root ?? "", name => new ImagePathResolver(name, imageRoots.GetValueOrDefault(name)));
+        if (resolver.Resolve(image) is { } refusal) throw new ModelStepException(FailureRule, refusal);
+        var file = resolver.FullPath(image) ?? throw new ModelStepException(FailureRule, $"image {image.Path} is under no known image root");
+        try
+        {
+            var read = File.ReadAllBytes(file);
+            return vlm.TagAsync(read, MediaType(read));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelStepException(FailureRule, $"image {file} cannot be read: {e.Message}", e);
+        }
+    }
+
+    private static string MediaType(ReadOnlySpan<byte> bytes) => "image/" + (ImageFormatSniffer.Format(bytes) ?? "jpeg");
+}
