@@ -1,4 +1,7 @@
 using System.CommandLine;
+using MMForge.Formats.Writers;
+using MMForge.Tagging.ModelTaggers;
+using MMForge.Tagging.Vocabulary;
 using System.Globalization;
 using System.Text.Json;
 using MMForge.Formats;
@@ -87,7 +90,12 @@ public static class MapCommand
     {
         var shared = new SharedOptions();
         var modelPath = new Argument<string>("model") { Description = "Model file written by 'mmforge map fit'." };
-        var tags = new Argument<string>("tags") { Description = "Image tags as tag1,tag2:0.8,... (score optional: an unscored tag counts as sure as the surest one), or an mmforge dataset directory whose samples' tags are explained." };
+        var tags = new Argument<string>("tags")
+        {
+            Description = "Image tags as tag1,tag2:0.8,... (score optional: an unscored tag counts as sure as the surest one), an mmforge dataset directory whose samples' tags are explained, "
+                + "or an image file, tagged first by a vision model (--endpoint, --model).",
+        };
+        var models = new ModelOptions();
         var top = new Option<int>("--top") { Description = "Types shown per image (default 5).", DefaultValueFactory = _ => 5 };
         var k = new Option<int>("--k") { Description = "Types chosen per image, as synthesis would (default 2).", DefaultValueFactory = _ => 2 };
         var temperature = new Option<double>("--temperature")
@@ -103,7 +111,7 @@ public static class MapCommand
         temperature.Validators.Add(r => { if (r.GetValueOrDefault<double>() is var t && (t < 0 || !double.IsFinite(t))) r.AddError("--temperature must be 0 or more"); });
         var command = new Command("explain", "Score instruction types for image tags: the best types, their scores, the tags that contribute, and the k types chosen.")
         {
-            modelPath, tags, top, k, temperature, seed, samples, json, shared.MaxRecordBytes,
+            modelPath, tags, top, k, temperature, seed, samples, json, models.Endpoints, models.Model, models.ApiKeyVariable, models.Cache, shared.MaxRecordBytes,
         };
         command.SetAction(p =>
         {
@@ -112,6 +120,7 @@ public static class MapCommand
             var unreadable = new UnreadableRecords(p.InvocationConfiguration.Error);
             var images = Directory.Exists(input)
                 ? ReadSamples(shared.OpenDataset(p, input), unreadable).Take(p.GetValue(samples)).Select(s => new TaggedImage(s.Key, CorrespondenceModel.TagsOf(s.Sample)))
+                : File.Exists(input) ? [new TaggedImage(input, TagImageFile(p, models, input))]
                 : [new TaggedImage(input, ParseTags(input))];
             var explanations = images.Select(image =>
             {
@@ -125,6 +134,22 @@ public static class MapCommand
             return unreadable.Count > 0 ? Program.Rejected : Program.Ok;
         });
         return command;
+    }
+
+    /// <summary>The RAM++ tags a vision model sees in an image file, with their scores.</summary>
+    private static IReadOnlyList<(string Tag, double Score)> TagImageFile(ParseResult p, ModelOptions models, string path)
+    {
+        var (client, cache) = models.Open(p);
+        using (client)
+        using (cache)
+        {
+            var bytes = File.ReadAllBytes(path);
+            var tagger = new VlmImageTagger(client, word => RamVocabulary.Default.Resolve(word)?.Name);
+            var result = tagger.TagAsync(bytes, "image/" + (ImageFormatSniffer.Format(bytes) ?? "jpeg")).GetAwaiter().GetResult();
+            if (result.UnknownWords.Count > 0)
+                p.InvocationConfiguration.Error.WriteLine($"map explain: {result.UnknownWords.Count} word(s) the model gave name no RAM++ tag: {string.Join(", ", result.UnknownWords.Take(10))}");
+            return [.. result.Tags.Select(t => (t.Tag, t.Score ?? 1.0))];
+        }
     }
 
     /// <summary>Parses "tag1,tag2:0.8": a score after the last colon; tags without one count as sure as the surest tag (1 when none is scored).</summary>

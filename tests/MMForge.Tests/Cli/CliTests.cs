@@ -259,3 +259,33 @@ public class ModelTagCliTests
         Assert.All(rejects, r => Assert.Equal("tag-llm", r.GetProperty("rule").GetString()));
     }
 }
+
+public class MapExplainImageCliTests
+{
+    [Fact]
+    public async Task MapExplainTagsAnImageFileWithTheVisionModelAndExplainsTheTypes()
+    {
+        using var dir = TestPaths.NewTempDir();
+        await using var server = await FakeOpenAiServer.StartAsync();
+        server.Responder = _ => FakeReply.Text("[\"menu\", \"text\", \"table\"]");
+        const string ocr = "fine-grained-perception-single-instance/ocr/recognize-printed-text";
+        const string animals = "coarse-perception/image-scene/identify-objects";
+        var seed = Enumerable.Range(0, 20).Select(i =>
+        {
+            var sample = new MMForge.Records.Sample { Id = i.ToString() };
+            foreach (var tag in i % 2 == 0 ? new[] { "menu", "text", "sign" } : ["dog", "cat", "grass"]) sample.ImageTags.Add(new MMForge.Records.ImageTag(tag, 1.0, "text"));
+            sample.InstructionTags.Add(new MMForge.Records.InstructionTag(i % 2 == 0 ? ocr : animals, 1.0, "embedded"));
+            return sample;
+        });
+        MMForge.Tagging.Correspondence.CorrespondenceModel.Fit(seed, new MMForge.Tagging.Correspondence.CorrespondenceOptions { MinSupport = 1 }).Save(dir.File("model.json"));
+
+        var result = CliRunner.Run(TestPaths.RepoRoot, "map", "explain", dir.File("model.json"), TestPaths.Sample("data-juicer", "images", "cat.jpg"),
+            "--endpoint", server.BaseUrl.ToString(), "--model", "fake-vl", "--model-cache", dir.File("cache.sqlite"), "--top", "1");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Single(server.Requests.SelectMany(r => r.ImageUrls));
+        Assert.Contains(ocr, result.Stdout);
+        Assert.DoesNotContain(animals, result.Stdout);
+        Assert.Contains("because", result.Stdout);
+    }
+}
