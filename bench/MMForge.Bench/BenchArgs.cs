@@ -18,6 +18,19 @@ public sealed class BenchArgs(IReadOnlyList<string> args)
         return dir;
     }
 
+    /// <summary>
+    /// The shared folder (samples, spec, vocabularies) beside the repository this benchmark was
+    /// built in, or the directory given with <paramref name="option"/>.
+    /// </summary>
+    public string Shared(string option, params string[] under)
+    {
+        if (Value(option) is { } given) return given;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "mmforge.slnx")))
+                return Path.GetFullPath(Path.Combine([dir.FullName, "..", "shared", .. under]));
+        throw new InvalidOperationException($"pass {option}: no mmforge.slnx above {AppContext.BaseDirectory}");
+    }
+
     private string? Value(string name) =>
         args.ToList().IndexOf(name) is var i and >= 0 && i + 1 < args.Count ? args[i + 1] : null;
 }

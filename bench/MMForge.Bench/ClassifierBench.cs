@@ -19,7 +19,7 @@ public sealed class ClassifierBench : IBenchmark
     public int Run(BenchArgs args)
     {
         var count = args.Int("--texts", 200_000);
-        var samples = args.String("--samples", DefaultSamples());
+        var samples = args.Shared("--samples", "samples");
         Console.WriteLine($"mmforge classifier benchmark, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 
         var training = Stopwatch.StartNew();
@@ -61,15 +61,6 @@ public sealed class ClassifierBench : IBenchmark
         return Field(Path.Combine(data, "coco2014_val_qa_eval", "qa90_questions.jsonl"), "text")
             .Concat(Field(Path.Combine(data, "coco2014_val_gpt4_qa_30x3.jsonl"), "instruction"))
             .ToList();
-    }
-
-    /// <summary>The shared samples beside the repository this benchmark was built in.</summary>
-    private static string DefaultSamples()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "mmforge.slnx")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "samples"));
-        throw new InvalidOperationException("pass --samples DIR: no mmforge.slnx above " + AppContext.BaseDirectory);
     }
 
     private static IEnumerable<string> Field(string jsonl, string name) =>

@@ -24,7 +24,7 @@ public sealed class HashBench : IBenchmark
 
     public int Run(BenchArgs args)
     {
-        var samples = args.String("--samples", DefaultSamples());
+        var samples = args.Shared("--samples", "samples");
         if (!Directory.Exists(samples))
         {
             Console.Error.WriteLine($"no sample photos at {samples}: pass --samples DIR");
@@ -127,14 +127,5 @@ public sealed class HashBench : IBenchmark
     private static void WriteCorpus(IReadOnlyList<PhotoCorpus.Image> corpus, string dir)
     {
         for (var i = 0; i < corpus.Count; i++) File.WriteAllBytes(Path.Combine(dir, $"{i:D4}.jpg"), corpus[i].Jpeg);
-    }
-
-    /// <summary>The shared samples beside the repository this benchmark was built in.</summary>
-    private static string DefaultSamples()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "mmforge.slnx")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "samples"));
-        throw new InvalidOperationException("pass --samples DIR: no mmforge.slnx above " + AppContext.BaseDirectory);
     }
 }

@@ -19,7 +19,7 @@ public sealed class MapBench : IBenchmark
     {
         var count = args.Int("--samples", 200_000);
         var typeCount = args.Int("--types", 200);
-        var vocabulary = File.ReadAllLines(args.String("--vocab", DefaultVocabulary())).Where(t => t.Length > 0).ToArray();
+        var vocabulary = File.ReadAllLines(args.Shared("--vocab", "vocab", "ram", "ram_tag_list.txt")).Where(t => t.Length > 0).ToArray();
         var samples = Generate(count, typeCount, vocabulary);
         var tags = samples.Sum(s => s.ImageTags.Count);
         Console.WriteLine($"mmforge map benchmark, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
@@ -62,15 +62,6 @@ public sealed class MapBench : IBenchmark
             samples.Add(sample);
         }
         return samples;
-    }
-
-    /// <summary>The RAM++ tag list in the shared folder beside the repository this benchmark was built in.</summary>
-    private static string DefaultVocabulary()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "mmforge.slnx")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "vocab", "ram", "ram_tag_list.txt"));
-        throw new InvalidOperationException("pass --vocab FILE: no mmforge.slnx above " + AppContext.BaseDirectory);
     }
 
     private static int DistinctTags(List<Sample> samples)

@@ -12,7 +12,7 @@ namespace MMForge.Bench;
 public sealed class PhashThresholdBench : IBenchmark
 {
     public string Name => "phash-k";
-    public string Usage => "phash-k: pHash distances of edited copies of the sample images vs. distinct images, per k";
+    public string Usage => "phash-k [--shared DIR]: pHash distances of edited copies of the sample images vs. distinct images, per k";
 
     private sealed record Rgb(int Width, int Height, byte[] Pixels);
 
@@ -34,8 +34,7 @@ public sealed class PhashThresholdBench : IBenchmark
 
     public int Run(BenchArgs args)
     {
-        var samples = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "shared");
-        var reference = Path.GetFullPath(args.String("--shared", samples));
+        var reference = args.Shared("--shared");
         var rows = File.ReadLines(Path.Combine(reference, "spec", "phash_reference.tsv")).Where(l => !l.StartsWith('#'))
             .Select(l => l.Split('\t')).Select(f => (Path: f[0], Phash: Convert.ToUInt64(f[1], 16))).ToList();
         var originals = rows.Select(r => ToRgb(ImageDecoder.Decode(File.ReadAllBytes(Path.Combine(reference, "samples", r.Path))))).ToList();

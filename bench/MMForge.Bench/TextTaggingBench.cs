@@ -30,7 +30,7 @@ public sealed class TextTaggingBench : IBenchmark
     {
         var count = args.Int("--samples", 200_000);
         var rounds = args.Int("--rounds", 3);
-        var shared = args.String("--shared", DefaultShared());
+        var shared = args.Shared("--shared");
         var clock = Stopwatch.StartNew();
         var vocabulary = RamVocabulary.Default;
         var tagger = new TextTagger(vocabulary);
@@ -156,11 +156,4 @@ public sealed class TextTaggingBench : IBenchmark
 
     private static string Rate(int samples, Time time) =>
         $"{samples / time.Wall,9:N0} samples/s wall, {samples / time.Cpu,9:N0} per CPU-second";
-
-    private static string DefaultShared()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "mmforge.slnx"))) return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
-        throw new InvalidOperationException("pass --shared DIR: no mmforge.slnx above " + AppContext.BaseDirectory);
-    }
 }
