@@ -6,7 +6,7 @@ using MMForge.Tagging.Statistics;
 namespace MMForge.Tagging;
 
 /// <summary>
-/// The tag stage's step, run by <see cref="Pipeline.RecordJob"/> like a rule (it never rejects).
+/// The tag stage's step, run by <see cref="Pipeline.RecordJob"/> like a rule.
 /// Image tags: the taggers run in their configured order and the first to name a tag gives it
 /// its score and <see cref="ImageTag.By"/> (scores of different taggers are on different scales,
 /// so they are not compared); tags the sample carried from taggers not run here are kept after
