@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MMForge.Formats.Writers;
+using MMForge.Media;
 using MMForge.Tagging.ModelTaggers;
 using MMForge.Tagging.Vocabulary;
 using System.Globalization;
@@ -111,7 +111,7 @@ public static class MapCommand
         temperature.Validators.Add(r => { if (r.GetValueOrDefault<double>() is var t && (t < 0 || !double.IsFinite(t))) r.AddError("--temperature must be 0 or more"); });
         var command = new Command("explain", "Score instruction types for image tags: the best types, their scores, the tags that contribute, and the k types chosen.")
         {
-            modelPath, tags, top, k, temperature, seed, samples, json, models.Endpoints, models.Model, models.ApiKeyVariable, models.Cache, shared.MaxRecordBytes,
+            modelPath, tags, top, k, temperature, seed, samples, json, models.Endpoints, models.Model, models.ApiKeyVariable, models.Cache, models.MaxImageSide, shared.MaxRecordBytes,
         };
         command.SetAction(p =>
         {
@@ -143,9 +143,9 @@ public static class MapCommand
         using (client)
         using (cache)
         {
-            var bytes = File.ReadAllBytes(path);
+            var (bytes, mediaType) = ImageShrinker.ForModel(File.ReadAllBytes(path), p.GetValue(models.MaxImageSide));
             var tagger = new VlmImageTagger(client, word => RamVocabulary.Default.Resolve(word)?.Name);
-            var result = tagger.TagAsync(bytes, "image/" + (ImageFormatSniffer.Format(bytes) ?? "jpeg")).GetAwaiter().GetResult();
+            var result = tagger.TagAsync(bytes, mediaType).GetAwaiter().GetResult();
             if (result.UnknownWords.Count > 0)
                 p.InvocationConfiguration.Error.WriteLine($"map explain: {result.UnknownWords.Count} word(s) the model gave name no RAM++ tag: {string.Join(", ", result.UnknownWords.Take(10))}");
             return [.. result.Tags.Select(t => (t.Tag, t.Score ?? 1.0))];

@@ -24,6 +24,12 @@ internal sealed class ModelOptions
         DefaultValueFactory = _ => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "mmforge", "model-cache.sqlite"),
     };
 
+    public readonly Option<int> MaxImageSide = new("--max-image-side")
+    {
+        Description = "Images are shrunk (shrink-on-load, JPEG) so their longer side is at most this many pixels before they are sent; default 1024.",
+        DefaultValueFactory = _ => 1024,
+    };
+
     /// <summary>The client for the given servers and its cache (dispose both); a usage error when no server or model is named.</summary>
     public (ModelClient Client, ModelCache Cache) Open(ParseResult p)
     {

@@ -45,7 +45,7 @@ internal static class TagCommand
         var command = new Command("tag", "Tag every image with RAM++ vocabulary tags (imported and from text) and place every instruction in the 3-level task taxonomy; "
             + $"writes {TaggingReport.FileName} (tagger counts, top tags, type distribution, tag x type matrix) beside the shards.")
         {
-            input, output, taggers, minScore, classifierOption, reclassify, models.Endpoints, models.Model, models.ApiKeyVariable, models.Cache, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
+            input, output, taggers, minScore, classifierOption, reclassify, models.Endpoints, models.Model, models.ApiKeyVariable, models.Cache, models.MaxImageSide, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
         };
         command.SetAction(p =>
         {
@@ -60,7 +60,7 @@ internal static class TagCommand
             {
                 "import" => (IImageTagger)new ImportedTagger(vocabulary, p.GetValue(minScore)),
                 "text" => new TextTagger(vocabulary),
-                _ => new VlmSampleTagger(new VlmImageTagger(client!, word => vocabulary.Resolve(word)?.Name), imageRoots),
+                _ => new VlmSampleTagger(new VlmImageTagger(client!, word => vocabulary.Resolve(word)?.Name), imageRoots, p.GetValue(models.MaxImageSide)),
             }).ToList();
             IInstructionClassifier? classifier = p.GetValue(classifierOption) switch
             {

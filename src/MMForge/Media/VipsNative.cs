@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace MMForge.Media;
 
-/// <summary>The few libvips calls the non-JPEG decoder uses.</summary>
+/// <summary>The few libvips calls the non-JPEG decoder and the image shrinker use.</summary>
 internal static unsafe partial class VipsNative
 {
     private const string Lib = "libvips.so.42";
@@ -57,6 +57,25 @@ internal static unsafe partial class VipsNative
 
     [LibraryImport(Lib, EntryPoint = "vips_image_get_data")]
     public static partial byte* Data(nint image);
+
+    /// <summary>VIPS_SIZE_DOWN: a thumbnail never enlarges.</summary>
+    public const int SizeDown = 2;
+
+    /// <summary>
+    /// Variadic in C: shrink-on-load to fit <paramref name="width"/> x the named height option,
+    /// never enlarging (the named size option), honouring EXIF orientation; the trailing null
+    /// ends the options. The buffer must stay pinned until the output image is released.
+    /// </summary>
+    [LibraryImport(Lib, EntryPoint = "vips_thumbnail_buffer", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int ThumbnailBuffer(byte* buffer, nuint length, out nint image, int width,
+        string heightName, int height, string sizeName, int size, nint terminator);
+
+    /// <summary>Variadic in C: JPEG-encodes into a buffer the caller frees with <see cref="Free"/>; the named option sets the quality.</summary>
+    [LibraryImport(Lib, EntryPoint = "vips_jpegsave_buffer", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int JpegSaveBuffer(nint image, out byte* buffer, out nuint length, string qualityName, int quality, nint terminator);
+
+    [LibraryImport(Lib, EntryPoint = "g_free")]
+    public static partial void Free(void* memory);
 
     /// <summary>Found through libvips' own dependency on libgobject.</summary>
     [LibraryImport(Lib, EntryPoint = "g_object_unref")]

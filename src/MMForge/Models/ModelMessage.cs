@@ -24,9 +24,8 @@ public abstract record MessagePart
 public sealed record TextPart(string Text) : MessagePart;
 
 /// <summary>
-/// An image sent inline as a base64 data URL. The bytes go as given (JPEG usually).
-/// TODO: optional downscale to a maximum side before sending; it needs a colour resize, and the
-/// libvips binding in Media/ has no thumbnail call bound yet.
+/// An image sent inline as a base64 data URL. The bytes go as given; callers shrink large images
+/// first with <see cref="Media.ImageShrinker"/> (the tag stage does, to <c>--max-image-side</c>).
 /// </summary>
 public sealed record ImagePart : MessagePart
 {
