@@ -23,6 +23,7 @@ public static class Program
             DedupCommand.Create(),
             TagCommand.Create(),
             MapCommand.Create(),
+            SynthesizeCommand.Create(),
             PhashCommand.Create(),
             ListCommands.Formats(),
             ListCommands.Rules(),

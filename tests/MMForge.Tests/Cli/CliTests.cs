@@ -289,3 +289,29 @@ public class MapExplainImageCliTests
         Assert.Contains("because", result.Stdout);
     }
 }
+
+public class SynthesizeCliTests
+{
+    [Fact]
+    public void TheAnnotationsGeneratorTurnsCaptionAndBoxRecordsIntoGroundedDialogues()
+    {
+        using var dir = TestPaths.NewTempDir();
+        Assert.Equal(0, CliRunner.Run(TestPaths.RepoRoot, "ingest", TestPaths.Sample("LLaVA", "llava", "eval", "table", "caps_boxes_coco2014_val_80.jsonl"),
+            "--disable", "image-missing", "-o", dir.File("in")).ExitCode);
+
+        var first = CliRunner.Run(TestPaths.RepoRoot, "synthesize", dir.File("in"), "-o", dir.File("a"), "--random-seed", "3");
+        CliRunner.Run(TestPaths.RepoRoot, "synthesize", dir.File("in"), "-o", dir.File("b"), "--random-seed", "3");
+
+        Assert.Equal(1, first.ExitCode); // the records without boxes are set aside, with the reason
+        var samples = Ingest.Samples(dir.File("a"));
+        Assert.Equal(77, samples.Count);
+        Assert.All(samples, s =>
+        {
+            Assert.StartsWith("<image>\n", s.Turns[0].Value);
+            Assert.Equal(["human", "gpt"], s.Turns.Take(2).Select(t => t.Role));
+            Assert.Contains("\"generator\":\"annotations\"", s.Extra.Single(e => e.Key == "synthesis").Value, StringComparison.Ordinal);
+        });
+        Assert.All(Ingest.Rejects(dir.File("a")), r => Assert.Equal("it has no box annotations to ask about", r.GetProperty("reason").GetString()));
+        Assert.Equal(File.ReadAllText(Path.Combine(dir.File("a"), "data", "part-00000.jsonl")), File.ReadAllText(Path.Combine(dir.File("b"), "data", "part-00000.jsonl")));
+    }
+}
