@@ -13,7 +13,7 @@ public static class Program
 
     public static int Main(string[] args)
     {
-        var root = new RootCommand("mmforge: build vision-language instruction datasets. Ingest datasets in any common format, validate, convert, hash images.")
+        var root = new RootCommand("mmforge: build vision-language instruction datasets. Ingest datasets in any common format, validate, hash and check images, remove duplicates, tag images and instructions, synthesize grounded questions, convert.")
         {
             IngestCommand.Create(),
             ValidateCommand.Create(),
