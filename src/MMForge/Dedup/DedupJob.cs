@@ -20,6 +20,24 @@ public sealed class DedupJob(DedupOptions options)
     /// <summary>Runs both passes; <paramref name="progress"/> hears of the key pass (sources named "keys of ...") and then the writing pass.</summary>
     public Manifest Run(IReadOnlyList<OpenedSource> sources, DatasetOutput output, Action<JobProgress>? progress = null)
     {
+        var removals = Decide(sources, output, progress);
+        var job = new RecordJob(new JobOptions
+        {
+            Stage = Stage,
+            Rules = Filters.RuleSet.Of(new DuplicateRemovalRule(removals)),
+            Workers = options.Workers,
+            Params = Params(),
+        }, progress);
+        return job.Run(sources, output);
+    }
+
+    /// <summary>
+    /// The key pass and every decision taken on its keys: the removed samples by where they were
+    /// read, with their rule and reason, and clusters.jsonl written. The keys are dropped when it
+    /// returns, so the writing pass does not hold them.
+    /// </summary>
+    private Dictionary<(string File, long Offset), (string Rule, string Reason)> Decide(IReadOnlyList<OpenedSource> sources, DatasetOutput output, Action<JobProgress>? progress)
+    {
         var spill = options.SpillDirectory ?? Path.GetTempPath();
         using var ids = new IdSpill(spill);
         using var texts = options.ComparesText ? new MinHashLsh(options.Text, spill) : null;
@@ -36,21 +54,11 @@ public sealed class DedupJob(DedupOptions options)
         });
         var removals = DuplicateClusters.Resolve(read.Keys, edges);
 
-        var named = removals.SelectMany(r => new[] { r.Ordinal, r.DuplicateOf, r.Kept }).ToHashSet();
-        var names = ids.Read(named);
+        var names = ids.Read(removals.SelectMany(r => new[] { r.Ordinal, r.DuplicateOf, r.Kept }).ToHashSet());
         using (var clusters = output.CreateFile(ClustersFile.FileName)) ClustersFile.Write(clusters, removals, names);
-        var byLocation = removals.ToDictionary(
-            r => (read.Files[read.Keys[r.Ordinal].File], read.Keys[r.Ordinal].Offset),
+        return removals.ToDictionary(
+            r => (read.FileOf(r.Ordinal), read.Keys[r.Ordinal].Offset),
             r => (r.Edge.Kind.RuleName(), ClustersFile.Reason(r, names)));
-
-        var job = new RecordJob(new JobOptions
-        {
-            Stage = Stage,
-            Rules = Filters.RuleSet.Of(new DuplicateRemovalRule(byLocation)),
-            Workers = options.Workers,
-            Params = Params(),
-        }, progress);
-        return job.Run(sources, output);
     }
 
     private JsonObject Params() => new()

@@ -6,8 +6,25 @@ using MMForge.Records;
 
 namespace MMForge.Dedup;
 
-/// <summary>The keys of every sample in input order, and the files and sources they index.</summary>
-public sealed record KeyPassResult(List<SampleKey> Keys, List<string> Files, List<string> Sources);
+/// <summary>
+/// The keys of every sample in input order, the sources they index, and the files they were read
+/// from, as the first ordinal of each file (records are read one file after another).
+/// </summary>
+public sealed record KeyPassResult(List<SampleKey> Keys, List<(int FirstOrdinal, string File)> Files, List<string> Sources)
+{
+    /// <summary>The file the sample at <paramref name="ordinal"/> was read from.</summary>
+    public string FileOf(int ordinal)
+    {
+        int low = 0, high = Files.Count - 1;
+        while (low < high)
+        {
+            var middle = (low + high + 1) / 2;
+            if (Files[middle].FirstOrdinal <= ordinal) low = middle;
+            else high = middle - 1;
+        }
+        return Files[low].File;
+    }
+}
 
 /// <summary>
 /// The first pass of dedup: decodes every record (in parallel, consumed in input order) into
@@ -20,8 +37,7 @@ internal sealed class KeyPass(DedupOptions options, IdSpill ids, MinHashLsh? tex
 {
     private readonly ThreadLocal<MinHasher>? _hashers = texts is null ? null : new(() => new MinHasher(options.Text));
 
-    private readonly List<string> _files = [];
-    private readonly Dictionary<string, int> _fileIndex = new(StringComparer.Ordinal);
+    private readonly List<(int FirstOrdinal, string File)> _files = [];
     private readonly List<string> _sources = [];
     private readonly Dictionary<string, int> _sourceIndex = new(StringComparer.Ordinal);
 
@@ -41,7 +57,8 @@ internal sealed class KeyPass(DedupOptions options, IdSpill ids, MinHashLsh? tex
             {
                 records++;
                 if (keyed is null) continue;
-                keys.Add(keyed.Key with { Source = Index(_sources, _sourceIndex, keyed.Source), File = Index(_files, _fileIndex, keyed.Location.File) });
+                if (_files.Count == 0 || _files[^1].File != keyed.Location.File) _files.Add((keys.Count, keyed.Location.File));
+                keys.Add(keyed.Key with { Source = Index(_sources, _sourceIndex, keyed.Source) });
                 ids.Add(keyed.Id, keyed.Source);
                 if (keyed.Signature is { } signature)
                 {
@@ -65,7 +82,7 @@ internal sealed class KeyPass(DedupOptions options, IdSpill ids, MinHashLsh? tex
             if (options.ComparesImages && sample.Images.Any(i => i.Phash is null))
                 throw new InvalidDataException($"record {sample.Id} ({raw.Location}) has an image without a pHash; near-duplicate images need 'mmforge hash' first (or use --match exact or text)");
             var text = DuplicateText.Of(sample);
-            return new Keyed(SampleKey.Of(sample, text, perSource, 0, 0, raw.Location.Offset), sample.Id, sample.Source, raw.Location, source.Name, Signature(text));
+            return new Keyed(SampleKey.Of(sample, text, perSource, 0, raw.Location.Offset), sample.Id, sample.Source, raw.Location, source.Name, Signature(text));
         }
         finally
         {

@@ -6,11 +6,11 @@ using MMForge.Records;
 namespace MMForge.Dedup;
 
 /// <summary>
-/// What the dedup step keeps in memory per sample, about 56 bytes: its exact-duplicate key, the
-/// pHash of its first image, its source, the quality signals that choose which duplicate is kept,
-/// and where it was read (to find it again in the writing pass).
+/// What the dedup step keeps in memory per sample, 48 bytes: its exact-duplicate key, the pHash
+/// of its first image, its source, the quality signals that choose which duplicate is kept, and
+/// its byte offset in its file (the file itself follows from the ordinal: <see cref="KeyPassResult.FileOf"/>).
 /// </summary>
-public readonly record struct SampleKey(UInt128 Exact, ulong Phash, bool HasPhash, bool HasText, int Source, float Loss, int Pixels, int File, long Offset)
+public readonly record struct SampleKey(UInt128 Exact, ulong Phash, bool HasPhash, bool HasText, int Source, float Loss, int Pixels, long Offset)
 {
     /// <summary>The Infinity-MM loss score: lower is cleaner, so the duplicate with the lowest is kept.</summary>
     public const string LossScore = "qw2vl_loss";
@@ -21,13 +21,13 @@ public readonly record struct SampleKey(UInt128 Exact, ulong Phash, bool HasPhas
     /// turns (role and text), its plain text and its annotations, and, when deduplicating per
     /// source, the source name. <paramref name="text"/> is the sample's <see cref="DuplicateText"/>.
     /// </summary>
-    public static SampleKey Of(Sample sample, string text, bool perSource, int source, int file, long offset)
+    public static SampleKey Of(Sample sample, string text, bool perSource, int source, long offset)
     {
         var first = sample.Images.Count > 0 ? sample.Images[0] : null;
         var loss = sample.Scores.TryGetValue(LossScore, out var l) && double.IsFinite(l) ? (float)l : float.NaN;
         var pixels = first is { Width: { } w, Height: { } h } ? (int)Math.Min((long)w * h, int.MaxValue) : 0;
         return new SampleKey(ExactKey(sample, perSource), first?.Phash ?? 0, first?.Phash is not null,
-            !string.IsNullOrWhiteSpace(text), source, loss, pixels, file, offset);
+            !string.IsNullOrWhiteSpace(text), source, loss, pixels, offset);
     }
 
     private static UInt128 ExactKey(Sample sample, bool perSource)
