@@ -37,7 +37,10 @@ internal sealed class NearDuplicates(IReadOnlyList<SampleKey> keys, DedupOptions
     {
         var clusters = new UnionFind(keys.Count);
         foreach (var pair in ImagePairs()) clusters.Union(pair.A, pair.B);
-        ulong Group(int i) => TextGroup(i, ((PerSource ? (ulong)keys[i].Source : 0) << 32) | (keys[i].HasPhash ? (uint)clusters.Find(i) + 1UL : 0));
+        // Roots read once: the LSH asks for groups from many threads, and Find compresses paths as it goes.
+        var cluster = new int[keys.Count];
+        for (var i = 0; i < cluster.Length; i++) cluster[i] = clusters.Find(i);
+        ulong Group(int i) => TextGroup(i, ((PerSource ? (ulong)keys[i].Source : 0) << 32) | (keys[i].HasPhash ? (uint)cluster[i] + 1UL : 0));
         foreach (var edge in texts.FindEdges(options.Workers, Group))
         {
             var (a, b) = (keys[edge.A], keys[edge.B]);
