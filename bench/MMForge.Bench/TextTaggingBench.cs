@@ -1,3 +1,4 @@
+using MMForge.Filters;
 using System.Buffers;
 using System.Diagnostics;
 using MMForge.Formats;
@@ -50,14 +51,14 @@ public sealed class TextTaggingBench : IBenchmark
     private static void Report(string title, Sample[] samples, TextTagger tagger, int rounds)
     {
         var chars = samples.Sum(s => Texts(s).Sum(t => (long)t.Length));
-        var tags = samples.Sum(s => (long)tagger.Tag(s, new TaggingCounts()).Count);
+        var tags = samples.Sum(s => (long)tagger.Tag(s, RuleContext.NoImageFiles, new TaggingCounts()).Count);
         Console.WriteLine($"{title}: {samples.Length:N0} samples, mean {(double)chars / samples.Length:F0} chars read per sample, mean {(double)tags / samples.Length:F1} tags");
         var baseline = Best(rounds, () => Measure(samples, 1, _ => LowerAndSplit));
         Console.WriteLine($"  baseline lower-case + split into words, 1 thread: {Rate(samples.Length, baseline)}");
         foreach (var threads in new[] { 1, 2 })
         {
             var allocated = GC.GetTotalAllocatedBytes(precise: true);
-            var time = Best(rounds, () => Measure(samples, threads, counts => s => tagger.Tag(s, counts).Count));
+            var time = Best(rounds, () => Measure(samples, threads, counts => s => tagger.Tag(s, RuleContext.NoImageFiles, counts).Count));
             allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (rounds * samples.Length);
             Console.WriteLine($"  text tagging, {threads} thread(s): {Rate(samples.Length, time)}; {time.Cpu / baseline.Cpu:F2}x the baseline's CPU time, {allocated} bytes allocated per sample");
         }

@@ -55,12 +55,11 @@ internal static class TagCommand
             var (client, cache) = needsModel ? models.Open(p) : (null, null);
             using var ownedClient = client;
             using var ownedCache = cache;
-            var imageRoots = sources.SelectMany(s => s.DatasetManifest?.ImageRoots ?? []).DistinctBy(r => r.Key).ToDictionary();
             var chosen = p.GetValue(taggers)!.Distinct().Select(name => name switch
             {
                 "import" => (IImageTagger)new ImportedTagger(vocabulary, p.GetValue(minScore)),
                 "text" => new TextTagger(vocabulary),
-                _ => new VlmSampleTagger(new VlmImageTagger(client!, word => vocabulary.Resolve(word)?.Name), imageRoots, p.GetValue(models.MaxImageSide)),
+                _ => new VlmSampleTagger(new VlmImageTagger(client!, word => vocabulary.Resolve(word)?.Name), p.GetValue(models.MaxImageSide)),
             }).ToList();
             IInstructionClassifier? classifier = p.GetValue(classifierOption) switch
             {

@@ -53,6 +53,9 @@ public sealed record RuleOutcome
 /// <summary>What rules may consult beyond the sample itself.</summary>
 public sealed class RuleContext
 {
+    /// <summary>A context that finds no image file: for work on samples alone (model-free taggers, benchmarks, tests).</summary>
+    public static RuleContext NoImageFiles { get; } = new() { ImageFile = _ => null };
+
     /// <summary>Resolves the sample's images to files (for the image-missing rule).</summary>
     public required Func<ImageRef, string?> ImageFile { get; init; }
 

@@ -27,7 +27,7 @@ public sealed class TaggingStep(IReadOnlyList<IImageTagger> imageTaggers, Taggin
     {
         try
         {
-            Tag(sample);
+            Tag(sample, context);
         }
         catch (ModelTaggers.ModelStepException e)
         {
@@ -38,12 +38,12 @@ public sealed class TaggingStep(IReadOnlyList<IImageTagger> imageTaggers, Taggin
     }
 
     /// <summary>Asks every tagger and the classifier first and changes the sample only then, so a sample rejected on a failure is written as it came.</summary>
-    private void Tag(Sample sample)
+    private void Tag(Sample sample, RuleContext context)
     {
         var named = new HashSet<string>(StringComparer.Ordinal);
         var tags = new List<ImageTag>();
         foreach (var tagger in imageTaggers)
-            foreach (var tag in tagger.Tag(sample, counts))
+            foreach (var tag in tagger.Tag(sample, context, counts))
                 if (named.Add(tag.Tag)) tags.Add(tag);
         tags.AddRange(sample.ImageTags.Where(t => !_taggerNames.Contains(t.By) && named.Add(t.Tag)));
         var classify = classifier is not null && (reclassify || sample.InstructionTags.Count == 0);

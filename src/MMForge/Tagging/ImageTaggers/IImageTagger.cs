@@ -1,3 +1,4 @@
+using MMForge.Filters;
 using MMForge.Records;
 
 namespace MMForge.Tagging.ImageTaggers;
@@ -12,6 +13,10 @@ public interface IImageTagger
     /// <summary>The <see cref="ImageTag.By"/> of the tags this tagger returns.</summary>
     string By { get; }
 
-    /// <summary>The sample's tags, one per vocabulary tag with its best score, in a stable order.</summary>
-    IReadOnlyList<ImageTag> Tag(Sample sample, TaggingCounts counts);
+    /// <summary>
+    /// The sample's tags, one per vocabulary tag with its best score, in a stable order.
+    /// <paramref name="context"/> finds the sample's image files (checked against their roots
+    /// before any rule runs) for taggers that look at the image.
+    /// </summary>
+    IReadOnlyList<ImageTag> Tag(Sample sample, RuleContext context, TaggingCounts counts);
 }

@@ -1,3 +1,4 @@
+using MMForge.Filters;
 using MMForge.Formats.Codecs;
 using MMForge.Records;
 using MMForge.Tagging.Vocabulary;
@@ -30,7 +31,7 @@ public sealed class ImportedTagger : IImageTagger
 
     public string By => InfinityMmCodec.Tagger;
 
-    public IReadOnlyList<ImageTag> Tag(Sample sample, TaggingCounts counts)
+    public IReadOnlyList<ImageTag> Tag(Sample sample, RuleContext context, TaggingCounts counts)
     {
         var tags = new List<ImageTag>();
         var below = 0;

@@ -1,3 +1,4 @@
+using MMForge.Filters;
 using MMForge.Records;
 using MMForge.Tagging.Vocabulary;
 
@@ -57,7 +58,7 @@ public sealed class TextTagger : IImageTagger
 
     public string By => Tagger;
 
-    public IReadOnlyList<ImageTag> Tag(Sample sample, TaggingCounts counts)
+    public IReadOnlyList<ImageTag> Tag(Sample sample, RuleContext context, TaggingCounts counts)
     {
         // sources in decreasing score, so the first time a tag is seen is its best score
         var tags = new List<ImageTag>();

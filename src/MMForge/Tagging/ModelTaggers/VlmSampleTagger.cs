@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using MMForge.Filters;
 using MMForge.Media;
 using MMForge.Models;
 using MMForge.Records;
@@ -8,21 +8,19 @@ namespace MMForge.Tagging.ModelTaggers;
 
 /// <summary>
 /// <see cref="VlmImageTagger"/> in the tag stage: the sample's first image is shown to the model,
-/// from its embedded bytes, its URL, or its file under the dataset's image roots (checked not to
-/// leave its root, like every image path), shrunk to <paramref name="maxImageSide"/> first
+/// from its embedded bytes, its URL, or its file as the stage resolves it (paths were checked not
+/// to leave their root before any step runs), shrunk to <paramref name="maxImageSide"/> first
 /// (<see cref="ImageShrinker"/>): models see a few hundred pixels a side, and a smaller request
 /// is faster to send and to answer. Words that name no vocabulary tag are counted as
 /// unknown. The call blocks its worker thread, so <c>--workers</c> sets how many run at once.
 /// </summary>
-public sealed class VlmSampleTagger(VlmImageTagger vlm, IReadOnlyDictionary<string, string> imageRoots, int maxImageSide) : IImageTagger
+public sealed class VlmSampleTagger(VlmImageTagger vlm, int maxImageSide) : IImageTagger
 {
     public const string FailureRule = "tag-vlm";
 
-    private readonly ConcurrentDictionary<string, ImagePathResolver> _resolvers = new(StringComparer.Ordinal);
-
     public string By => VlmImageTagger.By;
 
-    public IReadOnlyList<ImageTag> Tag(Sample sample, TaggingCounts counts)
+    public IReadOnlyList<ImageTag> Tag(Sample sample, RuleContext context, TaggingCounts counts)
     {
         if (sample.Images.Count == 0)
         {
@@ -32,7 +30,7 @@ public sealed class VlmSampleTagger(VlmImageTagger vlm, IReadOnlyDictionary<stri
         VlmTagResult result;
         try
         {
-            result = Ask(sample.Images[0]).GetAwaiter().GetResult();
+            result = Ask(sample.Images[0], context).GetAwaiter().GetResult();
         }
         catch (ModelCallException e)
         {
@@ -43,13 +41,11 @@ public sealed class VlmSampleTagger(VlmImageTagger vlm, IReadOnlyDictionary<stri
         return result.Tags;
     }
 
-    private Task<VlmTagResult> Ask(ImageRef image)
+    private Task<VlmTagResult> Ask(ImageRef image, RuleContext context)
     {
         if (image.Bytes is { } bytes) return Send(bytes);
         if (image.Path is { } path && ImagePathResolver.IsUrl(path)) return vlm.TagAsync(new Uri(path));
-        var resolver = _resolvers.GetOrAdd(image.Root ?? "", name => new ImagePathResolver(name, imageRoots.GetValueOrDefault(name)));
-        if (resolver.Resolve(image) is { } refusal) throw new ModelStepException(FailureRule, refusal);
-        var file = resolver.FullPath(image) ?? throw new ModelStepException(FailureRule, $"image {image.Path} is under no known image root");
+        var file = context.ImageFile(image) ?? throw new ModelStepException(FailureRule, $"image {image.Path} is under no known image root");
         try
         {
             return Send(File.ReadAllBytes(file));

@@ -1,3 +1,4 @@
+using MMForge.Filters;
 using MMForge.Records;
 using MMForge.Tagging.ImageTaggers;
 using MMForge.Tagging.Vocabulary;
@@ -24,7 +25,7 @@ public class ImportedTaggerTests
 
         Assert.Equal(
             [new ImageTag("wall", 9.56, "ram++"), new ImageTag("hill", 3.1, "ram++"), new ImageTag("dog", 1.4, "ram++")],
-            tagger.Tag(samples[0], counts));
+            tagger.Tag(samples[0], RuleContext.NoImageFiles, counts));
         Assert.Equal(2, counts.BelowThreshold); // sky 1.39, green 0.2
         Assert.Equal(1, counts.Unknown);
         Assert.Equal([new KeyValuePair<string, long>("flux capacitor", 1)], counts.UnknownWords);
@@ -33,7 +34,7 @@ public class ImportedTaggerTests
     [Fact]
     public void TagsWithoutScoresAreKeptUnscored()
     {
-        var tags = new ImportedTagger(RamVocabulary.Default).Tag(ReadRecords()[1], new TaggingCounts());
+        var tags = new ImportedTagger(RamVocabulary.Default).Tag(ReadRecords()[1], RuleContext.NoImageFiles, new TaggingCounts());
         Assert.Equal([new ImageTag("car", null, "ram++"), new ImageTag("traffic light", null, "ram++")], tags);
     }
 
@@ -44,7 +45,7 @@ public class ImportedTaggerTests
         var tagger = new ImportedTagger(RamVocabulary.Default);
         var sample = ReadRecords()[2];
         sample.ImageTags.Add(new ImageTag("dog", 1.0, TextTagger.Tagger)); // another tagger's tags are not imported
-        Assert.Empty(tagger.Tag(sample, counts));
+        Assert.Empty(tagger.Tag(sample, RuleContext.NoImageFiles, counts));
         Assert.Equal(1, counts.Samples);
         Assert.Equal(0, counts.Kept + counts.BelowThreshold + counts.Unknown);
     }
@@ -52,9 +53,9 @@ public class ImportedTaggerTests
     [Fact]
     public void MinimumScoreIsConfigurable()
     {
-        var all = new ImportedTagger(RamVocabulary.Default, minScore: 0).Tag(ReadRecords()[0], new TaggingCounts());
+        var all = new ImportedTagger(RamVocabulary.Default, minScore: 0).Tag(ReadRecords()[0], RuleContext.NoImageFiles, new TaggingCounts());
         Assert.Equal(["wall", "hill", "sky", "dog", "green"], all.Select(t => t.Tag));
-        var strict = new ImportedTagger(RamVocabulary.Default, minScore: 5).Tag(ReadRecords()[0], new TaggingCounts());
+        var strict = new ImportedTagger(RamVocabulary.Default, minScore: 5).Tag(ReadRecords()[0], RuleContext.NoImageFiles, new TaggingCounts());
         Assert.Equal(["wall"], strict.Select(t => t.Tag));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ImportedTagger(RamVocabulary.Default, double.NaN));
     }

@@ -1,3 +1,4 @@
+using MMForge.Filters;
 using MMForge.Records;
 using MMForge.Tagging.ImageTaggers;
 using MMForge.Tagging.Vocabulary;
@@ -19,7 +20,7 @@ public class TextTaggerTests
         var counts = new TaggingCounts();
         foreach (var sample in samples)
         {
-            var tags = Tagger.Tag(sample, counts).ToDictionary(t => t.Tag, t => t.Score);
+            var tags = Tagger.Tag(sample, RuleContext.NoImageFiles, counts).ToDictionary(t => t.Tag, t => t.Score);
             foreach (var category in sample.Annotations!.Boxes.Select(b => b.Category).Distinct())
             {
                 var tag = RamVocabulary.Default.Resolve(category);
@@ -99,7 +100,7 @@ public class TextTaggerTests
         sample.Annotations = new Annotations();
         sample.Annotations.Captions.Add("A cat sleeping.");
         sample.Annotations.Boxes.Add(new Box("dog", [0, 0, 1, 1], BoxFormat.XyxyNormalized));
-        var tags = Tagger.Tag(sample, new TaggingCounts());
+        var tags = Tagger.Tag(sample, RuleContext.NoImageFiles, new TaggingCounts());
         Assert.Equal([new ImageTag("dog", 1.0, "text"), new ImageTag("cat", 0.8, "text"), new ImageTag("couch", 0.7, "text")], tags);
     }
 
@@ -110,7 +111,7 @@ public class TextTaggerTests
         foreach (var category in new[] { "flux capacitor", "dog", "flux capacitor", "" })
             sample.Annotations.Boxes.Add(new Box(category, [0, 0, 1, 1], BoxFormat.XyxyNormalized));
         var counts = new TaggingCounts();
-        Assert.Equal(["dog"], Tagger.Tag(sample, counts).Select(t => t.Tag));
+        Assert.Equal(["dog"], Tagger.Tag(sample, RuleContext.NoImageFiles, counts).Select(t => t.Tag));
         Assert.Equal(3, counts.Unknown);
         Assert.Equal([new("flux capacitor", 2L), new KeyValuePair<string, long>("", 1L)], counts.UnknownWords);
         Assert.Equal(1, counts.Kept);
@@ -120,17 +121,17 @@ public class TextTaggerTests
     public void TaggingFromManyThreadsGivesTheSameTags()
     {
         var samples = Read.All(CapsBoxes).Samples;
-        var sequential = samples.Select(s => Tagger.Tag(s, new TaggingCounts())).ToList();
+        var sequential = samples.Select(s => Tagger.Tag(s, RuleContext.NoImageFiles, new TaggingCounts())).ToList();
         var counts = new TaggingCounts();
         var parallel = new IReadOnlyList<ImageTag>[samples.Count];
-        Parallel.For(0, samples.Count * 20, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i % samples.Count] = Tagger.Tag(samples[i % samples.Count], counts));
+        Parallel.For(0, samples.Count * 20, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i % samples.Count] = Tagger.Tag(samples[i % samples.Count], RuleContext.NoImageFiles, counts));
         Assert.Equal(sequential, parallel);
         Assert.Equal(samples.Count * 20, counts.Samples);
         Assert.Equal(sequential.Sum(t => t.Count) * 20, counts.Kept);
     }
 
     private static Dictionary<string, double?> Tags(Sample sample) =>
-        Tagger.Tag(sample, new TaggingCounts()).ToDictionary(t => t.Tag, t => t.Score);
+        Tagger.Tag(sample, RuleContext.NoImageFiles, new TaggingCounts()).ToDictionary(t => t.Tag, t => t.Score);
 
     private static Dictionary<string, double?> Best(Dictionary<string, double?> tags, double score) =>
         tags.Where(t => t.Value == score).ToDictionary();
