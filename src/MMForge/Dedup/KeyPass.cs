@@ -77,12 +77,11 @@ internal sealed class KeyPass(DedupOptions options, IdSpill ids, MinHashLsh? tex
         try
         {
             if (RecordDecoder.Decode(raw, source.Codec).Sample is not { } sample) return null;
-            sample.Source ??= source.Name;
-            if (sample.Id.Length == 0) sample.Id = RecordProcessor.GeneratedId(source.Name, raw.Location);
+            RecordProcessor.Identify(sample, source.Name, raw.Location); // sets Source when the record has none
             if (options.ComparesImages && sample.Images.Any(i => i.Phash is null))
                 throw new InvalidDataException($"record {sample.Id} ({raw.Location}) has an image without a pHash; near-duplicate images need 'mmforge hash' first (or use --match exact or text)");
             var text = DuplicateText.Of(sample);
-            return new Keyed(SampleKey.Of(sample, text, perSource, 0, raw.Location.Offset), sample.Id, sample.Source, raw.Location, source.Name, Signature(text));
+            return new Keyed(SampleKey.Of(sample, text, perSource, 0, raw.Location.Offset), sample.Id, sample.Source!, raw.Location, source.Name, Signature(text));
         }
         finally
         {

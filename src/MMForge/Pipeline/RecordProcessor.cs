@@ -62,8 +62,7 @@ public sealed class RecordProcessor(JobOptions options, IJobOutput output)
         if (decoded.Sample is not { } sample)
             return Rejected(raw, source, null, decoded.Error!.Rule, decoded.Error.Reason);
 
-        sample.Source ??= source.Info.Name;
-        if (sample.Id.Length == 0) sample.Id = GeneratedId(source.Info.Name, raw.Location);
+        Identify(sample, source.Info.Name, raw.Location);
         foreach (var image in sample.Images)
             if (source.ResolverFor(image).Resolve(image) is { } refusal)
                 return Rejected(raw, source, sample, RejectRules.PathEscape, refusal);
@@ -97,6 +96,17 @@ public sealed class RecordProcessor(JobOptions options, IJobOutput output)
     }
 
     public const string UnwritableRule = "unwritable";
+
+    /// <summary>
+    /// Gives a decoded sample the source and id it is known by everywhere: the input's name when
+    /// the record names no source, and <see cref="GeneratedId"/> when it has no id. Every pass over
+    /// an input calls this, so the same record has the same name in each.
+    /// </summary>
+    public static void Identify(Sample sample, string sourceName, RecordLocation location)
+    {
+        sample.Source ??= sourceName;
+        if (sample.Id.Length == 0) sample.Id = GeneratedId(sourceName, location);
+    }
 
     /// <summary>
     /// An id for a record that has none, from where it was read, so the same input always gets
