@@ -1,3 +1,4 @@
+using MMForge.Filters;
 using MMForge.Models;
 using MMForge.Records;
 using MMForge.Tagging.Taxonomy;
@@ -25,7 +26,7 @@ public sealed class LlmSampleClassifier(LlmInstructionClassifier llm) : IInstruc
 
     public InstructionTag? Classify(Sample sample)
     {
-        var question = sample.Turns.FirstOrDefault(t => t.Role == Roles.Human)?.Value.Replace(Sample.ImageToken, "", StringComparison.Ordinal).Trim();
+        var question = IInstructionClassifier.InstructionTurn(sample) is { } turn ? TurnPairs.QuestionText(turn) : null;
         if (string.IsNullOrEmpty(question)) return null;
         try
         {

@@ -87,7 +87,7 @@ public sealed class EmbeddedInstructionClassifier : IInstructionClassifier
 
     public InstructionClassification ClassifySample(Sample sample)
     {
-        var question = sample.Turns.FirstOrDefault(t => t.Role == Roles.Human)?.Value;
+        var question = IInstructionClassifier.InstructionTurn(sample)?.Value;
         if (question is null) return InstructionClassification.None;
         var features = new InstructionFeatures(stackalloc ulong[InstructionFeatures.Capacity]);
         var rest = question.AsSpan();
