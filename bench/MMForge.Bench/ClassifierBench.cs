@@ -108,16 +108,11 @@ public sealed class ClassifierBench : IBenchmark
         return first.PerSecond > second.PerSecond ? first : second;
     }
 
-    /// <summary>Texts per wall second and per process CPU second of <paramref name="action"/>; CPU time because other jobs share these cores.</summary>
+    /// <summary>Texts per wall second and per process CPU second of <paramref name="action"/>.</summary>
     private static Rate Measure(long texts, Action action)
     {
-        var process = Process.GetCurrentProcess();
-        var cpuBefore = process.TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        action();
-        var wall = clock.Elapsed.TotalSeconds;
-        process.Refresh();
-        return new Rate(texts / wall, texts / (process.TotalProcessorTime - cpuBefore).TotalSeconds);
+        var time = Timed.Of(action);
+        return new Rate(texts / time.Wall, texts / time.Cpu);
     }
 
     private readonly record struct Rate(double PerSecond, double PerCpuSecond)

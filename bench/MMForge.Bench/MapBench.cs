@@ -25,19 +25,19 @@ public sealed class MapBench : IBenchmark
         Console.WriteLine($"mmforge map benchmark, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
         Console.WriteLine($"input: {count:N0} seed samples, {(double)tags / count:F1} RAM++ tags each (vocabulary {vocabulary.Length:N0}), {typeCount} L3 types");
 
-        var baseline = Best(() => Measure(() => DistinctTags(samples)));
+        var baseline = Best(() => Timed.Of(() => DistinctTags(samples)));
         CorrespondenceModel model = null!;
-        var fit = Best(() => Measure(() => model = CorrespondenceModel.Fit(samples, new CorrespondenceOptions())));
-        var statistics = Best(() => Measure(() => Statistics(samples)));
+        var fit = Best(() => Timed.Of(() => model = CorrespondenceModel.Fit(samples, new CorrespondenceOptions())));
+        var statistics = Best(() => Timed.Of(() => Statistics(samples)));
         Console.WriteLine($"  baseline spell + collect each sample's distinct tags: {Rate(count, baseline)}");
         Console.WriteLine($"  fit:             {Rate(count, fit)}, {fit.Cpu / baseline.Cpu:F2}x the baseline's CPU time; model.json {model.ToJson().Length / 1e6:F1} MB");
         Console.WriteLine($"  tag statistics:  {Rate(count, statistics)}, {statistics.Cpu / baseline.Cpu:F2}x the baseline's CPU time");
 
         var images = samples.Take(50_000).Select(CorrespondenceModel.TagsOf).ToList();
         var weights = model.Types.SelectMany(t => t.Tags).GroupBy(t => t.Tag).ToDictionary(g => g.Key, g => g.Count());
-        var lookup = Best(() => Measure(() => Lookups(images, weights)));
-        var score = Best(() => Measure(() => { foreach (var image in images) model.Score(image); }));
-        var choose = Best(() => Measure(() => { foreach (var (image, i) in images.Select((x, i) => (x, i))) TypeChooser.Choose(model.Score(image), 2, 0.1, 0, "s" + i); }));
+        var lookup = Best(() => Timed.Of(() => Lookups(images, weights)));
+        var score = Best(() => Timed.Of(() => { foreach (var image in images) model.Score(image); }));
+        var choose = Best(() => Timed.Of(() => { foreach (var (image, i) in images.Select((x, i) => (x, i))) TypeChooser.Choose(model.Score(image), 2, 0.1, 0, "s" + i); }));
         Console.WriteLine($"  baseline look every image tag up: {Rate(images.Count, lookup)}");
         Console.WriteLine($"  score:            {Rate(images.Count, score)}, {score.Cpu / lookup.Cpu:F1}x the baseline's CPU time");
         Console.WriteLine($"  score + choose 2: {Rate(images.Count, choose)}");
@@ -92,23 +92,12 @@ public sealed class MapBench : IBenchmark
         return hits;
     }
 
-    private static (double Wall, double Cpu) Best(Func<(double Wall, double Cpu)> run)
+    private static Timed Best(Func<Timed> run)
     {
         var first = run();
         var second = run();
         return second.Cpu < first.Cpu ? second : first;
     }
 
-    private static (double Wall, double Cpu) Measure(Action action)
-    {
-        var process = Process.GetCurrentProcess();
-        var cpu = process.TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        action();
-        clock.Stop();
-        process.Refresh();
-        return (clock.Elapsed.TotalSeconds, (process.TotalProcessorTime - cpu).TotalSeconds);
-    }
-
-    private static string Rate(int items, (double Wall, double Cpu) time) => $"{items / time.Wall:N0}/s ({time.Wall:F2}s wall, {time.Cpu:F2} CPU-s)";
+    private static string Rate(int items, Timed time) => $"{items / time.Wall:N0}/s ({time.Wall:F2}s wall, {time.Cpu:F2} CPU-s)";
 }

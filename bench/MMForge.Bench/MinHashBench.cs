@@ -27,9 +27,9 @@ public sealed class MinHashBench : IBenchmark
 
         // best of two runs: the first also pays for compiling the loops. CPU time is reported
         // beside wall time because other jobs share these cores.
-        var shingles = Best(() => Measure(() => ShingleOnly(texts)));
-        var oneThread = Best(() => Measure(() => Signatures(texts, threads: 1)));
-        var twoThreads = Best(() => Measure(() => Signatures(texts, threads: 2)));
+        var shingles = Best(() => Timed.Of(() => ShingleOnly(texts)));
+        var oneThread = Best(() => Timed.Of(() => Signatures(texts, threads: 1)));
+        var twoThreads = Best(() => Timed.Of(() => Signatures(texts, threads: 2)));
         Console.WriteLine($"  baseline normalize + hash each shingle once, 1 thread: {Rate(texts.Count, shingles)}");
         Console.WriteLine($"  MinHash signatures, 1 thread:  {Rate(texts.Count, oneThread)}, {oneThread.Cpu / shingles.Cpu:F2}x the baseline's CPU time");
         Console.WriteLine($"  MinHash signatures, 2 threads: {Rate(texts.Count, twoThreads)}, {oneThread.Wall / twoThreads.Wall:F2}x one thread's wall speed");
@@ -41,7 +41,7 @@ public sealed class MinHashBench : IBenchmark
         foreach (var threads in new[] { 1, 2 })
         {
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-            var search = Measure(() => edges = lsh.FindEdges(threads));
+            var search = Timed.Of(() => edges = lsh.FindEdges(threads));
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             Console.WriteLine($"  LSH search, {threads} thread(s): {search.Wall:F2}s wall, {search.Cpu:F2} CPU-s, {edges.Count:N0} edges, " +
                               $"{allocated / 1e6:F0} MB allocated ({(double)allocated / texts.Count:F0} bytes per text)");
@@ -105,20 +105,10 @@ public sealed class MinHashBench : IBenchmark
         return hashes.Take(count).ToHashSet();
     }
 
-    private static (double Wall, double Cpu) Best(Func<(double Wall, double Cpu)> run)
+    private static Timed Best(Func<Timed> run)
     {
         var (first, second) = (run(), run());
         return first.Wall < second.Wall ? first : second;
-    }
-
-    /// <summary>Wall and process CPU seconds of <paramref name="action"/>.</summary>
-    private static (double Wall, double Cpu) Measure(Action action)
-    {
-        var process = Process.GetCurrentProcess();
-        var cpuBefore = process.TotalProcessorTime;
-        var wall = Time(action);
-        process.Refresh();
-        return (wall.TotalSeconds, (process.TotalProcessorTime - cpuBefore).TotalSeconds);
     }
 
     private static TimeSpan Time(Action action)
@@ -128,7 +118,7 @@ public sealed class MinHashBench : IBenchmark
         return clock.Elapsed;
     }
 
-    private static string Rate(int texts, (double Wall, double Cpu) time) =>
+    private static string Rate(int texts, Timed time) =>
         $"{texts / time.Wall,10:N0} texts/s wall, {texts / time.Cpu,10:N0} texts per CPU-second";
 
     private sealed class UnionFind(int count)

@@ -25,7 +25,6 @@ public sealed class TextTaggingBench : IBenchmark
 
     private static readonly string[] Chinese = ["InternVL/coco-cn_test.json"];
 
-    private readonly record struct Time(double Wall, double Cpu);
 
     public int Run(BenchArgs args)
     {
@@ -65,24 +64,19 @@ public sealed class TextTaggingBench : IBenchmark
     }
 
     /// <summary>The time of one pass over every sample, split between <paramref name="threads"/> threads.</summary>
-    private static Time Measure(Sample[] samples, int threads, Func<TaggingCounts, Func<Sample, int>> work)
+    private static Timed Measure(Sample[] samples, int threads, Func<TaggingCounts, Func<Sample, int>> work)
     {
         var counts = new TaggingCounts();
-        var process = Process.GetCurrentProcess();
-        var cpu = process.TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
         var total = 0L;
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        var time = Timed.Of(() => Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
             var one = work(counts);
             var sum = 0;
             for (var i = t; i < samples.Length; i += threads) sum += one(samples[i]);
             Interlocked.Add(ref total, sum);
-        });
-        var wall = clock.Elapsed.TotalSeconds;
-        process.Refresh();
+        }));
         GC.KeepAlive(total);
-        return new Time(wall, (process.TotalProcessorTime - cpu).TotalSeconds);
+        return time;
     }
 
     /// <summary>The baseline: the texts the tagger reads, lower-cased into a buffer and cut at spaces and punctuation; returns the word count.</summary>
@@ -152,9 +146,9 @@ public sealed class TextTaggingBench : IBenchmark
             return sample;
         })];
 
-    private static Time Best(int rounds, Func<Time> run) =>
+    private static Timed Best(int rounds, Func<Timed> run) =>
         Enumerable.Range(0, rounds).Select(_ => run()).MinBy(t => t.Cpu);
 
-    private static string Rate(int samples, Time time) =>
+    private static string Rate(int samples, Timed time) =>
         $"{samples / time.Wall,9:N0} samples/s wall, {samples / time.Cpu,9:N0} per CPU-second";
 }
