@@ -45,7 +45,7 @@ public static class Program
             Console.Error.WriteLine("error: " + e.Message);
             return Usage;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or MMForge.Media.NativeLibraryMissingException or MMForge.Media.ImageDecodeException or MMForge.Models.ModelCallException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or MMForge.Media.NativeLibraryMissingException or MMForge.Tagging.ModelTaggers.ModelStepException)
         {
             Console.Error.WriteLine("error: " + e.Message);
             return Rejected;

@@ -1,13 +1,14 @@
 using System.CommandLine;
-using MMForge.Media;
-using MMForge.Tagging.ModelTaggers;
-using MMForge.Tagging.Vocabulary;
 using System.Globalization;
 using System.Text.Json;
+using MMForge.Filters;
 using MMForge.Formats;
 using MMForge.Pipeline;
 using MMForge.Records;
 using MMForge.Tagging.Correspondence;
+using MMForge.Tagging.ImageTaggers;
+using MMForge.Tagging.ModelTaggers;
+using MMForge.Tagging.Vocabulary;
 
 namespace MMForge.Cli.Commands;
 
@@ -143,12 +144,14 @@ public static class MapCommand
         using (client)
         using (cache)
         {
-            var (bytes, mediaType) = ImageShrinker.ForModel(File.ReadAllBytes(path), p.GetValue(models.MaxImageSide));
-            var tagger = new VlmImageTagger(client, word => RamVocabulary.Default.Resolve(word)?.Name);
-            var result = tagger.TagAsync(bytes, mediaType).GetAwaiter().GetResult();
-            if (result.UnknownWords.Count > 0)
-                p.InvocationConfiguration.Error.WriteLine($"map explain: {result.UnknownWords.Count} word(s) the model gave name no RAM++ tag: {string.Join(", ", result.UnknownWords.Take(10))}");
-            return [.. result.Tags.Select(t => (t.Tag, t.Score ?? 1.0))];
+            // the tag stage's own VLM tagger, on a sample holding just this image
+            var sample = new Sample();
+            sample.Images.Add(new ImageRef { Bytes = File.ReadAllBytes(path) });
+            var counts = new TaggingCounts();
+            var tags = VlmSampleTagger.For(client, RamVocabulary.Default, p.GetValue(models.MaxImageSide)).Tag(sample, RuleContext.NoImageFiles, counts);
+            if (counts.Unknown > 0)
+                p.InvocationConfiguration.Error.WriteLine($"map explain: {counts.Unknown} word(s) the model gave name no RAM++ tag: {string.Join(", ", counts.UnknownWords.Take(10).Select(w => w.Key))}");
+            return [.. tags.Select(t => (t.Tag, t.Score ?? 1.0))];
         }
     }
 

@@ -59,7 +59,7 @@ internal static class TagCommand
             {
                 "import" => (IImageTagger)new ImportedTagger(vocabulary, p.GetValue(minScore)),
                 "text" => new TextTagger(vocabulary),
-                _ => new VlmSampleTagger(new VlmImageTagger(client!, word => vocabulary.Resolve(word)?.Name), p.GetValue(models.MaxImageSide)),
+                _ => VlmSampleTagger.For(client!, vocabulary, p.GetValue(models.MaxImageSide)),
             }).ToList();
             IInstructionClassifier? classifier = p.GetValue(classifierOption) switch
             {

@@ -3,6 +3,7 @@ using MMForge.Media;
 using MMForge.Models;
 using MMForge.Records;
 using MMForge.Tagging.ImageTaggers;
+using MMForge.Tagging.Vocabulary;
 
 namespace MMForge.Tagging.ModelTaggers;
 
@@ -17,6 +18,10 @@ namespace MMForge.Tagging.ModelTaggers;
 public sealed class VlmSampleTagger(VlmImageTagger vlm, int maxImageSide) : IImageTagger
 {
     public const string FailureRule = "tag-vlm";
+
+    /// <summary>A tagger whose words are mapped onto <paramref name="vocabulary"/>.</summary>
+    public static VlmSampleTagger For(ModelClient client, RamVocabulary vocabulary, int maxImageSide) =>
+        new(new VlmImageTagger(client, word => vocabulary.Resolve(word)?.Name), maxImageSide);
 
     public string By => VlmImageTagger.By;
 
