@@ -1,3 +1,4 @@
+using MMForge.FakeOpenAi;
 using System.Formats.Tar;
 using System.Text;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using MMForge.FakeOpenAi;
 using System.Text;
 using MMForge.Models;
 using MMForge.Tests.Support;

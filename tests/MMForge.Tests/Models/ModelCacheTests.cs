@@ -1,3 +1,4 @@
+using MMForge.FakeOpenAi;
 using MMForge.Media;
 using MMForge.Models;
 using MMForge.Tests.Support;

@@ -1,3 +1,4 @@
+using MMForge.FakeOpenAi;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using MMForge.Models;

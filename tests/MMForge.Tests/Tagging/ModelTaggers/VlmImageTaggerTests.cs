@@ -1,3 +1,4 @@
+using MMForge.FakeOpenAi;
 using MMForge.Models;
 using MMForge.Records;
 using MMForge.Tagging.ModelTaggers;

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace MMForge.Tests.Support;
+namespace MMForge.FakeOpenAi;
 
 /// <summary>
 /// An OpenAI-compatible chat server on 127.0.0.1 (Kestrel, a real socket, real HTTP) standing in
@@ -23,7 +23,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly ConcurrentQueue<FakeReply> script = new();
     private readonly ConcurrentQueue<RecordedRequest> requests = new();
-    private int inFlight, maxInFlight;
+    private int inFlight, maxInFlight, received;
 
     private FakeOpenAiServer()
     {
@@ -49,9 +49,13 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>Answers requests once the script is used up; by default a short fixed text.</summary>
     public Func<RecordedRequest, FakeReply> Responder { get; set; } = _ => FakeReply.Text("ok");
 
+    /// <summary>Keep every request for <see cref="Requests"/>; benchmarks turn it off so memory stays flat.</summary>
+    public bool RecordRequests { get; set; } = true;
+
     public IReadOnlyList<RecordedRequest> Requests => [.. requests];
 
-    public int RequestCount => requests.Count;
+    /// <summary>Requests received, recorded or not.</summary>
+    public int RequestCount => Volatile.Read(ref received);
 
     /// <summary>Most requests ever being answered at the same moment.</summary>
     public int MaxConcurrentRequests => Volatile.Read(ref maxInFlight);
@@ -76,7 +80,8 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
             var request = new RecordedRequest(context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null,
                 body.RootElement.Clone());
-            requests.Enqueue(request);
+            Interlocked.Increment(ref received);
+            if (RecordRequests) requests.Enqueue(request);
             var reply = script.TryDequeue(out var scripted) ? scripted : Responder(request);
             if (reply.Delay > TimeSpan.Zero)
             {
