@@ -40,15 +40,38 @@ public sealed record RuleOutcome
     /// </summary>
     public string? RejectRule { get; private init; }
 
+    /// <summary>
+    /// Turns dropped under names of their own, for a step that runs several checks at once (the
+    /// synthesis output step lists each candidate its generator refused, under the refusing check).
+    /// </summary>
+    public IReadOnlyList<NamedDrop> NamedDrops { get; private init; } = [];
+
+    /// <summary>
+    /// Samples that take this one's place in the output, in order, for a step that turns one
+    /// sample into others (synthesis packs an image's new pairs into one or more samples).
+    /// </summary>
+    public IReadOnlyList<Sample> Replacements { get; private init; } = [];
+
     public static RuleOutcome Reject(string reason) => new() { RejectReason = reason };
 
     public static RuleOutcome Reject(string rule, string reason) => new() { RejectReason = reason, RejectRule = rule };
+
+    /// <summary>Rejected by the check <paramref name="rule"/>, with turns refused on the way listed as well.</summary>
+    public static RuleOutcome Reject(string rule, string reason, IReadOnlyList<NamedDrop> drops) =>
+        new() { RejectReason = reason, RejectRule = rule, NamedDrops = drops };
+
+    /// <summary>Replaced by <paramref name="samples"/> (at least one), with refused turns listed.</summary>
+    public static RuleOutcome Replaced(IReadOnlyList<Sample> samples, IReadOnlyList<NamedDrop> drops) =>
+        samples.Count > 0 ? new() { Replacements = samples, NamedDrops = drops } : throw new ArgumentException("a replaced sample needs at least one replacement", nameof(samples));
 
     public static RuleOutcome Repaired(string what) => new() { Repair = what };
 
     public static RuleOutcome Dropped(IReadOnlyList<Turn> turns, string why) =>
         turns.Count == 0 ? Pass : new() { DroppedTurns = turns, Repair = why };
 }
+
+/// <summary>Turns a check refused, with the check's name and why.</summary>
+public sealed record NamedDrop(string Rule, string Reason, IReadOnlyList<Turn> Turns);
 
 /// <summary>What rules may consult beyond the sample itself.</summary>
 public sealed class RuleContext

@@ -46,16 +46,27 @@ public sealed class RuleSet
 
     /// <summary>
     /// Runs the active rules on one sample, in place. Returns the rejecting rule and reason,
-    /// or null when the sample goes on; pair drops are reported through <paramref name="dropped"/>.
+    /// or null when the sample goes on; pair drops are reported through <paramref name="dropped"/>
+    /// (before a rejection, so what a rule refused on the way is listed too). A rule that replaces
+    /// the sample by others hands them to <paramref name="replaced"/> and ends the run: the rules
+    /// after it would judge a sample that is no longer there.
     /// </summary>
-    public (string Rule, string Reason)? Apply(Sample sample, RuleContext context, Action<string, string, IReadOnlyList<Turn>> dropped)
+    public (string Rule, string Reason)? Apply(Sample sample, RuleContext context, Action<string, string, IReadOnlyList<Turn>> dropped,
+        Action<IReadOnlyList<Sample>>? replaced = null)
     {
         foreach (var rule in Active)
         {
             var outcome = rule.Apply(sample, context);
+            foreach (var drop in outcome.NamedDrops) dropped(drop.Rule, drop.Reason, drop.Turns);
             if (outcome.RejectReason is { } reason) return (outcome.RejectRule ?? rule.Name, reason);
             if (outcome.DroppedTurns.Count > 0) dropped(rule.Name, outcome.Repair!, outcome.DroppedTurns);
             if (outcome.Repair is not null) sample.Provenance.Stages.Add("validate:" + rule.Name);
+            if (outcome.Replacements.Count > 0)
+            {
+                if (replaced is null) throw new InvalidOperationException($"rule {rule.Name} replaces samples, but this run has nowhere to put them");
+                replaced(outcome.Replacements);
+                return null;
+            }
         }
         return null;
     }

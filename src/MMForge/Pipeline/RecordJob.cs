@@ -50,6 +50,13 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
         var bySource = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var droppedByRule = new SortedDictionary<string, long>(StringComparer.Ordinal);
 
+        void CountWritten(ProcessedRecord record)
+        {
+            record.Source.Info.Records++;
+            stage.RecordsOut++;
+            Increment(bySource, record.SampleSource ?? record.Source.Info.Name);
+        }
+
         OrderedParallel.Run(items, options.BatchSize, options.Workers, i => processor.Process(i.Raw, i.Context), batch =>
         {
             foreach (var record in batch)
@@ -59,9 +66,12 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
                 if (record.HasDroppingRules) foreach (var rule in record.DroppingRules) Increment(droppedByRule, rule);
                 if (record.Kept && Written(record, output))
                 {
-                    record.Source.Info.Records++;
-                    stage.RecordsOut++;
-                    Increment(bySource, record.SampleSource ?? record.Source.Info.Name);
+                    CountWritten(record);
+                    foreach (var following in record.Following ?? [])
+                    {
+                        if (Written(following, output)) CountWritten(following);
+                        else Increment(droppedByRule, following.RejectedBy!);
+                    }
                 }
                 else
                 {

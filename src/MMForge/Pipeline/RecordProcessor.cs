@@ -18,7 +18,7 @@ public sealed class ProcessedRecord
     public Sample? Sample { get; set; }
 
     /// <summary>The kept sample's source name, for the per-source counts.</summary>
-    public string? SampleSource { get; init; }
+    public string? SampleSource { get; set; }
 
     public bool Kept => RejectedBy is null;
 
@@ -39,6 +39,9 @@ public sealed class ProcessedRecord
     private List<string>? _droppingRules;
 
     public bool HasRejectLines => _rejectLines is { Count: > 0 };
+
+    /// <summary>Further samples a step replaced this one's sample by (synthesis packing), written right after it; null when there are none.</summary>
+    public List<ProcessedRecord>? Following { get; set; }
     public bool HasDroppingRules => _droppingRules is { Count: > 0 };
 }
 
@@ -68,6 +71,7 @@ public sealed class RecordProcessor(JobOptions options, IJobOutput output)
                 return Rejected(raw, source, sample, RejectRules.PathEscape, refusal);
 
         var result = new ProcessedRecord { Source = source, Location = raw.Location, Sample = sample, SampleSource = sample.Source };
+        IReadOnlyList<Sample> replacements = [];
         if (options.Rules is { } rules)
         {
             var context = new RuleContext
@@ -81,18 +85,38 @@ public sealed class RecordProcessor(JobOptions options, IJobOutput output)
             {
                 result.DroppingRules.Add(rule);
                 result.RejectLines.Add(RejectEntry.ForDroppedTurns(_stage, rule, why, raw.Location, sample, turns));
-            });
+            }, samples => replacements = samples);
             if (verdict is var (rule, reason)) return Rejected(raw, source, sample, rule, reason, result);
         }
-        if (output.CannotWrite(sample) is { } unwritable) return Rejected(raw, source, sample, UnwritableRule, unwritable, result);
-        options.ExportPaths?.Apply(sample, image => source.ResolverFor(image).FullPath(image));
+        if (replacements.Count > 0) (result.Sample, result.SampleSource) = (replacements[0], replacements[0].Source);
+        if (Finish(result) is { } unwritable) return Rejected(raw, source, result.Sample!, UnwritableRule, unwritable, result);
+        foreach (var more in replacements.Skip(1))
+        {
+            var following = new ProcessedRecord { Source = source, Location = raw.Location, Sample = more, SampleSource = more.Source };
+            if (Finish(following) is { } refusal)
+            {
+                result.RejectLines.Add(RejectEntry.ForRecord(_stage, UnwritableRule, refusal, raw.Location, more.Source, more, default));
+                result.DroppingRules.Add(UnwritableRule);
+                continue;
+            }
+            (result.Following ??= []).Add(following);
+        }
+        return result;
+    }
+
+    /// <summary>Makes a kept sample ready for the writer (export paths, provenance, encoding); why the output cannot hold it, or null.</summary>
+    private string? Finish(ProcessedRecord record)
+    {
+        var sample = record.Sample!;
+        if (output.CannotWrite(sample) is { } unwritable) return unwritable;
+        options.ExportPaths?.Apply(sample, image => record.Source.ResolverFor(image).FullPath(image));
         sample.Provenance.Stages.Add(_stage);
         if (output.Encoder is { } encode)
         {
-            result.Encoded = encode(sample);
-            result.Sample = null;
+            record.Encoded = encode(sample);
+            record.Sample = null;
         }
-        return result;
+        return null;
     }
 
     public const string UnwritableRule = "unwritable";

@@ -21,5 +21,8 @@ public sealed class ImageRef
     public int? Height { get; set; }
     public string? Format { get; set; }
 
+    /// <summary>A copy, for a sample made from another that must not share its mutable images.</summary>
+    public ImageRef Copy() => (ImageRef)MemberwiseClone();
+
     public static ImageRef FromPath(string path, string? root = null) => new() { Path = path, Root = root };
 }

@@ -1,0 +1,126 @@
+using Microsoft.Data.Sqlite;
+
+namespace MMForge.Synthesis.Journal;
+
+/// <summary>
+/// The synthesis stage's memory across crashes, in one SQLite file (WAL, so a killed process
+/// loses nothing committed): the result of every finished step per image, each finished
+/// image's result, and why an image last failed. Written under a fingerprint of the generator's
+/// configuration; opened under another one, it starts empty (the request cache still answers
+/// every request made before). One connection behind a lock serves every thread.
+/// </summary>
+public sealed class SynthesisJournal : IDisposable
+{
+    private readonly Lock gate = new();
+    private readonly SqliteConnection connection;
+
+    /// <param name="fingerprint">What decides the results (<see cref="ISampleGenerator.Fingerprint"/>).</param>
+    /// <param name="log">Told when a journal of another configuration is cleared.</param>
+    public SynthesisJournal(string path, string fingerprint, Action<string>? log = null)
+    {
+        Path = path;
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            Execute("""
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = NORMAL;
+                PRAGMA busy_timeout = 30000;
+                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS steps (image TEXT NOT NULL, step TEXT NOT NULL, result TEXT NOT NULL, PRIMARY KEY (image, step)) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS images (image TEXT PRIMARY KEY, result TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS failures (image TEXT PRIMARY KEY, reason TEXT NOT NULL) WITHOUT ROWID;
+                """);
+            var written = Query("SELECT value FROM meta WHERE key = 'fingerprint'");
+            if (written != fingerprint)
+            {
+                if (written is not null)
+                    log?.Invoke($"journal {path} was written by another synthesis configuration; starting it afresh (answered requests still come from the model cache)");
+                Execute("DELETE FROM steps; DELETE FROM images; DELETE FROM failures;");
+                Write("INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', $a)", fingerprint);
+            }
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new InvalidDataException($"synthesis journal {path} cannot be opened as an SQLite database: {e.Message}", e);
+        }
+    }
+
+    public string Path { get; }
+
+    public string? Step(string image, string step) => Query("SELECT result FROM steps WHERE image = $a AND step = $b", image, step);
+
+    public void PutStep(string image, string step, string result) =>
+        Write("INSERT OR REPLACE INTO steps (image, step, result) VALUES ($a, $b, $c)", image, step, result);
+
+    /// <summary>The finished image's result, or null when it is not finished.</summary>
+    public ImageSynthesis? Finished(string image) =>
+        Query("SELECT result FROM images WHERE image = $a", image) is { } json ? ImageSynthesis.FromJson(json) : null;
+
+    public bool IsFinished(string image) => Query("SELECT 1 FROM images WHERE image = $a", image) is not null;
+
+    /// <summary>Records the image as finished (clearing an earlier failure) and drops its step results, which it no longer needs.</summary>
+    public void Finish(string image, ImageSynthesis result)
+    {
+        lock (gate)
+        {
+            using var transaction = connection.BeginTransaction();
+            WriteLocked("INSERT OR REPLACE INTO images (image, result) VALUES ($a, $b)", image, result.ToJson());
+            WriteLocked("DELETE FROM failures WHERE image = $a", image);
+            WriteLocked("DELETE FROM steps WHERE image = $a", image);
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>Why the image could not be finished this time, under which rule (its finished steps stay for the next run).</summary>
+    public void Fail(string image, string rule, string reason) =>
+        Write("INSERT OR REPLACE INTO failures (image, reason) VALUES ($a, $b)", image, ImageSynthesis.Refused(rule, reason).ToJson());
+
+    /// <summary>The image's last failure, or null.</summary>
+    public DroppedCandidate? Failure(string image) =>
+        Query("SELECT reason FROM failures WHERE image = $a", image) is { } json ? ImageSynthesis.FromJson(json).Dropped[0] : null;
+
+    public void Dispose()
+    {
+        lock (gate) connection.Dispose();
+    }
+
+    private string? Query(string sql, params string[] values)
+    {
+        lock (gate)
+        {
+            using var command = Command(sql, values);
+            return command.ExecuteScalar() switch { string text => text, long number => number.ToString(System.Globalization.CultureInfo.InvariantCulture), _ => null };
+        }
+    }
+
+    private void Write(string sql, params string[] values)
+    {
+        lock (gate) WriteLocked(sql, values);
+    }
+
+    private void WriteLocked(string sql, params string[] values)
+    {
+        using var command = Command(sql, values);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>A command with <paramref name="values"/> bound to $a, $b, $c in order.</summary>
+    private SqliteCommand Command(string sql, string[] values)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        for (var i = 0; i < values.Length; i++) command.Parameters.AddWithValue("$" + (char)('a' + i), values[i]);
+        return command;
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
