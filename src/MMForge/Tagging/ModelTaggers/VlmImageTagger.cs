@@ -60,12 +60,13 @@ public sealed class VlmImageTagger
     /// <summary>Shows the image bytes (JPEG usually) to the model.</summary>
     /// <exception cref="ModelCallException">The model could not be asked (after the client's retries).</exception>
     public Task<VlmTagResult> TagAsync(ReadOnlyMemory<byte> image, string mediaType = "image/jpeg", CancellationToken ct = default) =>
-        AskAsync(new ImagePart(image, mediaType), ct);
+        TagAsync(new ImagePart(image, mediaType), ct);
 
     /// <summary>Lets the model server fetch the image itself.</summary>
-    public Task<VlmTagResult> TagAsync(Uri imageUrl, CancellationToken ct = default) => AskAsync(new ImageUrlPart(imageUrl), ct);
+    public Task<VlmTagResult> TagAsync(Uri imageUrl, CancellationToken ct = default) => TagAsync(new ImageUrlPart(imageUrl), ct);
 
-    private async Task<VlmTagResult> AskAsync(MessagePart image, CancellationToken ct)
+    /// <summary>Shows an image part (<see cref="ImageParts"/>) to the model.</summary>
+    public async Task<VlmTagResult> TagAsync(MessagePart image, CancellationToken ct = default)
     {
         var request = new ModelRequest([ModelMessage.User(image, new TextPart(prompt))])
         {
