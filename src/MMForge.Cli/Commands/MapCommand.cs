@@ -112,8 +112,9 @@ public static class MapCommand
         temperature.Validators.Add(r => { if (r.GetValueOrDefault<double>() is var t && (t < 0 || !double.IsFinite(t))) r.AddError("--temperature must be 0 or more"); });
         var command = new Command("explain", "Score instruction types for image tags: the best types, their scores, the tags that contribute, and the k types chosen.")
         {
-            modelPath, tags, top, k, temperature, seed, samples, json, models.Endpoints, models.Model, models.ApiKeyVariable, models.Cache, models.MaxImageSide, shared.MaxRecordBytes,
+            modelPath, tags, top, k, temperature, seed, samples, json, shared.MaxRecordBytes,
         };
+        foreach (var option in models.All) command.Options.Add(option);
         command.SetAction(p =>
         {
             var model = CorrespondenceModel.Load(p.GetValue(modelPath)!);

@@ -30,19 +30,28 @@ internal sealed class ModelOptions
         DefaultValueFactory = _ => 1024,
     };
 
+    public readonly Option<int> Concurrency = new("--concurrency")
+    {
+        Description = "Requests in flight at once over all endpoints (default 64); servers batch concurrent requests, so this sets the throughput.",
+        DefaultValueFactory = _ => 64,
+    };
+
+    /// <summary>Every option above, for a command to add.</summary>
+    public IEnumerable<Option> All => [Endpoints, Model, ApiKeyVariable, Cache, MaxImageSide, Concurrency];
+
     /// <summary>The client for the given servers and its cache (dispose both); a usage error when no server or model is named.</summary>
     public (ModelClient Client, ModelCache Cache) Open(ParseResult p)
     {
         var urls = p.GetValue(Endpoints) ?? [];
         var model = p.GetValue(Model);
         if (urls.Length == 0 || string.IsNullOrWhiteSpace(model))
-            throw new ArgumentException("a model-backed tagger or classifier needs --endpoint URL and --model NAME");
+            throw new ArgumentException("a model-backed step needs --endpoint URL and --model NAME");
         var cachePath = p.GetValue(Cache)!;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(cachePath))!);
         var endpoints = urls.Select(url => new ModelEndpoint(Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new ArgumentException($"--endpoint {url} is not an absolute URL"),
             model, p.GetValue(ApiKeyVariable))).ToList();
         var cache = new ModelCache(cachePath);
-        return (new ModelClient(endpoints, new ModelClientOptions(), cache), cache);
+        return (new ModelClient(endpoints, new ModelClientOptions { MaxConcurrency = p.GetValue(Concurrency) }, cache), cache);
     }
 
     public static void PrintUsage(ModelClient client)

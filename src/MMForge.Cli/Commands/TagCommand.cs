@@ -45,8 +45,9 @@ internal static class TagCommand
         var command = new Command("tag", "Tag every image with RAM++ vocabulary tags (imported and from text) and place every instruction in the 3-level task taxonomy; "
             + $"writes {TaggingReport.FileName} (tagger counts, top tags, type distribution, tag x type matrix) beside the shards.")
         {
-            input, output, taggers, minScore, classifierOption, reclassify, models.Endpoints, models.Model, models.ApiKeyVariable, models.Cache, models.MaxImageSide, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
+            input, output, taggers, minScore, classifierOption, reclassify, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
         };
+        foreach (var option in models.All) command.Options.Add(option);
         command.SetAction(p =>
         {
             var vocabulary = RamVocabulary.Default;

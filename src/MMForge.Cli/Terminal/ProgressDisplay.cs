@@ -19,19 +19,22 @@ public sealed class ProgressDisplay
     public ProgressDisplay(string stage) => _stage = stage;
 
     /// <summary>Runs <paramref name="work"/> with a live display; the action given to it reports progress.</summary>
-    public T Run<T>(Func<Action<JobProgress>, T> work)
+    public T Run<T>(Func<Action<JobProgress>, T> work) => RunWithStatus(status => work(p => status(Describe(p))));
+
+    /// <summary>Runs <paramref name="work"/> with a live display of the status lines it reports.</summary>
+    public T RunWithStatus<T>(Func<Action<string>, T> work)
     {
         if (!_interactive) return work(PrintPlain);
         T result = default!;
-        _console.Status().Start($"{_stage}: starting", ctx => { result = work(p => ctx.Status(Markup.Escape(Describe(p)))); });
+        _console.Status().Start($"{_stage}: starting", ctx => { result = work(line => ctx.Status(Markup.Escape(line))); });
         return result;
     }
 
-    private void PrintPlain(JobProgress p)
+    private void PrintPlain(string line)
     {
         if (_clock.Elapsed - _lastPrinted < PlainInterval) return;
         _lastPrinted = _clock.Elapsed;
-        Console.Error.WriteLine(Describe(p));
+        Console.Error.WriteLine(line);
     }
 
     private string Describe(JobProgress p)

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using MMForge.FakeOpenAi;
+using MMForge.Formats;
+using MMForge.Models;
+using MMForge.Records;
+using MMForge.Synthesis;
+using MMForge.Synthesis.Vlm;
+using MMForge.Tagging.Correspondence;
+using MMForge.Tagging.Taxonomy;
+using MMForge.Tests.Support;
+
+namespace MMForge.Tests.Synthesis.Vlm;
+
+/// <summary>
+/// A small real world for the VLM generator: a seed set and target images that are photos from
+/// ../shared/samples, ingested as mmforge datasets, tagged with planted tags and instruction
+/// types; a correspondence model fitted on the seeds and saved as model.json; and a fake VLM
+/// that answers each of the method's prompts (question, relevance, answer, score) by what the
+/// prompt asks, deterministically, so runs can be compared byte for byte.
+/// </summary>
+public sealed class VlmSynthesisSetup : IDisposable
+{
+    public const string Animals = "coarse-perception/image-topic/identify-animals";
+    public const string Weather = "coarse-perception/image-scene/identify-weather-condition";
+    public const string Ocr = "fine-grained-perception-single-instance/ocr/recognize-printed-text";
+
+    private static readonly (string Image, string Type, string[] Tags, string Question)[] SeedRows =
+    [
+        ("data-juicer/images/cat.jpg", Animals, ["cat", "pet", "animal", "indoor"], "What kind of animal is lying on the bed?"),
+        ("data-juicer/images/img1.jpg", Animals, ["dog", "animal", "grass"], "Which animal is running across the grass?"),
+        ("data-juicer/images/img2.jpg", Animals, ["bird", "animal", "sky"], "What animal is perched on the branch?"),
+        ("data-juicer/images/img3.jpg", Weather, ["sky", "cloud", "rain"], "Is it raining in this picture?"),
+        ("data-juicer/images/blip.jpg", Weather, ["sky", "beach", "sun"], "What is the weather like at the beach?"),
+        ("InternVL/images/image5.jpg", Weather, ["sky", "snow", "mountain"], "Has it been snowing here recently?"),
+        ("LLaVA/llava/serve/examples/waterview.jpg", Ocr, ["sign", "text", "lake"], "What does the sign by the lake say?"),
+        ("LLaVA/llava/serve/examples/extreme_ironing.jpg", Ocr, ["text", "street", "taxi"], "What is written on the taxi?"),
+        ("data-juicer/images/img_pair_1.jpg", Ocr, ["document", "text"], "What is the title of the document?"),
+    ];
+
+    private static readonly (string Image, string[] Tags)[] TargetRows =
+    [
+        ("InternVL/images/image1.jpg", ["cat", "pet", "animal"]),
+        ("InternVL/images/image2.jpg", ["sky", "cloud", "rain", "sign"]),
+        ("InternVL/images/image3.jpg", ["text", "sign", "dog"]),
+        ("InternVL/images/image4.jpg", ["animal", "sky", "text"]),
+    ];
+
+    private readonly TempDir temp = TestPaths.NewTempDir();
+
+    public VlmSynthesisSetup()
+    {
+        SeedDir = Dataset("seed", SeedRows.Select((row, i) => Sample($"seed-{i}", row.Image, row.Tags, row.Question, row.Type)));
+        InputDir = Dataset("input", TargetRows.Select((row, i) => Sample($"img-{i}", row.Image, row.Tags, "Describe the image.", null)));
+        Correspondence = CorrespondenceModel.Fit(Ingest.Samples(SeedDir), new CorrespondenceOptions { MinSupport = 1 });
+        MapPath = temp.File("model.json");
+        Correspondence.Save(MapPath);
+    }
+
+    public string SeedDir { get; }
+
+    public string InputDir { get; }
+
+    public string MapPath { get; }
+
+    public CorrespondenceModel Correspondence { get; }
+
+    /// <summary>The seed questions by type, for checking the few-shot examples.</summary>
+    public static IReadOnlyDictionary<string, string[]> SeedQuestions { get; } =
+        SeedRows.GroupBy(r => r.Type).ToDictionary(g => g.Key, g => g.Select(r => r.Question).ToArray());
+
+    public string Path(string name) => temp.File(name);
+
+    public static List<OpenedSource> Open(string datasetDir) => [.. new SourceOpener(FormatRegistry.Default).Open(new SourceRequest(datasetDir))];
+
+    public SeedIndex Seeds() => SeedIndex.Read(Open(SeedDir), Correspondence.Options.Unit);
+
+    public InfinityMmGenerator Generator(ModelClient client, InfinityMmOptions? options = null) =>
+        new(client, Correspondence, Seeds(), new PromptTemplates(InfinityMmGenerator.GeneratorName, InfinityMmGenerator.Prompts), options ?? new InfinityMmOptions(), InstructionTaxonomy.Default);
+
+    /// <summary>
+    /// The fake VLM's answer to one of the method's prompts: a question naming the type asked
+    /// for, relevance <paramref name="relevance"/>, an answer echoing the question, score
+    /// <paramref name="score"/>. Everything depends on the request alone.
+    /// </summary>
+    public static FakeReply Answer(RecordedRequest request, int relevance = 9, int score = 9)
+    {
+        var text = string.Join("\n", request.Texts);
+        if (text.Contains("Write one new question of the type", StringComparison.Ordinal))
+        {
+            var type = text[(text.IndexOf("of the type \"", StringComparison.Ordinal) + 13)..];
+            type = type[..type.IndexOf('"')];
+            return FakeReply.Text(JsonSerializer.Serialize(new { question = $"About the {type}: what stands out in image {Digest(request)}?" }), 900, 20);
+        }
+        if (text.Contains("How well does the question fit", StringComparison.Ordinal)) return FakeReply.Text($"{{\"score\": {relevance}}}", 400, 5);
+        if (text.Contains("Judge the answer against the image", StringComparison.Ordinal)) return FakeReply.Text($"{{\"score\": {score}}}", 450, 5);
+        return FakeReply.Text("The answer to \"" + request.Texts.First().Split('\n')[0] + "\" is shown in the image.", 420, 30);
+    }
+
+    /// <summary>A short digest of the request's images, so each image gets its own question.</summary>
+    private static string Digest(RecordedRequest request) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(request.ImageUrls.Last())))[..8];
+
+    private string Dataset(string name, IEnumerable<Sample> samples)
+    {
+        var file = temp.File(name + ".jsonl");
+        Read.WriteAll(file, "mmforge", samples);
+        var dir = temp.File(name);
+        Ingest.Run(dir, [new SourceRequest(file) { ImageRoot = TestPaths.Samples, SourceName = name }]);
+        return dir;
+    }
+
+    private static Sample Sample(string id, string image, string[] tags, string question, string? type)
+    {
+        var sample = new Sample { Id = id };
+        sample.Images.Add(ImageRef.FromPath(image));
+        sample.Turns.Add(new Turn(Roles.Human, "<image>\n" + question));
+        sample.Turns.Add(new Turn(Roles.Gpt, "An answer."));
+        foreach (var tag in tags) sample.ImageTags.Add(new ImageTag(tag, 0.9, "ram++"));
+        if (type is not null) sample.InstructionTags.Add(new InstructionTag(type, 0.9, "test"));
+        return sample;
+    }
+
+    public void Dispose() => temp.Dispose();
+}
