@@ -17,11 +17,23 @@ public static class CliRunner
 
     public static Result Run(string workingDir, params string[] args)
     {
+        using var process = Start(workingDir, args);
+        return Wait(process, args);
+    }
+
+    /// <summary>Starts the CLI without waiting, for tests that stop it midway.</summary>
+    public static Process Start(string workingDir, params string[] args)
+    {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDir, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(CliDll);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["CI"] = "1";
-        using var process = Process.Start(info)!;
+        return Process.Start(info)!;
+    }
+
+    /// <summary>Waits for a started CLI (two minutes at most) and collects what it printed.</summary>
+    public static Result Wait(Process process, params string[] args)
+    {
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(120_000)) { process.Kill(entireProcessTree: true); throw new TimeoutException("mmforge " + string.Join(' ', args)); }

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using MMForge.FakeOpenAi;
+using MMForge.Tests.Cli;
+
+namespace MMForge.Tests.Synthesis.Vlm;
+
+/// <summary>
+/// Crash safety of <c>mmforge synthesize</c>: the real CLI, killed (SIGKILL) at several points of
+/// a run against the fake VLM, then rerun, writes exactly what an uninterrupted run writes, and
+/// the killed run plus the rerun ask the model at most the requests in flight at the kill more.
+/// </summary>
+public sealed class SynthesisKillTests : IDisposable
+{
+    private const int Concurrency = 4;
+    private readonly VlmSynthesisSetup setup = new();
+
+    public void Dispose() => setup.Dispose();
+
+    private string[] Arguments(FakeOpenAiServer server, string name) =>
+    [
+        "synthesize", setup.InputDir, "-o", setup.Path(name), "--generator", "vlm", "--seed", setup.SeedDir, "--map", setup.MapPath,
+        "--endpoint", server.BaseUrl.ToString(), "--model", "fake-vlm", "--model-cache", setup.Path(name + ".cache.sqlite"),
+        "--journal", setup.Path(name + ".journal.sqlite"), "--concurrency", Concurrency.ToString(), "--types-per-image", "3",
+    ];
+
+    private static byte[][] Output(string dir) =>
+        [File.ReadAllBytes(Path.Combine(dir, "data", "part-00000.jsonl")), File.ReadAllBytes(Path.Combine(dir, "rejects", "rejects.jsonl"))];
+
+    [Fact]
+    public async Task A_run_killed_at_any_point_and_rerun_writes_what_an_uninterrupted_run_writes()
+    {
+        await using var server = await FakeOpenAiServer.StartAsync();
+        server.RecordRequests = false;
+        // some candidates refused, so the rejects are compared too
+        server.Responder = r => VlmSynthesisSetup.Answer(r, score: string.Join("\n", r.Texts).Contains("Identify weather condition", StringComparison.Ordinal) ? 5 : 9);
+
+        var clean = CliRunner.Run(setup.Path(""), Arguments(server, "clean"));
+        Assert.True(clean.ExitCode == 0, clean.Stdout + clean.Stderr);
+        var uninterrupted = server.RequestCount;
+        var expected = Output(setup.Path("clean"));
+        Assert.True(uninterrupted >= 20, $"{uninterrupted} requests");
+
+        foreach (var killAt in new[] { 1, uninterrupted / 3, 2 * uninterrupted / 3, uninterrupted })
+        {
+            var name = $"killed-at-{killAt}";
+            var before = server.RequestCount;
+            using var child = CliRunner.Start(setup.Path(""), Arguments(server, name));
+            var killed = new TaskCompletionSource();
+            server.Responder = r =>
+            {
+                if (server.RequestCount - before >= killAt && !killed.Task.IsCompleted)
+                {
+                    child.Kill(entireProcessTree: true);
+                    killed.TrySetResult();
+                }
+                return VlmSynthesisSetup.Answer(r, score: string.Join("\n", r.Texts).Contains("Identify weather condition", StringComparison.Ordinal) ? 5 : 9);
+            };
+            await killed.Task.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+            await child.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.False(Directory.Exists(setup.Path(name)) && File.Exists(Path.Combine(setup.Path(name), "manifest.json")), "a killed run wrote no dataset");
+
+            var rerun = CliRunner.Run(setup.Path(""), Arguments(server, name));
+            Assert.True(rerun.ExitCode == 0, rerun.Stdout + rerun.Stderr);
+            Assert.Equal(expected, Output(setup.Path(name)));
+            var asked = server.RequestCount - before;
+            Assert.InRange(asked, uninterrupted, uninterrupted + Concurrency);
+        }
+    }
+}
