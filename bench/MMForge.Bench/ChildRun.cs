@@ -38,7 +38,7 @@ public sealed record ChildRun(TimeSpan Elapsed, TimeSpan Cpu, long PeakRssBytes,
     }
 
     /// <summary>utime + stime from /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s).</summary>
-    private static TimeSpan? ReadCpuTime(int pid)
+    public static TimeSpan? ReadCpuTime(int pid)
     {
         try
         {

@@ -12,6 +12,7 @@ public sealed class ModelCache : IDisposable
 {
     private readonly Lock gate = new();
     private readonly SqliteConnection connection;
+    private SqliteCommand? select, insert;
 
     public ModelCache(string path)
     {
@@ -61,10 +62,9 @@ public sealed class ModelCache : IDisposable
     {
         lock (gate)
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT reply, prompt_tokens, completion_tokens FROM replies WHERE key = $key";
-            command.Parameters.AddWithValue("$key", key);
-            using var reader = command.ExecuteReader();
+            select ??= Prepare("SELECT reply, prompt_tokens, completion_tokens FROM replies WHERE key = $key", ("$key", SqliteType.Text));
+            select.Parameters[0].Value = key;
+            using var reader = select.ExecuteReader();
             return reader.Read()
                 ? new ModelReply(reader.GetString(0), new TokenUsage(reader.GetInt32(1), reader.GetInt32(2)), FromCache: true)
                 : null;
@@ -75,22 +75,36 @@ public sealed class ModelCache : IDisposable
     {
         lock (gate)
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = """
+            insert ??= Prepare("""
                 INSERT OR REPLACE INTO replies (key, reply, prompt_tokens, completion_tokens)
                 VALUES ($key, $reply, $prompt, $completion)
-                """;
-            command.Parameters.AddWithValue("$key", key);
-            command.Parameters.AddWithValue("$reply", reply.Text);
-            command.Parameters.AddWithValue("$prompt", reply.Usage.PromptTokens);
-            command.Parameters.AddWithValue("$completion", reply.Usage.CompletionTokens);
-            command.ExecuteNonQuery();
+                """, ("$key", SqliteType.Text), ("$reply", SqliteType.Text), ("$prompt", SqliteType.Integer), ("$completion", SqliteType.Integer));
+            insert.Parameters[0].Value = key;
+            insert.Parameters[1].Value = reply.Text;
+            insert.Parameters[2].Value = reply.Usage.PromptTokens;
+            insert.Parameters[3].Value = reply.Usage.CompletionTokens;
+            insert.ExecuteNonQuery();
         }
+    }
+
+    /// <summary>A command prepared once and reused under the lock: preparing costs more than running, and every model request runs one.</summary>
+    private SqliteCommand Prepare(string sql, params (string Name, SqliteType Type)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, type) in parameters) command.Parameters.Add(name, type);
+        command.Prepare();
+        return command;
     }
 
     public void Dispose()
     {
-        lock (gate) connection.Dispose();
+        lock (gate)
+        {
+            select?.Dispose();
+            insert?.Dispose();
+            connection.Dispose();
+        }
     }
 
     private void Execute(string sql)

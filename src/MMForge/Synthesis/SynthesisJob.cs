@@ -36,8 +36,12 @@ public sealed class SynthesisJob(ISampleGenerator generator, SynthesisOptions op
 {
     public const string Stage = "synthesize";
 
+    /// <summary>Threads the pool keeps ready during generation.</summary>
+    private const int MinPoolThreads = 32;
+
     public Manifest Run(IReadOnlyList<OpenedSource> sources, IJobOutput output, Action<SynthesisProgress>? generating = null, Action<JobProgress>? writing = null)
     {
+        EnoughPoolThreads();
         using var journal = new SynthesisJournal(options.JournalPath, generator.Parameters.ToJsonString(), options.Log);
         new GenerationPass(generator, journal, options.ImagesInFlight, usage).RunAsync(sources, generating).GetAwaiter().GetResult();
         var parameters = (JsonObject)generator.Parameters.DeepClone();
@@ -51,5 +55,17 @@ public sealed class SynthesisJob(ISampleGenerator generator, SynthesisOptions op
             Params = parameters,
         }, writing);
         return job.Run(sources, output);
+    }
+
+    /// <summary>
+    /// The generation pass runs hundreds of requests' continuations on the thread pool, and they
+    /// make short blocking SQLite calls (journal, cache) there. On two cores the pool starts with
+    /// two threads and adds one only every half second or so, which left request slots idle
+    /// (93% of the ideal throughput at 200 ms latency instead of 97%).
+    /// </summary>
+    private static void EnoughPoolThreads()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        if (workers < MinPoolThreads) ThreadPool.SetMinThreads(MinPoolThreads, completionPorts);
     }
 }

@@ -6,10 +6,13 @@ namespace MMForge.Synthesis.Journal;
 /// </summary>
 public sealed class StepMemo(SynthesisJournal journal, string imageKey)
 {
+    // read once when the image starts: the steps a killed run finished for it
+    private readonly Dictionary<string, string> finished = journal.Steps(imageKey);
+
     /// <summary>The result of step <paramref name="step"/> (a model reply, as text), from the journal or from <paramref name="run"/>.</summary>
     public async Task<string> OnceAsync(string step, Func<Task<string>> run)
     {
-        if (journal.Step(imageKey, step) is { } done) return done;
+        if (finished.TryGetValue(step, out var done)) return done;
         var result = await run().ConfigureAwait(false);
         journal.PutStep(imageKey, step, result);
         return result;

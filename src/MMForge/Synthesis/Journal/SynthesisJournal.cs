@@ -13,6 +13,8 @@ public sealed class SynthesisJournal : IDisposable
 {
     private readonly Lock gate = new();
     private readonly SqliteConnection connection;
+    private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
+    private SqliteTransaction? transactionInProgress;
 
     /// <param name="fingerprint">What decides the results (<see cref="ISampleGenerator.Fingerprint"/>).</param>
     /// <param name="log">Told when a journal of another configuration is cleared.</param>
@@ -51,7 +53,17 @@ public sealed class SynthesisJournal : IDisposable
 
     public string Path { get; }
 
-    public string? Step(string image, string step) => Query("SELECT result FROM steps WHERE image = $a AND step = $b", image, step);
+    /// <summary>Every finished step of the image, by name (one query where a run would otherwise ask per step).</summary>
+    public Dictionary<string, string> Steps(string image)
+    {
+        var steps = new Dictionary<string, string>(StringComparer.Ordinal);
+        lock (gate)
+        {
+            using var reader = Command("SELECT step, result FROM steps WHERE image = $a", [image]).ExecuteReader();
+            while (reader.Read()) steps[reader.GetString(0)] = reader.GetString(1);
+        }
+        return steps;
+    }
 
     public void PutStep(string image, string step, string result) =>
         Write("INSERT OR REPLACE INTO steps (image, step, result) VALUES ($a, $b, $c)", image, step, result);
@@ -67,11 +79,18 @@ public sealed class SynthesisJournal : IDisposable
     {
         lock (gate)
         {
-            using var transaction = connection.BeginTransaction();
-            WriteLocked("INSERT OR REPLACE INTO images (image, result) VALUES ($a, $b)", image, result.ToJson());
-            WriteLocked("DELETE FROM failures WHERE image = $a", image);
-            WriteLocked("DELETE FROM steps WHERE image = $a", image);
-            transaction.Commit();
+            using var transaction = transactionInProgress = connection.BeginTransaction();
+            try
+            {
+                WriteLocked("INSERT OR REPLACE INTO images (image, result) VALUES ($a, $b)", image, result.ToJson());
+                WriteLocked("DELETE FROM failures WHERE image = $a", image);
+                WriteLocked("DELETE FROM steps WHERE image = $a", image);
+                transaction.Commit();
+            }
+            finally
+            {
+                transactionInProgress = null;
+            }
         }
     }
 
@@ -85,15 +104,18 @@ public sealed class SynthesisJournal : IDisposable
 
     public void Dispose()
     {
-        lock (gate) connection.Dispose();
+        lock (gate)
+        {
+            foreach (var command in commands.Values) command.Dispose();
+            connection.Dispose();
+        }
     }
 
     private string? Query(string sql, params string[] values)
     {
         lock (gate)
         {
-            using var command = Command(sql, values);
-            return command.ExecuteScalar() switch { string text => text, long number => number.ToString(System.Globalization.CultureInfo.InvariantCulture), _ => null };
+            return Command(sql, values).ExecuteScalar() switch { string text => text, long number => number.ToString(System.Globalization.CultureInfo.InvariantCulture), _ => null };
         }
     }
 
@@ -102,18 +124,25 @@ public sealed class SynthesisJournal : IDisposable
         lock (gate) WriteLocked(sql, values);
     }
 
-    private void WriteLocked(string sql, params string[] values)
-    {
-        using var command = Command(sql, values);
-        command.ExecuteNonQuery();
-    }
+    private void WriteLocked(string sql, params string[] values) => Command(sql, values).ExecuteNonQuery();
 
-    /// <summary>A command with <paramref name="values"/> bound to $a, $b, $c in order.</summary>
+    /// <summary>
+    /// The prepared command for <paramref name="sql"/> with <paramref name="values"/> bound to $a,
+    /// $b, $c in order. Commands are prepared once and reused (under the lock): preparing one
+    /// costs more than running it, and a run makes several per model request.
+    /// </summary>
     private SqliteCommand Command(string sql, string[] values)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        for (var i = 0; i < values.Length; i++) command.Parameters.AddWithValue("$" + (char)('a' + i), values[i]);
+        if (!commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            for (var i = 0; i < values.Length; i++) command.Parameters.Add("$" + (char)('a' + i), SqliteType.Text);
+            command.Prepare();
+            commands[sql] = command;
+        }
+        for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i];
+        command.Transaction = transactionInProgress; // a reused command must join the transaction open now, if any
         return command;
     }
 

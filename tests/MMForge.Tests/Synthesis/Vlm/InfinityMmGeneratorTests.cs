@@ -32,11 +32,11 @@ public sealed class InfinityMmGeneratorTests : IDisposable
     public async Task Every_image_gets_questions_of_its_chosen_types_with_two_examples_of_that_type()
     {
         await using var server = await FakeOpenAiServer.StartAsync();
-        server.Responder = r => VlmSynthesisSetup.Answer(r);
+        server.Responder = r => FakeVlm.Answer(r);
         var run = Synthesize(server, "out");
 
         Assert.Equal(4, run.Samples.Count);
-        var questionRequests = server.Requests.Where(r => r.Texts.Any(t => t.Contains("Write one new question", StringComparison.Ordinal))).ToList();
+        var questionRequests = server.Requests.Where(r => r.Texts.Any(t => t.Contains(FakeVlm.QuestionPrompt, StringComparison.Ordinal))).ToList();
         // one question per chosen type: two per image, or one where the tags point to a single type
         Assert.Equal(run.Samples.Sum(s => s.Turns.Count / 2), questionRequests.Count);
         Assert.InRange(questionRequests.Count, 6, 8);
@@ -57,7 +57,7 @@ public sealed class InfinityMmGeneratorTests : IDisposable
     public async Task Questions_and_answers_under_the_thresholds_are_dropped_with_their_score(int relevance, int score, int minRelevance, int minScore, string? rule)
     {
         await using var server = await FakeOpenAiServer.StartAsync();
-        server.Responder = r => VlmSynthesisSetup.Answer(r, relevance, score);
+        server.Responder = r => FakeVlm.Answer(r, relevance, score);
         var run = Synthesize(server, "out", new InfinityMmOptions { MinRelevance = minRelevance, MinAnswerScore = minScore });
 
         if (rule is null)
@@ -79,7 +79,7 @@ public sealed class InfinityMmGeneratorTests : IDisposable
     public async Task Accepted_pairs_of_one_image_are_packed_into_samples_of_at_most_max_turns()
     {
         await using var server = await FakeOpenAiServer.StartAsync();
-        server.Responder = r => VlmSynthesisSetup.Answer(r);
+        server.Responder = r => FakeVlm.Answer(r);
         var run = Synthesize(server, "out", new InfinityMmOptions { TypesPerImage = 3 }, maxPairs: 1);
 
         var byImage = run.Samples.GroupBy(s => s.Id.Split('#')[0]).ToList();
@@ -122,7 +122,7 @@ public sealed class InfinityMmGeneratorTests : IDisposable
     public async Task A_rerun_answers_from_the_journal_with_no_request_and_writes_the_same_bytes()
     {
         await using var server = await FakeOpenAiServer.StartAsync();
-        server.Responder = r => VlmSynthesisSetup.Answer(r);
+        server.Responder = r => FakeVlm.Answer(r);
         var first = Synthesize(server, "out");
         var calls = server.RequestCount;
         var firstBytes = File.ReadAllBytes(Path.Combine(first.Output, "data", "part-00000.jsonl"));
@@ -145,11 +145,11 @@ public sealed class InfinityMmGeneratorTests : IDisposable
         {
             var text = string.Join("\n", r.Texts);
             var ocr = text.Contains("Recognize printed text", StringComparison.Ordinal) || text.Contains("the sign by the lake", StringComparison.Ordinal);
-            if (text.Contains("Write one new question", StringComparison.Ordinal) && text.Contains("Identify weather condition", StringComparison.Ordinal))
+            if (text.Contains(FakeVlm.QuestionPrompt, StringComparison.Ordinal) && text.Contains("Identify weather condition", StringComparison.Ordinal))
                 return FakeReply.Text("{\"question\": "); // invalid JSON
-            if (text.Contains("Write one new question", StringComparison.Ordinal) && ocr) return FakeReply.Text("I'm sorry, I can't help with that.");
-            if (text.Contains("How well does the question fit", StringComparison.Ordinal)) return FakeReply.Text("");
-            return VlmSynthesisSetup.Answer(r);
+            if (text.Contains(FakeVlm.QuestionPrompt, StringComparison.Ordinal) && ocr) return FakeReply.Text("I'm sorry, I can't help with that.");
+            if (text.Contains(FakeVlm.RelevancePrompt, StringComparison.Ordinal)) return FakeReply.Text("");
+            return FakeVlm.Answer(r);
         };
         var client = new ModelClientOptions { MaxConcurrency = 4, BaseRetryDelay = TimeSpan.FromMilliseconds(10), RequestTimeout = TimeSpan.FromSeconds(1) };
         var run = Synthesize(server, "out", client: client);
@@ -169,7 +169,7 @@ public sealed class InfinityMmGeneratorTests : IDisposable
     {
         await using var server = await FakeOpenAiServer.StartAsync();
         var down = true;
-        server.Responder = r => down && string.Join("\n", r.Texts).Contains("Judge the answer", StringComparison.Ordinal) ? FakeReply.Error(503) : VlmSynthesisSetup.Answer(r);
+        server.Responder = r => down && string.Join("\n", r.Texts).Contains(FakeVlm.ScorePrompt, StringComparison.Ordinal) ? FakeReply.Error(503) : FakeVlm.Answer(r);
         var client = new ModelClientOptions { MaxConcurrency = 4, BaseRetryDelay = TimeSpan.FromMilliseconds(1), MaxAttempts = 2, BreakerFailureThreshold = 1000 };
         var failed = Synthesize(server, "out", client: client);
         Assert.Empty(failed.Samples);
@@ -182,7 +182,7 @@ public sealed class InfinityMmGeneratorTests : IDisposable
         Assert.Equal(4, finished.Samples.Count);
         Assert.Empty(finished.Rejects);
         // only the answer scores were asked again: questions, relevance and answers came from the journal
-        Assert.All(server.Requests.Skip(before), r => Assert.Contains("Judge the answer", string.Join("\n", r.Texts)));
+        Assert.All(server.Requests.Skip(before), r => Assert.Contains(FakeVlm.ScorePrompt, string.Join("\n", r.Texts)));
         Assert.Equal(finished.Samples.Sum(s => s.Turns.Count / 2), server.Requests.Count - before);
     }
 }

@@ -32,7 +32,7 @@ public sealed class SynthesisKillTests : IDisposable
         await using var server = await FakeOpenAiServer.StartAsync();
         server.RecordRequests = false;
         // some candidates refused, so the rejects are compared too
-        server.Responder = r => VlmSynthesisSetup.Answer(r, score: string.Join("\n", r.Texts).Contains("Identify weather condition", StringComparison.Ordinal) ? 5 : 9);
+        server.Responder = r => FakeVlm.Answer(r, score: string.Join("\n", r.Texts).Contains("Identify weather condition", StringComparison.Ordinal) ? 5 : 9);
 
         var clean = CliRunner.Run(setup.Path(""), Arguments(server, "clean"));
         Assert.True(clean.ExitCode == 0, clean.Stdout + clean.Stderr);
@@ -53,7 +53,7 @@ public sealed class SynthesisKillTests : IDisposable
                     child.Kill(entireProcessTree: true);
                     killed.TrySetResult();
                 }
-                return VlmSynthesisSetup.Answer(r, score: string.Join("\n", r.Texts).Contains("Identify weather condition", StringComparison.Ordinal) ? 5 : 9);
+                return FakeVlm.Answer(r, score: string.Join("\n", r.Texts).Contains("Identify weather condition", StringComparison.Ordinal) ? 5 : 9);
             };
             await killed.Task.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
             await child.WaitForExitAsync(TestContext.Current.CancellationToken);

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using MMForge.FakeOpenAi;
 using MMForge.Formats;
 using MMForge.Models;
 using MMForge.Records;
@@ -14,9 +12,8 @@ namespace MMForge.Tests.Synthesis.Vlm;
 /// <summary>
 /// A small real world for the VLM generator: a seed set and target images that are photos from
 /// ../shared/samples, ingested as mmforge datasets, tagged with planted tags and instruction
-/// types; a correspondence model fitted on the seeds and saved as model.json; and a fake VLM
-/// that answers each of the method's prompts (question, relevance, answer, score) by what the
-/// prompt asks, deterministically, so runs can be compared byte for byte.
+/// types; and a correspondence model fitted on the seeds and saved as model.json. The tests
+/// run it against <see cref="MMForge.FakeOpenAi.FakeVlm"/>.
 /// </summary>
 public sealed class VlmSynthesisSetup : IDisposable
 {
@@ -76,29 +73,6 @@ public sealed class VlmSynthesisSetup : IDisposable
 
     public InfinityMmGenerator Generator(ModelClient client, InfinityMmOptions? options = null) =>
         new(client, Correspondence, Seeds(), new PromptTemplates(InfinityMmGenerator.GeneratorName, InfinityMmGenerator.Prompts), options ?? new InfinityMmOptions(), InstructionTaxonomy.Default);
-
-    /// <summary>
-    /// The fake VLM's answer to one of the method's prompts: a question naming the type asked
-    /// for, relevance <paramref name="relevance"/>, an answer echoing the question, score
-    /// <paramref name="score"/>. Everything depends on the request alone.
-    /// </summary>
-    public static FakeReply Answer(RecordedRequest request, int relevance = 9, int score = 9)
-    {
-        var text = string.Join("\n", request.Texts);
-        if (text.Contains("Write one new question of the type", StringComparison.Ordinal))
-        {
-            var type = text[(text.IndexOf("of the type \"", StringComparison.Ordinal) + 13)..];
-            type = type[..type.IndexOf('"')];
-            return FakeReply.Text(JsonSerializer.Serialize(new { question = $"About the {type}: what stands out in image {Digest(request)}?" }), 900, 20);
-        }
-        if (text.Contains("How well does the question fit", StringComparison.Ordinal)) return FakeReply.Text($"{{\"score\": {relevance}}}", 400, 5);
-        if (text.Contains("Judge the answer against the image", StringComparison.Ordinal)) return FakeReply.Text($"{{\"score\": {score}}}", 450, 5);
-        return FakeReply.Text("The answer to \"" + request.Texts.First().Split('\n')[0] + "\" is shown in the image.", 420, 30);
-    }
-
-    /// <summary>A short digest of the request's images, so each image gets its own question.</summary>
-    private static string Digest(RecordedRequest request) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(request.ImageUrls.Last())))[..8];
 
     private string Dataset(string name, IEnumerable<Sample> samples)
     {
