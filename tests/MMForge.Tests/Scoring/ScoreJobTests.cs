@@ -170,6 +170,19 @@ public sealed class ScoreJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public void TheLossPassKeepsTheClientsConcurrencyLimitBusy()
+    {
+        var input = Dataset("conv");
+        server.EnqueueCompletion(Enumerable.Repeat(new FakeReply { Delay = TimeSpan.FromMilliseconds(200) }, 30).ToArray());
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Score(input, "out", new ScoreOptions(), client: Quick with { MaxConcurrency = 8 });
+
+        Assert.Equal(8, server.MaxConcurrentRequests);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"30 requests of 200 ms took {clock.Elapsed}: not in flight together");
+    }
+
+    [Fact]
     public void ARerunIsAnsweredFromTheCacheWithoutAnyRequestAndWritesTheSameDataset()
     {
         var input = Dataset(Types);
