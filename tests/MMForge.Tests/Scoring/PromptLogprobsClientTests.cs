@@ -45,6 +45,21 @@ public sealed class PromptLogprobsClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheApiKeyGoesInTheHeaderAndNeverIntoAnError()
+    {
+        const string variable = "MMFORGE_TEST_SCORE_KEY";
+        Environment.SetEnvironmentVariable(variable, "sk-score-secret");
+        server.EnqueueCompletion(FakeReply.Error(400, "bad key sk-score-secret"));
+        using var client = new ModelClient([new ModelEndpoint(server.BaseUrl, Model, variable)], Quick);
+
+        var error = await Assert.ThrowsAsync<ModelCallException>(() => client.PromptLogprobsAsync("a b", Ct));
+
+        Assert.Equal("Bearer sk-score-secret", server.Requests.Single().Authorization);
+        Assert.DoesNotContain("sk-score-secret", error.Message);
+        Assert.Contains("[api key]", error.Message);
+    }
+
+    [Fact]
     public async Task A500IsRetriedAndA429WaitsForRetryAfter()
     {
         server.EnqueueCompletion(FakeReply.Error(500, "engine restarting"), FakeReply.Error(429, "slow down", retryAfter: "1"));
