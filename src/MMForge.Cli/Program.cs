@@ -24,6 +24,7 @@ public static class Program
             TagCommand.Create(),
             MapCommand.Create(),
             SynthesizeCommand.Create(),
+            ScoreCommand.Create(),
             PhashCommand.Create(),
             ListCommands.Formats(),
             ListCommands.Rules(),

@@ -9,7 +9,8 @@ namespace MMForge.Models;
 /// <summary>
 /// One endpoint as the client uses it: the SDK client (with its own retries off, since
 /// <see cref="ModelClient"/> retries across endpoints), its circuit breaker, and whether the
-/// server refused structured output. Sends one attempt and turns every failure into an <see cref="AttemptFailed"/>.
+/// server refused structured output. Sends one attempt (a chat completion, or a prompt's
+/// log-probabilities from <c>/completions</c>) and turns every failure into an <see cref="AttemptFailed"/>.
 /// </summary>
 internal sealed class EndpointChannel
 {
@@ -19,6 +20,7 @@ internal sealed class EndpointChannel
     private const string KeylessPlaceholder = "no-key";
 
     private readonly ChatClient chat;
+    private readonly Uri completionsUrl;
     private readonly string? apiKey;
     private readonly ModelClientOptions options;
     private readonly TimeProvider clock;
@@ -39,6 +41,7 @@ internal sealed class EndpointChannel
             NetworkTimeout = options.RequestTimeout + TimeSpan.FromSeconds(30),
         };
         chat = new ChatClient(endpoint.Model, new ApiKeyCredential(apiKey ?? KeylessPlaceholder), sdkOptions);
+        completionsUrl = new Uri(endpoint.BaseUrl.AbsoluteUri.TrimEnd('/') + "/completions");
     }
 
     public ModelEndpoint Endpoint { get; }
@@ -61,19 +64,51 @@ internal sealed class EndpointChannel
         }
     }
 
-    private async Task<ModelReply> SendOnceAsync(ModelRequest request, bool withSchema, UsageCounters counters, CancellationToken ct)
+    /// <summary>
+    /// One attempt at the prompt's log-probabilities: <c>POST {base}/completions</c> with echo, sent
+    /// through the chat client's pipeline so it carries the same key header, network timeout and
+    /// (disabled) SDK retries. The legacy completions client of the SDK is not used: its protocol
+    /// methods are internal in 2.15.
+    /// </summary>
+    public Task<PromptLogprobs> SendPromptLogprobsAsync(string prompt, UsageCounters counters, CancellationToken ct) =>
+        AttemptAsync(async token =>
+        {
+            using var message = chat.Pipeline.CreateMessage();
+            message.Request.Method = "POST";
+            message.Request.Uri = completionsUrl;
+            message.Request.Headers.Set("Content-Type", "application/json");
+            message.Request.Headers.Set("Accept", "application/json");
+            message.Request.Content = BinaryContent.Create(PromptLogprobsBody(prompt));
+            message.Apply(new RequestOptions { CancellationToken = token });
+            await chat.Pipeline.SendAsync(message).ConfigureAwait(false);
+            var response = message.Response!;
+            if (response.IsError) throw new ClientResultException(response);
+            return PromptLogprobs.ParseReply(response.Content.ToMemory());
+        }, counters, "completion with echoed prompt log-probabilities", ct);
+
+    private Task<ModelReply> SendOnceAsync(ModelRequest request, bool withSchema, UsageCounters counters, CancellationToken ct) =>
+        AttemptAsync(async token =>
+        {
+            ClientResult<ChatCompletion> result = await chat.CompleteChatAsync(
+                SdkMessages.Convert(request.Messages), SdkMessages.Options(request, withSchema), token).ConfigureAwait(false);
+            var completion = result.Value;
+            var text = string.Concat(completion.Content.Select(part => part.Text));
+            var usage = new TokenUsage(completion.Usage?.InputTokenCount ?? 0, completion.Usage?.OutputTokenCount ?? 0);
+            return new ModelReply(text, usage, FromCache: false);
+        }, counters, "chat completion", ct);
+
+    /// <summary>
+    /// Runs one HTTP attempt under the per-attempt timeout and turns every way it can fail into an
+    /// <see cref="AttemptFailed"/>, whatever the request; <paramref name="expected"/> names the reply shape in errors.
+    /// </summary>
+    private async Task<T> AttemptAsync<T>(Func<CancellationToken, Task<T>> send, UsageCounters counters, string expected, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(options.RequestTimeout);
         counters.HttpCall();
         try
         {
-            ClientResult<ChatCompletion> result = await chat.CompleteChatAsync(
-                SdkMessages.Convert(request.Messages), SdkMessages.Options(request, withSchema), timeout.Token).ConfigureAwait(false);
-            var completion = result.Value;
-            var text = string.Concat(completion.Content.Select(part => part.Text));
-            var usage = new TokenUsage(completion.Usage?.InputTokenCount ?? 0, completion.Usage?.OutputTokenCount ?? 0);
-            return new ModelReply(text, usage, FromCache: false);
+            return await send(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -97,10 +132,32 @@ internal sealed class EndpointChannel
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
         {
-            // A 200 whose body is not a chat completion: a proxy's error page, a truncated body.
+            // A 200 whose body is not the reply asked for: a proxy's error page, a truncated body.
             throw new AttemptFailed(ModelFailureKind.BadResponse, 200, retriable: true, blamesEndpoint: true, null,
-                $"{Endpoint.DisplayName}: the reply is not a chat completion ({e.GetType().Name}: {Shorten(e.Message)})");
+                $"{Endpoint.DisplayName}: the reply is not a {expected} ({e.GetType().Name}: {Shorten(e.Message)})");
         }
+    }
+
+    /// <summary>
+    /// The request vLLM and the OpenAI legacy API answer with the prompt's log-probabilities: echo
+    /// the prompt, score it (<c>logprobs</c> 0: the chosen tokens' only), generate a single greedy
+    /// token (some servers refuse <c>max_tokens</c> 0; the extra token is dropped on reading).
+    /// </summary>
+    private BinaryData PromptLogprobsBody(string prompt)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("model", Endpoint.Model);
+            json.WriteString("prompt", prompt);
+            json.WriteNumber("max_tokens", 1);
+            json.WriteBoolean("echo", true);
+            json.WriteNumber("logprobs", 0);
+            json.WriteNumber("temperature", 0);
+            json.WriteEndObject();
+        }
+        return BinaryData.FromBytes(buffer.WrittenMemory);
     }
 
     private AttemptFailed Network(Exception e) => new(ModelFailureKind.Network, null, retriable: true, blamesEndpoint: true, null,

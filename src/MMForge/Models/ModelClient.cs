@@ -1,7 +1,8 @@
 namespace MMForge.Models;
 
 /// <summary>
-/// The one way the engine talks to VLMs and LLMs: chat completions against one model served by
+/// The one way the engine talks to VLMs and LLMs: chat completions, and prompt log-probabilities
+/// (for loss scoring), against one model served by
 /// one or more OpenAI-compatible endpoints. Each request is looked up in the cache first; then
 /// sent to the next healthy endpoint (round robin, skipping open circuit breakers) under a
 /// concurrency limit and a per-attempt timeout; 429, 5xx, timeouts and network errors are
@@ -52,21 +53,43 @@ public sealed class ModelClient : IDisposable
             counters.CacheHit();
             return cached;
         }
-        var reply = await SendWithRetriesAsync(request, ct).ConfigureAwait(false);
+        var reply = await SendWithRetriesAsync((channel, token) => channel.SendAsync(request, counters, token), ct).ConfigureAwait(false);
         counters.Spent(reply.Usage);
         if (key is not null) cache!.Put(key, reply);
         return reply;
     }
 
+    /// <summary>
+    /// The log-probability of every token of <paramref name="prompt"/> under the model, from the
+    /// endpoints' <c>/completions</c> (echo + logprobs, greedy), with the same cache, retries,
+    /// breakers and limits as <see cref="CompleteAsync"/>.
+    /// </summary>
+    /// <exception cref="ModelCallException">The request failed for good; a server that does not echo log-probabilities fails as <see cref="ModelFailureKind.BadResponse"/>.</exception>
+    public async Task<PromptLogprobs> PromptLogprobsAsync(string prompt, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(prompt)) throw new ArgumentException("a prompt to score must not be empty", nameof(prompt));
+        var key = cache is null ? null : RequestKey.ForPromptLogprobs(Model, prompt);
+        if (key is not null && cache!.TryGet(key) is { } cached)
+        {
+            counters.CacheHit();
+            return PromptLogprobs.ReadCached(cached);
+        }
+        var scored = await SendWithRetriesAsync((channel, token) => channel.SendPromptLogprobsAsync(prompt, counters, token), ct).ConfigureAwait(false);
+        counters.Spent(scored.Usage);
+        if (key is not null) cache!.Put(key, new ModelReply(scored.ToCacheText(), scored.Usage, FromCache: false));
+        return scored;
+    }
+
     public void Dispose() => inFlight.Dispose();
 
-    private async Task<ModelReply> SendWithRetriesAsync(ModelRequest request, CancellationToken ct)
+    /// <summary>Sends one kind of request with the retry policy: <paramref name="send"/> makes one attempt on the endpoint it is given.</summary>
+    private async Task<T> SendWithRetriesAsync<T>(Func<EndpointChannel, CancellationToken, Task<T>> send, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await SendOnceAsync(request, ct).ConfigureAwait(false);
+                return await SendOnceAsync(send, ct).ConfigureAwait(false);
             }
             catch (AttemptFailed failure) when (failure.Retriable && attempt < options.MaxAttempts)
             {
@@ -85,7 +108,7 @@ public sealed class ModelClient : IDisposable
     }
 
     /// <summary>One attempt on one endpoint; the concurrency slot is held only while the request is on the wire.</summary>
-    private async Task<ModelReply> SendOnceAsync(ModelRequest request, CancellationToken ct)
+    private async Task<T> SendOnceAsync<T>(Func<EndpointChannel, CancellationToken, Task<T>> send, CancellationToken ct)
     {
         await inFlight.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -95,7 +118,7 @@ public sealed class ModelClient : IDisposable
                 $"all {channels.Length} endpoint(s) are out of rotation after repeated failures (circuit open)");
             try
             {
-                var reply = await channel.SendAsync(request, counters, ct).ConfigureAwait(false);
+                var reply = await send(channel, ct).ConfigureAwait(false);
                 channel.Breaker.Succeeded();
                 return reply;
             }

@@ -7,12 +7,16 @@ namespace MMForge.Models;
 /// <summary>
 /// The cache key of a request: hex SHA-256 of a canonical JSON of (model, messages with images
 /// replaced by their SHA-256, parameters). No endpoint URL and no API key go in, so a cache
-/// answers for any replica of the model and can be shared.
+/// answers for any replica of the model and can be shared. Prompt log-probability requests have
+/// keys of their own shape (<see cref="ForPromptLogprobs"/>), so the two kinds never meet.
 /// </summary>
 internal static class RequestKey
 {
     // Bump when the canonical form changes, so old entries are not read under a new meaning.
     private const string Version = "mmforge-model-cache/1";
+
+    // A prefix no chat key (bare hex) can carry: the two key spaces are disjoint by construction.
+    private const string PromptLogprobsPrefix = "prompt-logprobs/1/";
 
     public static string Compute(string model, ModelRequest request)
     {
@@ -36,6 +40,20 @@ internal static class RequestKey
             json.WriteEndObject();
         }
         return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+    }
+
+    /// <summary>The key of a prompt log-probability request: everything it sends besides the fixed parameters.</summary>
+    public static string ForPromptLogprobs(string model, string prompt)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("model", model);
+            json.WriteString("prompt", prompt);
+            json.WriteEndObject();
+        }
+        return PromptLogprobsPrefix + Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
     }
 
     private static void WriteMessage(Utf8JsonWriter json, ModelMessage message)

@@ -1,0 +1,70 @@
+using MMForge.Formats;
+
+namespace MMForge.Scoring;
+
+/// <summary>
+/// What the loss pass keeps of every sample, in input order: where it was read, its source (an
+/// index) and its loss as a float (NaN when unscored), 16 bytes a sample; the reasons of the few
+/// unscored samples apart. The writing pass finds a sample again by file and offset.
+/// </summary>
+public sealed class LossTable
+{
+    private readonly List<(long Offset, int Source, float Loss)> keys = [];
+    private readonly List<(int FirstOrdinal, string File)> files = [];
+    private readonly List<string> sources = [];
+    private readonly Dictionary<string, int> sourceIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, (string Rule, string Reason)> unscored = [];
+
+    public int Count => keys.Count;
+
+    /// <summary>The source names, indexed as <see cref="SourceOf"/> returns them.</summary>
+    public IReadOnlyList<string> Sources => sources;
+
+    /// <summary>Adds a sample read at <paramref name="at"/>, not scored yet; returns its ordinal.</summary>
+    public int Add(RecordLocation at, string source)
+    {
+        if (files.Count == 0 || files[^1].File != at.File) files.Add((keys.Count, at.File));
+        if (!sourceIndex.TryGetValue(source, out var index))
+        {
+            sourceIndex[source] = index = sources.Count;
+            sources.Add(source);
+        }
+        keys.Add((at.Offset, index, float.NaN));
+        return keys.Count - 1;
+    }
+
+    public void Set(int ordinal, ScoreOutcome outcome)
+    {
+        if (outcome.Scored) keys[ordinal] = keys[ordinal] with { Loss = (float)outcome.Loss };
+        else unscored[ordinal] = (outcome.Rule!, outcome.Reason!);
+    }
+
+    public int SourceOf(int ordinal) => keys[ordinal].Source;
+
+    /// <summary>The sample's loss; NaN when it was not scored.</summary>
+    public float LossOf(int ordinal) => keys[ordinal].Loss;
+
+    public (string Rule, string Reason)? FailureOf(int ordinal) => unscored.TryGetValue(ordinal, out var failure) ? failure : null;
+
+    public int Unscored => unscored.Count;
+
+    /// <summary>The ordinal of the sample read at this place, or null when the loss pass did not read one there.</summary>
+    public int? Find(string file, long offset)
+    {
+        // Records are read one file after another, and within a file in increasing offsets.
+        for (var f = 0; f < files.Count; f++)
+        {
+            if (files[f].File != file) continue;
+            int low = files[f].FirstOrdinal, high = (f + 1 < files.Count ? files[f + 1].FirstOrdinal : keys.Count) - 1;
+            while (low <= high)
+            {
+                var middle = (low + high) / 2;
+                var at = keys[middle].Offset;
+                if (at == offset) return middle;
+                if (at < offset) low = middle + 1;
+                else high = middle - 1;
+            }
+        }
+        return null;
+    }
+}
