@@ -37,7 +37,10 @@ internal sealed class ModelOptions
     };
 
     /// <summary>Every option above, for a command to add.</summary>
-    public IEnumerable<Option> All => [Endpoints, Model, ApiKeyVariable, Cache, MaxImageSide, Concurrency];
+    public IEnumerable<Option> All => [.. ForText, MaxImageSide];
+
+    /// <summary>The options of a command that sends no images.</summary>
+    public IEnumerable<Option> ForText => [Endpoints, Model, ApiKeyVariable, Cache, Concurrency];
 
     /// <summary>The client for the given servers and its cache (dispose both); a usage error when no server or model is named.</summary>
     public (ModelClient Client, ModelCache Cache) Open(ParseResult p)

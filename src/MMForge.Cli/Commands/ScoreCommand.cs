@@ -55,8 +55,9 @@ internal static class ScoreCommand
             + "or score-no-answer, each with its reason. Answers are cached, so a rerun asks the server nothing again.")
         {
             input, output, dropTop, scope, template, scoreName, pending,
-            models.Endpoints, models.Model, models.ApiKeyVariable, models.Cache, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
+            shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
         };
+        foreach (var option in models.ForText) command.Options.Add(option);
         command.SetAction(p =>
         {
             var options = new ScoreOptions
