@@ -67,3 +67,27 @@ public sealed class SynthesisKillTests : IDisposable
         }
     }
 }
+
+/// <summary>What a user who leaves out what the vlm generator needs is told.</summary>
+public sealed class SynthesizeUsageTests : IDisposable
+{
+    private readonly VlmSynthesisSetup setup = new();
+
+    public void Dispose() => setup.Dispose();
+
+    [Theory]
+    [InlineData("--map", "needs --map model.json")]
+    [InlineData("--seed", "needs --seed SEED_DIR")]
+    [InlineData("--endpoint", "needs --endpoint URL and --model NAME")]
+    public void A_missing_input_of_the_vlm_generator_is_named(string leftOut, string message)
+    {
+        var args = new List<string> { "synthesize", setup.InputDir, "-o", setup.Path("out"), "--generator", "vlm" };
+        if (leftOut != "--map") args.AddRange(["--map", setup.MapPath]);
+        if (leftOut != "--seed") args.AddRange(["--seed", setup.SeedDir]);
+        if (leftOut != "--endpoint") args.AddRange(["--endpoint", "http://127.0.0.1:9/v1", "--model", "m"]);
+        var result = CliRunner.Run(setup.Path(""), [.. args]);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(message, result.Stderr);
+        Assert.False(Directory.Exists(setup.Path("out")));
+    }
+}
