@@ -26,6 +26,7 @@ public sealed class DatasetWriter : IDisposable
         _options = options;
         CheckTarget(_target);
         _temp = _target.TrimEnd('/') + ".tmp-" + Environment.ProcessId;
+        RemoveAbandonedTemps(_target);
         if (Directory.Exists(_temp)) Directory.Delete(_temp, recursive: true);
         Directory.CreateDirectory(Path.Combine(_temp, DatasetDirectory.DataFolder));
         Directory.CreateDirectory(Path.Combine(_temp, DatasetDirectory.RejectsFolder));
@@ -33,6 +34,37 @@ public sealed class DatasetWriter : IDisposable
     }
 
     private readonly List<ShardInfo> _shards = [];
+
+    /// <summary>
+    /// Deletes the temporary directories that runs killed before completing left beside the
+    /// target (named after their process, which no longer runs), so crashes do not pile up
+    /// half-written copies; a temporary directory of a run still going is left alone.
+    /// </summary>
+    private static void RemoveAbandonedTemps(string target)
+    {
+        var parent = Path.GetDirectoryName(target.TrimEnd('/'));
+        if (parent is null || !Directory.Exists(parent)) return;
+        var prefix = Path.GetFileName(target.TrimEnd('/')) + ".tmp-";
+        foreach (var dir in Directory.EnumerateDirectories(parent, prefix + "*"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir)[prefix.Length..], out var pid) || pid == Environment.ProcessId || IsRunning(pid)) continue;
+            try { Directory.Delete(dir, recursive: true); }
+            catch (IOException) { } // another run cleaning up at the same moment
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false; // no such process
+        }
+    }
 
     /// <summary>Refuses to replace a directory that holds something other than an mmforge dataset.</summary>
     private static void CheckTarget(string dir)

@@ -62,6 +62,7 @@ public sealed class SynthesisKillTests : IDisposable
             var rerun = CliRunner.Run(setup.Path(""), Arguments(server, name));
             Assert.True(rerun.ExitCode == 0, rerun.Stdout + rerun.Stderr);
             Assert.Equal(expected, Output(setup.Path(name)));
+            Assert.Empty(Directory.EnumerateDirectories(setup.Path(""), name + ".tmp-*")); // the killed run's half-written copy is gone
             var asked = server.RequestCount - before;
             Assert.InRange(asked, uninterrupted, uninterrupted + Concurrency);
         }
