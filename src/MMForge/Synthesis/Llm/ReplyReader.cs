@@ -21,8 +21,9 @@ public sealed class ReplyReader(IReadOnlyList<string> descriptionInstructions, u
 
     public ImageSynthesis Read(string kind, string reply, string imageKey)
     {
-        if (!JsonReply.TryParse(reply, out var json) || json.ValueKind != JsonValueKind.Object && !(kind == LlmKinds.Conversation && json.ValueKind == JsonValueKind.Array))
-            return Unreadable(kind, reply, "the reply holds no JSON object");
+        if (!JsonReply.TryParse(reply, out var json)) return Unreadable(kind, reply, "the reply holds no JSON");
+        // only a conversation may come as a bare array of pairs
+        if (json.ValueKind != JsonValueKind.Object && kind != LlmKinds.Conversation) return Unreadable(kind, reply, "the reply's JSON is not an object");
         return kind switch
         {
             LlmKinds.Conversation => Conversation(json, reply),
