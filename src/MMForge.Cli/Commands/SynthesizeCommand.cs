@@ -4,6 +4,7 @@ using MMForge.Cli.Terminal;
 using MMForge.Pipeline;
 using MMForge.Synthesis;
 using MMForge.Synthesis.Annotations;
+using MMForge.Synthesis.Llm;
 using MMForge.Synthesis.Vlm;
 using MMForge.Tagging.Correspondence;
 using MMForge.Tagging.Taxonomy;
@@ -12,12 +13,14 @@ namespace MMForge.Cli.Commands;
 
 /// <summary>
 /// <c>mmforge synthesize DIR -o DIR</c>: new instruction samples, from a VLM guided by image tags
-/// and the correspondence model (<c>--generator vlm</c>), or from what the annotations already
-/// say (<c>--generator annotations</c>, no model).
+/// and the correspondence model (<c>--generator vlm</c>), from a text-only LLM given the captions
+/// and boxes (<c>--generator llm</c>), or from what the annotations already say
+/// (<c>--generator annotations</c>, no model).
 /// </summary>
 internal static class SynthesizeCommand
 {
     private const string Vlm = InfinityMmGenerator.GeneratorName;
+    private const string Llm = LlmContextGenerator.GeneratorName;
 
     public static Command Create()
     {
@@ -29,10 +32,17 @@ internal static class SynthesizeCommand
         {
             Description = "vlm = the Infinity-MM method on a VLM server (needs --seed, --map, --endpoint, --model): types from the image's tags, a question from two seed examples of the type, "
                           + "its relevance judged, an answer in one of three styles, the answer scored. "
+                          + "llm = the LLaVA/SVIT way on a text-only LLM (needs --endpoint, --model): captions and normalised boxes as context for a conversation, a detailed description and complex reasoning (--llm-kinds). "
                           + "annotations = questions answered by the box annotations alone, no model: counting, existence (balanced yes/no), relative position, referring with normalised boxes, multiple choice.",
             DefaultValueFactory = _ => AnnotationSynthesisStep.Generator,
         };
-        generator.AcceptOnlyFromAmong(Vlm, AnnotationSynthesisStep.Generator);
+        generator.AcceptOnlyFromAmong(Vlm, Llm, AnnotationSynthesisStep.Generator);
+        var llmKinds = new Option<string[]>("--llm-kinds")
+        {
+            Description = $"What the llm generator writes per image, in packing order (default all): {string.Join(", ", LlmKinds.All)}.",
+            DefaultValueFactory = _ => [.. LlmKinds.All],
+            AllowMultipleArgumentsPerToken = true,
+        };
         var seedSet = new Option<string[]>("--seed") { Description = "Seed dataset directory (tagged: image tags and instruction types) whose questions are the few-shot examples; repeat for several." };
         var map = new Option<string?>("--map") { Description = "Correspondence model from 'mmforge map fit' (model.json) that turns image tags into instruction types." };
         var randomSeed = new Option<ulong>("--random-seed") { Description = "Seed of every random choice (types, answer styles, option order); the same seed gives the same samples.", DefaultValueFactory = _ => 0 };
@@ -44,12 +54,12 @@ internal static class SynthesizeCommand
         var minRelevance = new Option<int>("--min-relevance") { Description = $"Lowest question relevance (1-10, judged by the VLM) kept (default {defaults.MinRelevance}).", DefaultValueFactory = _ => defaults.MinRelevance };
         var minScore = new Option<int>("--min-answer-score") { Description = $"Lowest answer score (1-10, judged by the VLM) kept; Infinity-MM dropped answers below 8 (default {defaults.MinAnswerScore}).", DefaultValueFactory = _ => defaults.MinAnswerScore };
         var styles = new Option<string>("--answer-styles") { Description = "Mix of answer styles as weights: short (a word or phrase), brief (short explanation, then the answer), detailed (step by step, then the answer).", DefaultValueFactory = _ => defaults.Styles.ToString() };
-        var prompts = new Option<string?>("--prompts") { Description = "Directory of prompt templates replacing the shipped ones (files named as in docs/prompts.md, e.g. vlm-question.txt)." };
+        var prompts = new Option<string?>("--prompts") { Description = "Directory of prompt templates replacing the shipped ones (files named as in docs/prompts.md, e.g. vlm-question.txt, llm-conversation.txt)." };
         var journal = new Option<string?>("--journal") { Description = "SQLite journal of every finished step, so a killed run resumes without repeating calls (default OUTPUT.journal.sqlite beside the output)." };
         var imagesInFlight = new Option<int>("--images-in-flight") { Description = "Images generated at once (default: twice --concurrency), so every request slot stays busy.", DefaultValueFactory = _ => 0 };
-        var command = new Command("synthesize", "Generate new multi-turn instruction samples, with a VLM (the Infinity-MM method) or from the images' annotations alone.")
+        var command = new Command("synthesize", "Generate new multi-turn instruction samples: with a VLM (the Infinity-MM method), with a text-only LLM from captions and boxes (LLaVA/SVIT), or from the images' annotations alone.")
         {
-            input, output, generator, seedSet, map, randomSeed, maxPairs, types, typeTemperature, minRelevance, minScore, styles, prompts, journal, imagesInFlight,
+            input, output, generator, seedSet, map, llmKinds, randomSeed, maxPairs, types, typeTemperature, minRelevance, minScore, styles, prompts, journal, imagesInFlight,
             shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
         };
         foreach (var option in models.All) command.Options.Add(option);
@@ -57,28 +67,27 @@ internal static class SynthesizeCommand
         {
             var sources = shared.OpenDataset(p, p.GetValue(input)!);
             var dir = p.GetValue(output)!;
-            if (p.GetValue(generator) != Vlm) return RunAnnotations(p, shared, sources, dir, p.GetValue(randomSeed), p.GetValue(maxPairs));
+            if (p.GetValue(generator) == AnnotationSynthesisStep.Generator) return RunAnnotations(p, shared, sources, dir, p.GetValue(randomSeed), p.GetValue(maxPairs));
 
-            var mapPath = p.GetValue(map) ?? throw new ArgumentException("--generator vlm needs --map model.json (from 'mmforge map fit')");
-            var seedDirs = p.GetValue(seedSet) is { Length: > 0 } given ? given : throw new ArgumentException("--generator vlm needs --seed SEED_DIR (a tagged dataset)");
-            var correspondence = CorrespondenceModel.Load(mapPath);
-            var seeds = SeedIndex.Read([.. seedDirs.SelectMany(d => shared.OpenDataset(p, d))], correspondence.Options.Unit);
-            if (seeds.Count == 0) throw new ArgumentException($"the seed set {string.Join(", ", seedDirs)} has no sample with an image, a question and an instruction type; run 'mmforge tag' on it first");
+            // what the vlm generator reads is checked before any server is contacted
+            var vlmInputs = p.GetValue(generator) == Vlm ? ReadVlmInputs(p, shared, p.GetValue(map), p.GetValue(seedSet)) : default;
             var (client, cache) = models.Open(p);
             using var ownedClient = client;
             using var ownedCache = cache;
-            var vlm = new InfinityMmGenerator(client, correspondence, seeds, new PromptTemplates(Vlm, InfinityMmGenerator.Prompts, p.GetValue(prompts)), new InfinityMmOptions
-            {
-                TypesPerImage = p.GetValue(types),
-                TypeTemperature = p.GetValue(typeTemperature),
-                Seed = p.GetValue(randomSeed),
-                MinRelevance = p.GetValue(minRelevance),
-                MinAnswerScore = p.GetValue(minScore),
-                Styles = AnswerStyleMix.Parse(p.GetValue(styles)!),
-                MaxImageSide = p.GetValue(models.MaxImageSide),
-            }, InstructionTaxonomy.Default);
+            ISampleGenerator chosen = p.GetValue(generator) == Vlm
+                ? new InfinityMmGenerator(client, vlmInputs.Correspondence!, vlmInputs.Seeds!, new PromptTemplates(Vlm, InfinityMmGenerator.Prompts, p.GetValue(prompts)), new InfinityMmOptions
+                {
+                    TypesPerImage = p.GetValue(types),
+                    TypeTemperature = p.GetValue(typeTemperature),
+                    Seed = p.GetValue(randomSeed),
+                    MinRelevance = p.GetValue(minRelevance),
+                    MinAnswerScore = p.GetValue(minScore),
+                    Styles = AnswerStyleMix.Parse(p.GetValue(styles)!),
+                    MaxImageSide = p.GetValue(models.MaxImageSide),
+                }, InstructionTaxonomy.Default)
+                : new LlmContextGenerator(client, new LlmGeneratorOptions { Kinds = p.GetValue(llmKinds)!, Seed = p.GetValue(randomSeed), PromptDirectory = p.GetValue(prompts) });
             var inFlight = p.GetValue(imagesInFlight) is > 0 and var n ? n : 2 * p.GetValue(models.Concurrency);
-            var job = new SynthesisJob(vlm, new SynthesisOptions
+            var job = new SynthesisJob(chosen, new SynthesisOptions
             {
                 JournalPath = p.GetValue(journal) ?? Path.GetFullPath(dir).TrimEnd('/') + ".journal.sqlite",
                 MaxPairs = p.GetValue(maxPairs),
@@ -91,6 +100,17 @@ internal static class SynthesizeCommand
             return exit;
         });
         return command;
+    }
+
+    /// <summary>The correspondence model and the seed set the vlm generator needs, or a usage error naming what is missing.</summary>
+    private static (CorrespondenceModel? Correspondence, SeedIndex? Seeds) ReadVlmInputs(ParseResult p, SharedOptions shared, string? mapPath, string[]? seedDirs)
+    {
+        if (mapPath is null) throw new ArgumentException("--generator vlm needs --map model.json (from 'mmforge map fit')");
+        if (seedDirs is not { Length: > 0 }) throw new ArgumentException("--generator vlm needs --seed SEED_DIR (a tagged dataset)");
+        var correspondence = CorrespondenceModel.Load(mapPath);
+        var seeds = SeedIndex.Read([.. seedDirs.SelectMany(d => shared.OpenDataset(p, d))], correspondence.Options.Unit);
+        if (seeds.Count == 0) throw new ArgumentException($"the seed set {string.Join(", ", seedDirs)} has no sample with an image, a question and an instruction type; run 'mmforge tag' on it first");
+        return (correspondence, seeds);
     }
 
     private static int Run(IReadOnlyList<MMForge.Formats.OpenedSource> sources, string dir, DatasetWriterOptions writerOptions, SynthesisJob job)

@@ -22,8 +22,6 @@ public sealed class InfinityMmGenerator : ISampleGenerator
     public const string NoTypeRule = "synthesis-no-type";
     public const string NoExamplesRule = "synthesis-no-examples";
     public const string ImageRule = "synthesis-image-unreadable";
-    public const string BadReplyRule = "synthesis-bad-reply";
-    public const string RefusalRule = "synthesis-refusal";
     public const string IrrelevantRule = "synthesis-question-irrelevant";
     public const string LowScoreRule = "synthesis-answer-low-score";
 
@@ -121,14 +119,14 @@ public sealed class InfinityMmGenerator : ISampleGenerator
             return new DroppedCandidate(NoExamplesRule, $"the seed set has {examples.Count} usable example(s) of this type with a readable image, {options.Examples} are needed", type);
 
         var questionReply = await steps.OnceAsync($"question/{type}", () => AskAsync(QuestionMessage(target.Image, type, examples), QuestionSchema, options.Temperature, 256, ct)).ConfigureAwait(false);
-        if (Refusals.IsRefusal(questionReply)) return new DroppedCandidate(RefusalRule, "the model declined to write a question: " + Quote(questionReply), type);
+        if (Refusals.IsRefusal(questionReply)) return new DroppedCandidate(SynthesisRules.Refusal, "the model declined to write a question: " + Quote(questionReply), type);
         if (JudgeReplies.Question(questionReply) is not { } question)
-            return new DroppedCandidate(BadReplyRule, "the question reply holds no {\"question\": ...}: " + Quote(questionReply), type);
+            return new DroppedCandidate(SynthesisRules.BadReply, "the question reply holds no {\"question\": ...}: " + Quote(questionReply), type);
 
         var relevanceReply = await steps.OnceAsync($"relevance/{type}", () => AskAsync(
             WithImage(target.Image, prompts.Render("relevance", ("question", question))), ScoreSchema, 0, 32, ct)).ConfigureAwait(false);
         if (JudgeReplies.Score(relevanceReply) is not { } relevance)
-            return new DroppedCandidate(BadReplyRule, "the relevance reply holds no score from 1 to 10: " + Quote(relevanceReply), type, question);
+            return new DroppedCandidate(SynthesisRules.BadReply, "the relevance reply holds no score from 1 to 10: " + Quote(relevanceReply), type, question);
         if (relevance < options.MinRelevance)
             return new DroppedCandidate(IrrelevantRule, $"question relevance {relevance} is below {options.MinRelevance}", type, question);
 
@@ -136,13 +134,13 @@ public sealed class InfinityMmGenerator : ISampleGenerator
         var styleName = style.ToString().ToLowerInvariant();
         var answer = (await steps.OnceAsync($"answer/{type}", () => AskAsync(
             WithImage(target.Image, prompts.Render("answer-" + styleName, ("question", question))), null, options.Temperature, MaxAnswerTokens(style), ct)).ConfigureAwait(false)).Trim();
-        if (answer.Length == 0) return new DroppedCandidate(BadReplyRule, "the answer is empty", type, question);
-        if (Refusals.IsRefusal(answer)) return new DroppedCandidate(RefusalRule, "the model declined to answer", type, question, answer);
+        if (answer.Length == 0) return new DroppedCandidate(SynthesisRules.BadReply, "the answer is empty", type, question);
+        if (Refusals.IsRefusal(answer)) return new DroppedCandidate(SynthesisRules.Refusal, "the model declined to answer", type, question, answer);
 
         var scoreReply = await steps.OnceAsync($"score/{type}", () => AskAsync(
             WithImage(target.Image, prompts.Render("score", ("question", question), ("answer", answer))), ScoreSchema, 0, 32, ct)).ConfigureAwait(false);
         if (JudgeReplies.Score(scoreReply) is not { } score)
-            return new DroppedCandidate(BadReplyRule, "the answer score reply holds no score from 1 to 10: " + Quote(scoreReply), type, question, answer);
+            return new DroppedCandidate(SynthesisRules.BadReply, "the answer score reply holds no score from 1 to 10: " + Quote(scoreReply), type, question, answer);
         if (score < options.MinAnswerScore)
             return new DroppedCandidate(LowScoreRule, $"answer score {score} is below {options.MinAnswerScore}", type, question, answer);
 
