@@ -17,29 +17,14 @@ public sealed class ModelCache : IDisposable
     public ModelCache(string path)
     {
         Path = path;
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (directory is not null) Directory.CreateDirectory(directory);
-        connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        try
-        {
-            connection.Open();
-            Execute("""
-                PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = NORMAL;
-                PRAGMA busy_timeout = 30000;
-                CREATE TABLE IF NOT EXISTS replies (
-                    key TEXT PRIMARY KEY,
-                    reply TEXT NOT NULL,
-                    prompt_tokens INTEGER NOT NULL,
-                    completion_tokens INTEGER NOT NULL
-                ) WITHOUT ROWID;
-                """);
-        }
-        catch (SqliteException e)
-        {
-            connection.Dispose();
-            throw new InvalidDataException($"model cache {path} cannot be opened as an SQLite database: {e.Message}", e);
-        }
+        connection = SqliteFile.Open(path, """
+            CREATE TABLE IF NOT EXISTS replies (
+                key TEXT PRIMARY KEY,
+                reply TEXT NOT NULL,
+                prompt_tokens INTEGER NOT NULL,
+                completion_tokens INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """, "model cache");
     }
 
     public string Path { get; }
@@ -105,12 +90,5 @@ public sealed class ModelCache : IDisposable
             insert?.Dispose();
             connection.Dispose();
         }
-    }
-
-    private void Execute(string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

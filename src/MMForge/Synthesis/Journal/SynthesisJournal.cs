@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using MMForge.Models;
 
 namespace MMForge.Synthesis.Journal;
 
@@ -21,34 +22,18 @@ public sealed class SynthesisJournal : IDisposable
     public SynthesisJournal(string path, string fingerprint, Action<string>? log = null)
     {
         Path = path;
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        try
-        {
-            connection.Open();
-            Execute("""
-                PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = NORMAL;
-                PRAGMA busy_timeout = 30000;
-                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-                CREATE TABLE IF NOT EXISTS steps (image TEXT NOT NULL, step TEXT NOT NULL, result TEXT NOT NULL, PRIMARY KEY (image, step)) WITHOUT ROWID;
-                CREATE TABLE IF NOT EXISTS images (image TEXT PRIMARY KEY, result TEXT NOT NULL) WITHOUT ROWID;
-                CREATE TABLE IF NOT EXISTS failures (image TEXT PRIMARY KEY, reason TEXT NOT NULL) WITHOUT ROWID;
-                """);
-            var written = Query("SELECT value FROM meta WHERE key = 'fingerprint'");
-            if (written != fingerprint)
-            {
-                if (written is not null)
-                    log?.Invoke($"journal {path} was written by another synthesis configuration; starting it afresh (answered requests still come from the model cache)");
-                Execute("DELETE FROM steps; DELETE FROM images; DELETE FROM failures;");
-                Write("INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', $a)", fingerprint);
-            }
-        }
-        catch (SqliteException e)
-        {
-            connection.Dispose();
-            throw new InvalidDataException($"synthesis journal {path} cannot be opened as an SQLite database: {e.Message}", e);
-        }
+        connection = SqliteFile.Open(path, """
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS steps (image TEXT NOT NULL, step TEXT NOT NULL, result TEXT NOT NULL, PRIMARY KEY (image, step)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS images (image TEXT PRIMARY KEY, result TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS failures (image TEXT PRIMARY KEY, reason TEXT NOT NULL) WITHOUT ROWID;
+            """, "synthesis journal");
+        var written = Query("SELECT value FROM meta WHERE key = 'fingerprint'");
+        if (written == fingerprint) return;
+        if (written is not null)
+            log?.Invoke($"journal {path} was written by another synthesis configuration; starting it afresh (answered requests still come from the model cache)");
+        Execute("DELETE FROM steps; DELETE FROM images; DELETE FROM failures;");
+        Write("INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', $a)", fingerprint);
     }
 
     public string Path { get; }
