@@ -31,9 +31,6 @@ public static class EnglishNouns
 
     public static string Article(string noun) => "aeiou".Contains(noun[0]) ? "an" : "a";
 
-    /// <summary>"is" or "are", agreeing with the noun as it is written.</summary>
-    public static string Be(string noun) => LooksPlural(noun) ? "are" : "is";
-
     /// <summary>Small numbers in words, as a description writes them; larger ones in digits.</summary>
     public static string Number(int n) => n >= 0 && n < NumberWords.Length ? NumberWords[n] : n.ToString(CultureInfo.InvariantCulture);
 }

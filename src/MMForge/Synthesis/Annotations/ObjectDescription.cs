@@ -15,7 +15,7 @@ public static class ObjectDescription
     /// <summary>
     /// The shares of the picture a size is rounded to, largest first. The nearest on a log scale is
     /// taken (sizes are judged as ratios), so the word is within a factor of about 1.4 of the box's
-    /// real share; a box smaller than half of the last share is said to cover less than it.
+    /// real share (of √2 at most); a box below the last share's bucket is said to cover less than it.
     /// </summary>
     public static IReadOnlyList<(double Share, string Words)> Shares { get; } =
     [
@@ -41,6 +41,7 @@ public static class ObjectDescription
     /// <summary>How much of the picture the box covers, in words ("about a third").</summary>
     public static string Share(double area)
     {
+        // the last share's bucket reaches down as far as it reaches up: a factor of √2
         if (area < Shares[^1].Share / Math.Sqrt(2)) return LessThanSmallestShare;
         return Shares.MinBy(s => Math.Abs(Math.Log(area / s.Share))).Words;
     }
