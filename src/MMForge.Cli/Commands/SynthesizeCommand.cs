@@ -33,7 +33,7 @@ internal static class SynthesizeCommand
             Description = "vlm = the Infinity-MM method on a VLM server (needs --seed, --map, --endpoint, --model): types from the image's tags, a question from two seed examples of the type, "
                           + "its relevance judged, an answer in one of three styles, the answer scored. "
                           + "llm = the LLaVA/SVIT way on a text-only LLM (needs --endpoint, --model): captions and normalised boxes as context for a conversation, a detailed description and complex reasoning (--llm-kinds). "
-                          + "annotations = questions answered by the box annotations alone, no model: counting, existence (balanced yes/no), relative position, referring with normalised boxes, multiple choice.",
+                          + "annotations = questions answered by the annotations alone, no model: counting, existence (balanced yes/no), relative position, referring with normalised boxes, multiple choice, a brief description (one of the captions), a detailed description of the boxes.",
             DefaultValueFactory = _ => AnnotationSynthesisStep.Generator,
         };
         generator.AcceptOnlyFromAmong(Vlm, Llm, AnnotationSynthesisStep.Generator);

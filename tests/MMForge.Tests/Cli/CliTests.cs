@@ -303,16 +303,18 @@ public class SynthesizeCliTests
         var first = CliRunner.Run(TestPaths.RepoRoot, "synthesize", dir.File("in"), "-o", dir.File("a"), "--random-seed", "3");
         CliRunner.Run(TestPaths.RepoRoot, "synthesize", dir.File("in"), "-o", dir.File("b"), "--random-seed", "3");
 
-        Assert.Equal(1, first.ExitCode); // the records without boxes are set aside, with the reason
+        Assert.Equal(0, first.ExitCode); // the three records without boxes still have captions to ask about
         var samples = Ingest.Samples(dir.File("a"));
-        Assert.Equal(77, samples.Count);
+        Assert.Equal(80, samples.Count);
         Assert.All(samples, s =>
         {
             Assert.StartsWith("<image>\n", s.Turns[0].Value);
             Assert.Equal(["human", "gpt"], s.Turns.Take(2).Select(t => t.Role));
             Assert.Contains("\"generator\":\"annotations\"", s.Extra.Single(e => e.Key == "synthesis").Value, StringComparison.Ordinal);
+            Assert.Contains("{\"kind\":\"brief-description\",\"mminstruct_type\":\"short-vqa\"}", s.Extra.Single(e => e.Key == "synthesis").Value, StringComparison.Ordinal);
         });
-        Assert.All(Ingest.Rejects(dir.File("a")), r => Assert.Equal("it has no box annotations to ask about", r.GetProperty("reason").GetString()));
+        Assert.Equal(77, samples.Count(s => s.Extra.Single(e => e.Key == "synthesis").Value.Contains("{\"kind\":\"detailed-objects\",\"mminstruct_type\":\"long-vqa\"}", StringComparison.Ordinal)));
+        Assert.Empty(Ingest.Rejects(dir.File("a")));
         Assert.Equal(File.ReadAllText(Path.Combine(dir.File("a"), "data", "part-00000.jsonl")), File.ReadAllText(Path.Combine(dir.File("b"), "data", "part-00000.jsonl")));
     }
 }

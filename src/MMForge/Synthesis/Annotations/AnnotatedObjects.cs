@@ -6,12 +6,18 @@ namespace MMForge.Synthesis.Annotations;
 public sealed record AnnotatedObject(string Category, double[] Box)
 {
     public double CenterX => (Box[0] + Box[2]) / 2;
+
+    public double CenterY => (Box[1] + Box[3]) / 2;
+
+    /// <summary>The share of the picture the box covers.</summary>
+    public double Area => (Box[2] - Box[0]) * (Box[3] - Box[1]);
 }
 
 /// <summary>
 /// The objects of a sample's box annotations, in normalised coordinates. Boxes in pixels need the
-/// image's size; a sample without it, or with a box outside the image, yields no objects (its
-/// answers could not be trusted).
+/// image's size; a sample without it, or with a box outside the image or without a category,
+/// yields no objects (its answers could not be trusted). Category names are read as words:
+/// lower case, "big_vehicle" as "big vehicle".
 /// </summary>
 public static class AnnotatedObjects
 {
@@ -25,7 +31,9 @@ public static class AnnotatedObjects
             if (box.Format != BoxFormat.XyxyNormalized && image is not { Width: > 0, Height: > 0 }) return [];
             var normalized = box.ToNormalizedXyxy(image?.Width ?? 1, image?.Height ?? 1);
             if (normalized.Any(v => !double.IsFinite(v) || v < -0.01 || v > 1.01) || normalized[2] <= normalized[0] || normalized[3] <= normalized[1]) return [];
-            objects.Add(new AnnotatedObject(box.Category.Trim().ToLowerInvariant(), [.. normalized.Select(v => Math.Clamp(v, 0, 1))]));
+            var category = string.Join(' ', box.Category.ToLowerInvariant().Split([' ', '_', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+            if (category.Length == 0) return [];
+            objects.Add(new AnnotatedObject(category, [.. normalized.Select(v => Math.Clamp(v, 0, 1))]));
         }
         return objects;
     }

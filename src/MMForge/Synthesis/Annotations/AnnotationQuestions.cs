@@ -5,43 +5,74 @@ using MMForge.Records;
 namespace MMForge.Synthesis.Annotations;
 
 /// <summary>
-/// Questions answered by a sample's box annotations alone, no model needed (the LLaVA/SVIT and
-/// MMInstruct kinds that annotations can support):
+/// Questions answered by a sample's annotations alone, no model needed (the LLaVA/SVIT and
+/// MMInstruct kinds that annotations can support), short ones first and the long description last:
 /// <list type="bullet">
 /// <item><c>counting</c>: how many of a category (up to <see cref="MaxCount"/>, beyond which counts in crowded scenes are unreliable);</item>
+/// <item><c>multiple-choice</c>: the same count among four options A-D;</item>
 /// <item><c>existence</c>: one present and one absent category, so yes and no are balanced per image;</item>
-/// <item><c>relative-position</c>: left or right, only between two single objects whose boxes do not overlap horizontally;</item>
 /// <item><c>referring</c>: the box of a single object, as normalised [x1, y1, x2, y2] with three decimals, as LLaVA and SVIT write them;</item>
-/// <item><c>multiple-choice</c>: a count among four options A-D.</item>
+/// <item><c>relative-position</c>: left or right, only between two single objects whose boxes do not overlap horizontally;</item>
+/// <item><c>brief-description</c>: one of the image's captions, when it has any;</item>
+/// <item><c>detailed-objects</c>: the <see cref="ObjectDescription"/> of all the boxes.</item>
 /// </list>
-/// Every random choice is a hash of (seed, sample id, question), so a rerun gives the same questions.
+/// Box questions need boxes <see cref="AnnotatedObjects"/> can trust; captions are asked about
+/// regardless. Every random choice is a hash of (seed, sample id, question), so a rerun gives the
+/// same questions.
 /// </summary>
 public sealed class AnnotationQuestions(ulong seed, IReadOnlyList<string> absentPool)
 {
     public const int MaxCount = 10;
 
+    /// <summary>The phrasings of the brief-description request, one chosen per image.</summary>
+    public static IReadOnlyList<string> BriefRequests { get; } =
+    [
+        "Describe the image briefly.",
+        "Give a short description of the image.",
+        "Write a short caption for this picture.",
+        "What does the image show? Answer briefly.",
+        "Summarize the content of the picture.",
+    ];
+
+    /// <summary>The phrasings of the detailed-objects request, one chosen per image.</summary>
+    public static IReadOnlyList<string> DetailedRequests { get; } =
+    [
+        "Describe the objects in the image and where they are.",
+        "What objects does the image show, and where is each of them?",
+        "Give a detailed account of the objects in the picture: how many there are of each and where they lie.",
+    ];
+
     public IReadOnlyList<GroundedQuestion> For(Sample sample)
     {
         var objects = AnnotatedObjects.Of(sample);
-        if (objects.Count == 0) return [];
-        var byCategory = objects.GroupBy(o => o.Category).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         var questions = new List<GroundedQuestion>();
-        var counted = Pick(byCategory.Where(g => g.Count() <= MaxCount).ToList(), sample.Id, 0);
+        if (objects.Count > 0) AddBoxQuestions(objects, sample.Id, questions);
+        var captions = sample.Annotations?.Captions.Select(c => c.Trim()).Where(c => c.Length > 0).ToList() ?? [];
+        if (Pick(captions, sample.Id, 5) is { } caption)
+            questions.Add(new(QuestionKind.BriefDescription, Pick(BriefRequests, sample.Id, 6)!, caption));
+        if (objects.Count > 0)
+            questions.Add(new(QuestionKind.DetailedObjects, Pick(DetailedRequests, sample.Id, 7)!, ObjectDescription.Of(objects)));
+        return questions;
+    }
+
+    private void AddBoxQuestions(IReadOnlyList<AnnotatedObject> objects, string key, List<GroundedQuestion> questions)
+    {
+        var byCategory = objects.GroupBy(o => o.Category).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var counted = Pick(byCategory.Where(g => g.Count() <= MaxCount).ToList(), key, 0);
         if (counted is not null)
         {
-            questions.Add(new("counting", $"How many {Plural(counted.Key)} are there in the image?", Number(counted.Count())));
-            questions.Add(MultipleChoice(counted.Key, counted.Count(), sample.Id));
+            questions.Add(new(QuestionKind.Counting, $"How many {EnglishNouns.Plural(counted.Key)} are there in the image?", counted.Count().ToString(CultureInfo.InvariantCulture)));
+            questions.Add(MultipleChoice(counted.Key, counted.Count(), key));
         }
-        var present = Pick(byCategory, sample.Id, 1)!;
-        questions.Add(new("existence", Existence(present.Key), "Yes"));
-        var absent = Pick(absentPool.Where(c => byCategory.All(g => g.Key != c)).ToList(), sample.Id, 2);
-        if (absent is not null) questions.Add(new("existence", Existence(absent), "No"));
+        var present = Pick(byCategory, key, 1)!;
+        questions.Add(new(QuestionKind.Existence, Existence(present.Key), "Yes"));
+        var absent = Pick(absentPool.Where(c => byCategory.All(g => g.Key != c)).ToList(), key, 2);
+        if (absent is not null) questions.Add(new(QuestionKind.Existence, Existence(absent), "No"));
         var singles = byCategory.Where(g => g.Count() == 1).Select(g => g.Single()).ToList();
-        if (Pick(singles, sample.Id, 3) is { } referred)
-            questions.Add(new("referring", $"Give the bounding box of the {referred.Category} as [x1, y1, x2, y2].", BoxText(referred.Box)));
-        if (SeparatedPair(singles, sample.Id) is var (a, b))
-            questions.Add(new("relative-position", $"Is the {a.Category} to the left or to the right of the {b.Category}?", a.Box[2] < b.Box[0] ? "Left" : "Right"));
-        return questions;
+        if (Pick(singles, key, 3) is { } referred)
+            questions.Add(new(QuestionKind.Referring, $"Give the bounding box of the {referred.Category} as [x1, y1, x2, y2].", BoxText(referred.Box)));
+        if (SeparatedPair(singles, key) is var (a, b))
+            questions.Add(new(QuestionKind.RelativePosition, $"Is the {a.Category} to the left or to the right of the {b.Category}?", a.Box[2] < b.Box[0] ? "Left" : "Right"));
     }
 
     /// <summary>Normalised box coordinates with three decimals, as LLaVA and SVIT write them.</summary>
@@ -56,7 +87,7 @@ public sealed class AnnotationQuestions(ulong seed, IReadOnlyList<string> absent
         var options = Enumerable.Range(first, 4).ToList();
         var letters = "ABCD";
         var text = string.Join(" ", options.Select((n, i) => $"{letters[i]}. {n}"));
-        return new("multiple-choice", $"How many {Plural(category)} are there in the image? {text}\nAnswer with the option's letter.", letters[options.IndexOf(count)].ToString());
+        return new(QuestionKind.MultipleChoice, $"How many {EnglishNouns.Plural(category)} are there in the image? {text}\nAnswer with the option's letter.", letters[options.IndexOf(count)].ToString());
     }
 
     /// <summary>Two single objects whose boxes do not overlap horizontally, chosen by the seed; null when there are none.</summary>
@@ -73,17 +104,7 @@ public sealed class AnnotationQuestions(ulong seed, IReadOnlyList<string> absent
 
     /// <summary>"Is there a dog ...", "Is there an apple ...", and "Are there any skis ..." for category names that are already plural.</summary>
     private static string Existence(string category) =>
-        category.EndsWith('s') && !category.EndsWith("ss", StringComparison.Ordinal) && category != "bus"
+        EnglishNouns.LooksPlural(category)
             ? $"Are there any {category} in the image?"
-            : $"Is there {Article(category)} {category} in the image?";
-
-    private static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
-
-    private static string Article(string noun) => "aeiou".Contains(noun[0]) ? "an" : "a";
-
-    /// <summary>The English plural the questions use ("people", "buses", "boxes", "ponies").</summary>
-    public static string Plural(string noun) =>
-        noun.EndsWith('s') || noun.EndsWith("sh", StringComparison.Ordinal) || noun.EndsWith("ch", StringComparison.Ordinal) ? noun + "es"
-        : noun.EndsWith('y') && noun.Length > 1 && !"aeiou".Contains(noun[^2]) ? noun[..^1] + "ies"
-        : noun == "person" ? "people" : noun + "s";
+            : $"Is there {EnglishNouns.Article(category)} {category} in the image?";
 }

@@ -1,16 +1,16 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using MMForge.Filters;
 using MMForge.Records;
 
 namespace MMForge.Synthesis.Annotations;
 
 /// <summary>
-/// The annotations generator as a stage step: each sample with box annotations becomes a
-/// multi-turn sample of <see cref="AnnotationQuestions"/> about its image (at most
-/// <paramref name="maxPairs"/> pairs, the image placeholder in the first question), keeping its
-/// images, tags and annotations, and recording in <c>extra.synthesis</c> the generator, the
-/// kinds of question and the seed. A sample whose annotations support no question goes to the
-/// rejects with the reason, so nothing is lost.
+/// The annotations generator as a stage step: each sample with annotations to ask about is
+/// replaced by the multi-turn samples <see cref="PairPacker"/> makes of its
+/// <see cref="AnnotationQuestions"/> (at most <paramref name="maxPairs"/> pairs each, ids
+/// <c>{id}#annotations</c>, <c>{id}#annotations-2</c>, ...), recording in <c>extra.synthesis</c>
+/// the generator, the seed and each pair's kind and MMInstruct type. A sample whose annotations
+/// support no question goes to the rejects with the reason, so nothing is lost.
 /// </summary>
 public sealed class AnnotationSynthesisStep(AnnotationQuestions questions, ulong seed, int maxPairs) : IRule
 {
@@ -22,20 +22,11 @@ public sealed class AnnotationSynthesisStep(AnnotationQuestions questions, ulong
 
     public RuleOutcome Apply(Sample sample, RuleContext context)
     {
-        var pairs = questions.For(sample).Take(maxPairs).ToList();
+        var pairs = questions.For(sample);
         if (pairs.Count == 0)
             return RuleOutcome.Reject(sample.Annotations is { Boxes.Count: > 0 }
-                ? "its boxes cannot be placed: pixel boxes without the image's size, or boxes outside the image"
-                : "it has no box annotations to ask about");
-        sample.Turns.Clear();
-        for (var i = 0; i < pairs.Count; i++)
-        {
-            sample.Turns.Add(new Turn(Roles.Human, (i == 0 && sample.Images.Count > 0 ? Sample.ImageToken + "\n" : "") + pairs[i].Question));
-            sample.Turns.Add(new Turn(Roles.Gpt, pairs[i].Answer));
-        }
-        sample.Text = null;
-        sample.Id += "#" + Generator;
-        sample.Extra.Set("synthesis", JsonSerializer.SerializeToElement(new { generator = Generator, kinds = pairs.Select(p => p.Kind).ToArray(), seed }));
-        return RuleOutcome.Pass;
+                ? "its boxes cannot be placed (pixel boxes without the image's size, boxes outside the image, or boxes without a category) and it has no captions"
+                : "it has no box annotations or captions to ask about");
+        return RuleOutcome.Replaced(PairPacker.Pack(sample, [.. pairs.Select(p => p.ToPair())], maxPairs, Generator, new JsonObject { ["seed"] = seed }), []);
     }
 }
