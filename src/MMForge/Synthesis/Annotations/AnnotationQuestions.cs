@@ -9,7 +9,7 @@ namespace MMForge.Synthesis.Annotations;
 /// MMInstruct kinds that annotations can support), short ones first and the long description last:
 /// <list type="bullet">
 /// <item><c>counting</c>: how many of a category (up to <see cref="MaxCount"/>, beyond which counts in crowded scenes are unreliable);</item>
-/// <item><c>multiple-choice</c>: the same count among four options A-D;</item>
+/// <item><c>multiple-choice</c>: a count among four options A-D, of another category than the counting question (or instead of it when there is one category to count);</item>
 /// <item><c>existence</c>: one present and one absent category, so yes and no are balanced per image;</item>
 /// <item><c>referring</c>: the box of a single object, as normalised [x1, y1, x2, y2] with three decimals, as LLaVA and SVIT write them;</item>
 /// <item><c>relative-position</c>: left or right, only between two single objects whose boxes do not overlap horizontally;</item>
@@ -58,11 +58,16 @@ public sealed class AnnotationQuestions(ulong seed, IReadOnlyList<string> absent
     private void AddBoxQuestions(IReadOnlyList<AnnotatedObject> objects, string key, List<GroundedQuestion> questions)
     {
         var byCategory = objects.GroupBy(o => o.Category).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
-        var counted = Pick(byCategory.Where(g => g.Count() <= MaxCount).ToList(), key, 0);
-        if (counted is not null)
+        var countable = byCategory.Where(g => g.Count() <= MaxCount).ToList();
+        // One count question per category: asked twice, the conversation would already hold the
+        // answer. With two countable categories both forms are asked; with one, the seed picks the form.
+        if (Pick(countable, key, 0) is { } counted)
         {
-            questions.Add(new(QuestionKind.Counting, $"How many {EnglishNouns.Plural(counted.Key)} are there in the image?", counted.Count().ToString(CultureInfo.InvariantCulture)));
-            questions.Add(MultipleChoice(counted.Key, counted.Count(), key));
+            var other = Pick(countable.Where(g => g.Key != counted.Key).ToList(), key, 8);
+            var asCount = other is not null || StableRandom.Unit(seed, key, 9) < 0.5;
+            if (asCount)
+                questions.Add(new(QuestionKind.Counting, $"How many {EnglishNouns.Plural(counted.Key)} are there in the image?", counted.Count().ToString(CultureInfo.InvariantCulture)));
+            if ((other ?? (asCount ? null : counted)) is { } chosen) questions.Add(MultipleChoice(chosen.Key, chosen.Count(), key));
         }
         var present = Pick(byCategory, key, 1)!;
         questions.Add(new(QuestionKind.Existence, Existence(present.Key), "Yes"));
