@@ -39,6 +39,9 @@ internal sealed class EndpointChannel
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             // Our own per-attempt timeout must fire first, so it is reported (and retried) as a timeout.
             NetworkTimeout = options.RequestTimeout + TimeSpan.FromSeconds(30),
+            // The pipeline's own request logging costs CPU on every call and reaches no log of ours;
+            // the client reports retries and failures itself (ModelClientOptions.Log).
+            ClientLoggingOptions = new ClientLoggingOptions { EnableLogging = false },
         };
         chat = new ChatClient(endpoint.Model, new ApiKeyCredential(apiKey ?? KeylessPlaceholder), sdkOptions);
         completionsUrl = new Uri(endpoint.BaseUrl.AbsoluteUri.TrimEnd('/') + "/completions");
