@@ -25,12 +25,13 @@ public sealed class SynthesisBench : IBenchmark
 
     public string Name => "synthesis";
 
-    public string Usage => "synthesis [--images 3000] [--latency-ms 0] [--concurrency 256] [--types 2]: requests/s through the Infinity-MM method against a fake VLM";
+    public string Usage => "synthesis [--images 3000] [--latency-ms 0] [--jitter-percent 0] [--concurrency 256] [--types 2]: requests/s through the Infinity-MM method against a fake VLM";
 
     public int Run(BenchArgs args)
     {
         var images = args.Int("--images", 3000);
         var latencyMs = args.Int("--latency-ms", 0);
+        var jitter = args.Int("--jitter-percent", 0);
         var concurrency = args.Int("--concurrency", 256);
         var typesPerImage = args.Int("--types", 2);
         var dir = args.WorkDir(Name);
@@ -41,14 +42,18 @@ public sealed class SynthesisBench : IBenchmark
         var inputDir = Dataset(dir, "input", Enumerable.Range(0, images).Select(i => Target(dir, i)));
         var seeds = SeedIndex.Read(Open(seedDir), TypeLevel.L3);
         var correspondence = CorrespondenceModel.Fit(Read(seedDir), new CorrespondenceOptions { MinSupport = 1 });
-        Console.WriteLine($"synthesis: {images:N0} images of {Side}x{Side}, {seeds.Count} seeds over {TypeCount} types, {typesPerImage} types per image, latency {latencyMs} ms, {concurrency} in flight");
+        Console.WriteLine($"synthesis: {images:N0} images of {Side}x{Side}, {seeds.Count} seeds over {TypeCount} types, {typesPerImage} types per image, latency {latencyMs} ms{(jitter > 0 ? $" +-{jitter}%" : "")}, {concurrency} in flight");
 
-        using var server = StartServer(latencyMs);
+        using var server = StartServer(latencyMs, jitter);
         using var cache = new ModelCache(Path.Combine(dir, "cache.sqlite"));
         using var client = new ModelClient([new ModelEndpoint(server.Url, "fake-vlm")], new ModelClientOptions { MaxConcurrency = concurrency }, cache);
         var generator = new InfinityMmGenerator(client, correspondence, seeds, new PromptTemplates(InfinityMmGenerator.GeneratorName, InfinityMmGenerator.Prompts),
             new InfinityMmOptions { TypesPerImage = typesPerImage }, InstructionTaxonomy.Default);
         var job = new SynthesisJob(generator, new SynthesisOptions { JournalPath = Path.Combine(dir, "journal.sqlite"), ImagesInFlight = 2 * concurrency }, () => client.Usage);
+
+        var baseline = BareClientRate(server.Url, concurrency, latencyMs > 0 ? concurrency * 20 : 20_000, DistinctJpeg("baseline"));
+        Console.WriteLine($"  baseline, the bare client ({concurrency} workers sending one small image and a line each, no cache): {baseline.Rate:N0} requests/s"
+                          + (latencyMs > 0 ? $" = {baseline.Rate / (concurrency * 1000.0 / latencyMs):P1} of the ideal" : "") + $", {baseline.MeanLatency.TotalMilliseconds:F1} ms per request");
 
         SynthesisProgress? generated = null;
         var ticks = new List<(double Seconds, long Calls)>();
@@ -77,7 +82,8 @@ public sealed class SynthesisBench : IBenchmark
         // the rate between a fifth and four fifths of the requests: without the start (connections, JIT) and the drain of the last images
         var (from, to) = (ticks.First(t => t.Calls >= requests / 5), ticks.Last(t => t.Calls <= requests * 4 / 5));
         var steady = (to.Calls - from.Calls) / (to.Seconds - from.Seconds);
-        Console.WriteLine($"  steady state ({from.Seconds:F1}-{to.Seconds:F1} s): {steady:N0} requests/s" + (latencyMs > 0 ? $" = {steady / ideal:P1} of the ideal" : ""));
+        Console.WriteLine($"  steady state ({from.Seconds:F1}-{to.Seconds:F1} s): {steady:N0} requests/s" + (latencyMs > 0 ? $" = {steady / ideal:P1} of the ideal" : "")
+                          + $", {steady / baseline.Rate:P0} of the bare client");
         Console.WriteLine($"  whole run (with the writing pass): {clock.Elapsed.TotalSeconds:F1} s, {requests / clock.Elapsed.TotalSeconds:N0} requests/s");
         Console.WriteLine($"  CPU per request: {cpu.TotalMilliseconds / requests:F3} ms in the synthesis path, {serverCpu.TotalMilliseconds / requests:F3} ms in the fake server");
         // a fast run that lost images would be no result at all
@@ -87,6 +93,29 @@ public sealed class SynthesisBench : IBenchmark
             return 1;
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Requests/s of the model client alone, <paramref name="workers"/> loops each sending the same
+    /// kind of request (distinct by a counter), and the mean time a request took.
+    /// </summary>
+    private static (double Rate, TimeSpan MeanLatency) BareClientRate(Uri url, int workers, int requests, byte[] image)
+    {
+        using var client = new ModelClient([new ModelEndpoint(url, "fake-vlm")], new ModelClientOptions { MaxConcurrency = workers });
+        var part = new ImagePart(image);
+        var next = 0;
+        long ticks = 0;
+        var clock = Stopwatch.StartNew();
+        Task.WaitAll([.. Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) is var n && n <= requests)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await client.CompleteAsync(new ModelRequest([ModelMessage.User(part, new TextPart($"How well does the question fit, number {n}?"))]) { MaxOutputTokens = 32 });
+                Interlocked.Add(ref ticks, Stopwatch.GetTimestamp() - started);
+            }
+        }))]);
+        return (requests / clock.Elapsed.TotalSeconds, TimeSpan.FromSeconds((double)ticks / Stopwatch.Frequency / requests));
     }
 
     private sealed class ServerProcess(Process process, Uri url) : IDisposable
@@ -102,10 +131,10 @@ public sealed class SynthesisBench : IBenchmark
         }
     }
 
-    private static ServerProcess StartServer(int latencyMs)
+    private static ServerProcess StartServer(int latencyMs, int jitterPercent)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { typeof(SynthesisBench).Assembly.Location, "fake-vlm-server", "--latency-ms", latencyMs.ToString() }) info.ArgumentList.Add(a);
+        foreach (var a in new[] { typeof(SynthesisBench).Assembly.Location, "fake-vlm-server", "--latency-ms", latencyMs.ToString(), "--jitter-percent", jitterPercent.ToString() }) info.ArgumentList.Add(a);
         var process = Process.Start(info)!;
         var line = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the fake VLM server did not start");
         return new ServerProcess(process, new Uri(line["listening ".Length..]));

@@ -101,8 +101,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         try
         {
             using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            // a request kept for later must outlive the parsed body; one answered now need not be copied
             var request = new RecordedRequest(context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null,
-                body.RootElement.Clone()) { Path = context.Request.Path };
+                RecordRequests ? body.RootElement.Clone() : body.RootElement) { Path = context.Request.Path };
             Interlocked.Increment(ref received);
             if (RecordRequests) requests.Enqueue(request);
             var reply = queue.TryDequeue(out var scripted) ? scripted : responder()(request);
