@@ -139,6 +139,25 @@ public sealed class RecordProcessor(JobOptions options, IJobOutput output)
     public static string GeneratedId(string source, RecordLocation location) =>
         source + ":" + (location.Member ?? (location.Line is { } line ? line.ToString(System.Globalization.CultureInfo.InvariantCulture) : "@" + location.Offset));
 
+    /// <summary>
+    /// A record of a pass that reads samples outside a record job (generation, seeds, losses):
+    /// decoded, named as every pass names it (<see cref="Identify"/>), its raw bytes released;
+    /// null when it does not decode, since the writing pass meets it again and rejects it.
+    /// </summary>
+    public static Sample? DecodeIdentified(RawRecord raw, OpenedSource source)
+    {
+        try
+        {
+            if (RecordDecoder.Decode(raw, source.Codec).Sample is not { } sample) return null;
+            Identify(sample, source.Name, raw.Location);
+            return sample;
+        }
+        finally
+        {
+            raw.Release();
+        }
+    }
+
     /// <summary>A counting pass for rules that need dataset-wide figures (yes/no balance).</summary>
     public static void Observe(RawRecord raw, SourceContext source, YesNoBalanceRule balance)
     {

@@ -24,6 +24,13 @@ public sealed class SourceContext
         _rootDirs = rootDirs;
     }
 
+    /// <summary>
+    /// A dataset directory's context for a pass that reads it outside a record job (a generation
+    /// or seed pass): its images resolve through its manifest's roots, and no counts are kept.
+    /// </summary>
+    public static SourceContext ForReading(OpenedSource source) => new(source, new InputInfo { Name = source.Name }, null,
+        source.DatasetManifest?.ImageRoots ?? new SortedDictionary<string, string>(StringComparer.Ordinal));
+
     public OpenedSource Source { get; }
 
     /// <summary>Size of the input file, for progress; null for directories and sources without a file.</summary>

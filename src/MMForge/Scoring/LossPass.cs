@@ -40,18 +40,9 @@ internal sealed class LossPass(SampleScorer scorer, int maxPending)
             {
                 records++;
                 var at = raw.Location;
-                Records.Sample? sample;
-                try
+                // named as every pass names it: the source is what the cut groups by
+                if (RecordProcessor.DecodeIdentified(raw, source) is { } sample)
                 {
-                    sample = RecordDecoder.Decode(raw, source.Codec).Sample;
-                }
-                finally
-                {
-                    raw.Release();
-                }
-                if (sample is not null)
-                {
-                    RecordProcessor.Identify(sample, source.Name, at); // the source the cut groups by, as every pass names it
                     var ordinal = table.Add(at, sample.Source!);
                     await slots.WaitAsync(ct).ConfigureAwait(false);
                     running.Add(ScoreAsync(sample, ordinal));

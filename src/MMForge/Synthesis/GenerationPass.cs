@@ -39,13 +39,11 @@ public sealed class GenerationPass(ISampleGenerator generator, SynthesisJournal 
         {
             foreach (var source in sources)
             {
-                var context = new SourceContext(source, new InputInfo { Name = source.Name }, null,
-                    source.DatasetManifest?.ImageRoots ?? new SortedDictionary<string, string>(StringComparer.Ordinal));
+                var context = SourceContext.ForReading(source);
                 foreach (var raw in source.Records)
                 {
-                    var (sample, location) = Decode(raw, source);
-                    if (sample is null) continue; // the writing pass meets it again and rejects it as any stage does
-                    var key = SynthesisKeys.Of(sample, location);
+                    if (RecordProcessor.DecodeIdentified(raw, source) is not { } sample) continue;
+                    var key = SynthesisKeys.Of(sample, raw.Location);
                     if (journal.IsFinished(key))
                     {
                         Interlocked.Increment(ref fromJournal);
@@ -65,20 +63,6 @@ public sealed class GenerationPass(ISampleGenerator generator, SynthesisJournal 
             await reporter.ConfigureAwait(false);
         }
         progress?.Invoke(Snapshot());
-    }
-
-    private static (Sample? Sample, RecordLocation Location) Decode(RawRecord raw, OpenedSource source)
-    {
-        try
-        {
-            if (RecordDecoder.Decode(raw, source.Codec).Sample is not { } sample) return (null, raw.Location);
-            RecordProcessor.Identify(sample, source.Name, raw.Location);
-            return (sample, raw.Location);
-        }
-        finally
-        {
-            raw.Release();
-        }
     }
 
     /// <summary>One image, start to journal; never throws, so no failure goes unobserved.</summary>

@@ -41,15 +41,10 @@ public sealed class SeedIndex
         using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var source in sources)
         {
-            var context = new SourceContext(source, new InputInfo { Name = source.Name }, null,
-                source.DatasetManifest?.ImageRoots ?? new SortedDictionary<string, string>(StringComparer.Ordinal));
+            var context = SourceContext.ForReading(source);
             foreach (var raw in source.Records)
             {
-                Sample? sample;
-                try { sample = RecordDecoder.Decode(raw, source.Codec).Sample; }
-                finally { raw.Release(); }
-                if (sample is null) continue;
-                RecordProcessor.Identify(sample, source.Name, raw.Location);
+                if (RecordProcessor.DecodeIdentified(raw, source) is not { } sample) continue;
                 index.Add(sample, unit, maxPerType, image => context.ResolverFor(image).FullPath(image), digest);
             }
         }
