@@ -26,7 +26,7 @@ internal static class SynthesizeCommand
     {
         var shared = new SharedOptions();
         var models = new ModelOptions();
-        var input = new Argument<string>("dataset") { Description = "mmforge dataset directory of images to write instructions for (tagged by 'mmforge tag' for --generator vlm; with box annotations for --generator annotations)." };
+        var input = new Argument<string>("dataset") { Description = "mmforge dataset directory of images to write instructions for (tagged by 'mmforge tag' for --generator vlm; with captions or boxes for --generator llm and annotations)." };
         var output = new Option<string>("--output", "-o") { Description = "Dataset directory for the generated samples.", Required = true };
         var generator = new Option<string>("--generator")
         {
