@@ -15,7 +15,7 @@ public sealed class InfinityMmGeneratorTests : IDisposable
 
     public void Dispose() => setup.Dispose();
 
-    private sealed record Run(Manifest Manifest, string Output, List<MMForge.Records.Sample> Samples, List<JsonElement> Rejects);
+    private sealed record Run(Manifest Manifest, string Output, List<MMForge.Records.Sample> Samples, List<JsonElement> Rejects, ModelUsage Usage);
 
     private Run Synthesize(FakeOpenAiServer server, string name, InfinityMmOptions? options = null, int maxPairs = 8, ModelClientOptions? client = null)
     {
@@ -25,7 +25,7 @@ public sealed class InfinityMmGeneratorTests : IDisposable
         var output = setup.Path(name);
         Manifest manifest;
         using (var writer = new DatasetOutput(output, new DatasetWriterOptions())) manifest = job.Run(VlmSynthesisSetup.Open(setup.InputDir), writer);
-        return new Run(manifest, output, Ingest.Samples(output), Ingest.Rejects(output));
+        return new Run(manifest, output, Ingest.Samples(output), Ingest.Rejects(output), model.Usage);
     }
 
     [Fact]
@@ -162,6 +162,9 @@ public sealed class InfinityMmGeneratorTests : IDisposable
         Assert.Equal(["img-0", "img-1", "img-2", "img-3"], images); // every image accounted for
         Assert.Equal(0, run.Manifest.Records);
         Assert.Contains(run.Rejects, r => r.GetProperty("reason").GetString()!.Contains("holds no score", StringComparison.Ordinal));
+        // the five transport faults were each retried once, and counted
+        Assert.Equal(5, run.Usage.Retries);
+        Assert.Equal(0, run.Usage.Failures);
     }
 
     [Fact]
