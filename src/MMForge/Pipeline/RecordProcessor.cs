@@ -66,9 +66,8 @@ public sealed class RecordProcessor(JobOptions options, IJobOutput output)
             return Rejected(raw, source, null, decoded.Error!.Rule, decoded.Error.Reason);
 
         Identify(sample, source.Info.Name, raw.Location);
-        foreach (var image in sample.Images)
-            if (source.ResolverFor(image).Resolve(image) is { } refusal)
-                return Rejected(raw, source, sample, RejectRules.PathEscape, refusal);
+        if (RefusedImagePath(sample, source) is { } escape)
+            return Rejected(raw, source, sample, RejectRules.PathEscape, escape);
 
         var result = new ProcessedRecord { Source = source, Location = raw.Location, Sample = sample, SampleSource = sample.Source };
         IReadOnlyList<Sample> replacements = [];
@@ -138,6 +137,19 @@ public sealed class RecordProcessor(JobOptions options, IJobOutput output)
     /// </summary>
     public static string GeneratedId(string source, RecordLocation location) =>
         source + ":" + (location.Member ?? (location.Line is { } line ? line.ToString(System.Globalization.CultureInfo.InvariantCulture) : "@" + location.Offset));
+
+    /// <summary>
+    /// Resolves the sample's image paths under their roots (in place) and returns why one is
+    /// refused (it leaves its root, through ".." or a symbolic link), or null. Every pass that
+    /// opens image files asks this first: a dataset directory written by someone else may hold
+    /// any path.
+    /// </summary>
+    public static string? RefusedImagePath(Sample sample, SourceContext source)
+    {
+        foreach (var image in sample.Images)
+            if (source.ResolverFor(image).Resolve(image) is { } refusal) return refusal;
+        return null;
+    }
 
     /// <summary>
     /// A record of a pass that reads samples outside a record job (generation, seeds, losses):

@@ -42,7 +42,8 @@ public sealed class GenerationPass(ISampleGenerator generator, SynthesisJournal 
                 var context = SourceContext.ForReading(source);
                 foreach (var raw in source.Records)
                 {
-                    if (RecordProcessor.DecodeIdentified(raw, source) is not { } sample) continue;
+                    // a record that does not decode, or names an image outside its root, is left to the writing pass, which rejects it
+                    if (RecordProcessor.DecodeIdentified(raw, source) is not { } sample || RecordProcessor.RefusedImagePath(sample, context) is not null) continue;
                     var key = SynthesisKeys.Of(sample, raw.Location);
                     if (journal.IsFinished(key))
                     {

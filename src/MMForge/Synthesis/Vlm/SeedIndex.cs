@@ -44,7 +44,8 @@ public sealed class SeedIndex
             var context = SourceContext.ForReading(source);
             foreach (var raw in source.Records)
             {
-                if (RecordProcessor.DecodeIdentified(raw, source) is not { } sample) continue;
+                // a seed whose image leaves its root is no example: its file is never opened
+                if (RecordProcessor.DecodeIdentified(raw, source) is not { } sample || RecordProcessor.RefusedImagePath(sample, context) is not null) continue;
                 index.Add(sample, unit, maxPerType, image => context.ResolverFor(image).FullPath(image), digest);
             }
         }

@@ -188,4 +188,29 @@ public sealed class InfinityMmGeneratorTests : IDisposable
         Assert.All(server.Requests.Skip(before), r => Assert.Contains(FakeVlm.ScorePrompt, string.Join("\n", r.Texts)));
         Assert.Equal(finished.Samples.Sum(s => s.Turns.Count / 2), server.Requests.Count - before);
     }
+
+    [Fact]
+    public async Task An_image_path_that_leaves_its_root_is_never_opened_nor_sent_and_the_record_is_rejected()
+    {
+        // a dataset written by someone else: one record's image edited to climb out of the root to a real picture
+        var secret = setup.Path("secret.png");
+        File.Copy(TestPaths.Sample("imagehash", "tests", "data", "peppers.png"), secret);
+        var shard = Path.Combine(setup.InputDir, "data", "part-00000.jsonl");
+        var lines = File.ReadAllLines(shard);
+        lines[1] = lines[1].Replace("InternVL/images/image2.jpg", "../../../../../../../../.." + secret, StringComparison.Ordinal);
+        File.WriteAllLines(shard, lines);
+        await using var server = await FakeOpenAiServer.StartAsync();
+        server.Responder = r => FakeVlm.Answer(r);
+
+        var run = Synthesize(server, "out");
+
+        Assert.Equal(3, run.Samples.Count);
+        var rejected = Assert.Single(run.Rejects);
+        Assert.Equal("path-escape", rejected.GetProperty("rule").GetString());
+        Assert.Equal("img-1", rejected.GetProperty("id").GetString());
+        // the picture outside the root was never sent
+        var leaked = Convert.ToBase64String(File.ReadAllBytes(secret))[..200];
+        Assert.DoesNotContain(server.Requests.SelectMany(r => r.ImageUrls), url => url.Contains(leaked, StringComparison.Ordinal));
+        Assert.Equal(run.Samples.Sum(s => s.Turns.Count / 2) * 4, server.RequestCount);
+    }
 }
