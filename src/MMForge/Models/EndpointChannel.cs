@@ -92,12 +92,9 @@ internal sealed class EndpointChannel
     private Task<ModelReply> SendOnceAsync(ModelRequest request, bool withSchema, UsageCounters counters, CancellationToken ct) =>
         AttemptAsync(async token =>
         {
-            ClientResult<ChatCompletion> result = await chat.CompleteChatAsync(
-                SdkMessages.Convert(request.Messages), SdkMessages.Options(request, withSchema), token).ConfigureAwait(false);
-            var completion = result.Value;
-            var text = string.Concat(completion.Content.Select(part => part.Text));
-            var usage = new TokenUsage(completion.Usage?.InputTokenCount ?? 0, completion.Usage?.OutputTokenCount ?? 0);
-            return new ModelReply(text, usage, FromCache: false);
+            using var body = BinaryContent.Create(ChatBody.Write(Endpoint.Model, request, withSchema));
+            var result = await chat.CompleteChatAsync(body, new RequestOptions { CancellationToken = token }).ConfigureAwait(false);
+            return ChatBody.Read(result.GetRawResponse().Content.ToMemory());
         }, counters, "chat completion", ct);
 
     /// <summary>
