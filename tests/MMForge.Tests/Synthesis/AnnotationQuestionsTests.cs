@@ -55,6 +55,24 @@ public class AnnotationQuestionsTests
     }
 
     [Fact]
+    public void AnImageWithACocoCrowdBoxGetsNoBoxQuestions()
+    {
+        // one box of the first image made a crowd box: it stands for many objects, so no count or "largest" would be true
+        using var dir = TestPaths.NewTempDir();
+        var coco = File.ReadAllText(TestPaths.Sample(SahiCoco));
+        var first = coco.IndexOf("\"iscrowd\": 0", StringComparison.Ordinal);
+        File.WriteAllText(dir.File("crowd.json"), coco[..first] + "\"iscrowd\": 1" + coco[(first + "\"iscrowd\": 0".Length)..]);
+        var samples = new SourceOpener(FormatRegistry.Default).Open(new SourceRequest(dir.File("crowd.json")))
+            .SelectMany(s => s.Records.Select(r => RecordDecoder.Decode(r, s.Codec).Sample!)).ToList();
+        var generator = new AnnotationQuestions(7, CocoCategories.Names);
+
+        var crowded = samples.Single(s => s.Annotations!.Boxes.Any(b => b.Extra?.Get("iscrowd") == "1"));
+        Assert.Empty(AnnotatedObjects.Of(crowded));
+        Assert.Empty(generator.For(crowded));
+        Assert.All(samples.Where(s => s != crowded), s => Assert.NotEmpty(generator.For(s)));
+    }
+
+    [Fact]
     public void YesAndNoAreBalancedAndChoicesAreSeeded()
     {
         var samples = Read(LlavaCapsBoxes);

@@ -15,9 +15,10 @@ public sealed record AnnotatedObject(string Category, double[] Box)
 
 /// <summary>
 /// The objects of a sample's box annotations, in normalised coordinates. Boxes in pixels need the
-/// image's size; a sample without it, or with a box outside the image or without a category,
-/// yields no objects (its answers could not be trusted). Category names are read as words:
-/// lower case, "big_vehicle" as "big vehicle".
+/// image's size; a sample without it, or with a box outside the image or without a category, or
+/// with a COCO crowd box (<c>iscrowd</c> 1: one box over many objects, so counts and "the
+/// largest" would be wrong) yields no objects (its answers could not be trusted). Category names
+/// are read as words: lower case, "big_vehicle" as "big vehicle".
 /// </summary>
 public static class AnnotatedObjects
 {
@@ -29,6 +30,7 @@ public static class AnnotatedObjects
         foreach (var box in annotations.Boxes)
         {
             if (box.Format != BoxFormat.XyxyNormalized && image is not { Width: > 0, Height: > 0 }) return [];
+            if (box.Extra?.Get("iscrowd") is "1" or "true") return [];
             var normalized = box.ToNormalizedXyxy(image?.Width ?? 1, image?.Height ?? 1);
             if (normalized.Any(v => !double.IsFinite(v) || v < -0.01 || v > 1.01) || normalized[2] <= normalized[0] || normalized[3] <= normalized[1]) return [];
             var category = string.Join(' ', box.Category.ToLowerInvariant().Split([' ', '_', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
