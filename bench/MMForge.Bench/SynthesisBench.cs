@@ -46,7 +46,7 @@ public sealed class SynthesisBench : IBenchmark
 
         using var server = StartServer(latencyMs, jitter);
         using var cache = new ModelCache(Path.Combine(dir, "cache.sqlite"));
-        using var client = new ModelClient([new ModelEndpoint(server.Url, "fake-vlm")], new ModelClientOptions { MaxConcurrency = concurrency }, cache);
+        var client = new ModelClient([new ModelEndpoint(server.Url, "fake-vlm")], new ModelClientOptions { MaxConcurrency = concurrency }, cache);
         var generator = new InfinityMmGenerator(client, correspondence, seeds, new PromptTemplates(InfinityMmGenerator.GeneratorName, InfinityMmGenerator.Prompts),
             new InfinityMmOptions { TypesPerImage = typesPerImage }, InstructionTaxonomy.Default);
         var job = new SynthesisJob(generator, new SynthesisOptions { JournalPath = Path.Combine(dir, "journal.sqlite"), ImagesInFlight = 2 * concurrency }, () => client.Usage);
@@ -101,7 +101,7 @@ public sealed class SynthesisBench : IBenchmark
     /// </summary>
     private static (double Rate, TimeSpan MeanLatency) BareClientRate(Uri url, int workers, int requests, byte[] image)
     {
-        using var client = new ModelClient([new ModelEndpoint(url, "fake-vlm")], new ModelClientOptions { MaxConcurrency = workers });
+        var client = new ModelClient([new ModelEndpoint(url, "fake-vlm")], new ModelClientOptions { MaxConcurrency = workers });
         var part = new ImagePart(image);
         var next = 0;
         long ticks = 0;

@@ -142,7 +142,6 @@ public static class MapCommand
     private static IReadOnlyList<(string Tag, double Score)> TagImageFile(ParseResult p, ModelOptions models, string path)
     {
         var (client, cache) = models.Open(p);
-        using (client)
         using (cache)
         {
             // the tag stage's own VLM tagger, on a sample holding just this image

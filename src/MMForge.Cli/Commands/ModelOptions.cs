@@ -42,7 +42,7 @@ internal sealed class ModelOptions
     /// <summary>The options of a command that sends no images.</summary>
     public IEnumerable<Option> ForText => [Endpoints, Model, ApiKeyVariable, Cache, Concurrency];
 
-    /// <summary>The client for the given servers and its cache (dispose both); a usage error when no server or model is named.</summary>
+    /// <summary>The client for the given servers and its cache (dispose the cache); a usage error when no server or model is named.</summary>
     public (ModelClient Client, ModelCache Cache) Open(ParseResult p)
     {
         var urls = p.GetValue(Endpoints) ?? [];

@@ -70,7 +70,6 @@ internal static class ScoreCommand
             };
             var sources = shared.OpenDataset(p, p.GetValue(input)!);
             var (client, cache) = models.Open(p);
-            using var ownedClient = client;
             using var ownedCache = cache;
             var job = new ScoreJob(options, new SampleScorer(client, PromptTemplate.Named(p.GetValue(template)!)));
             var dir = p.GetValue(output)!;

@@ -72,7 +72,6 @@ internal static class SynthesizeCommand
             // what the vlm generator reads is checked before any server is contacted
             var vlmInputs = p.GetValue(generator) == Vlm ? ReadVlmInputs(p, shared, p.GetValue(map), p.GetValue(seedSet)) : default;
             var (client, cache) = models.Open(p);
-            using var ownedClient = client;
             using var ownedCache = cache;
             ISampleGenerator chosen = p.GetValue(generator) == Vlm
                 ? new InfinityMmGenerator(client, vlmInputs.Correspondence!, vlmInputs.Seeds!, new PromptTemplates(Vlm, InfinityMmGenerator.Prompts, p.GetValue(prompts)), new InfinityMmOptions

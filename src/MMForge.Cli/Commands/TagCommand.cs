@@ -54,7 +54,6 @@ internal static class TagCommand
             var sources = shared.OpenDataset(p, p.GetValue(input)!);
             var needsModel = p.GetValue(taggers)!.Contains("vlm") || p.GetValue(classifierOption) == "llm";
             var (client, cache) = needsModel ? models.Open(p) : (null, null);
-            using var ownedClient = client;
             using var ownedCache = cache;
             var chosen = p.GetValue(taggers)!.Distinct().Select(name => name switch
             {

@@ -8,12 +8,12 @@ namespace MMForge.Models;
 /// concurrency limit and a per-attempt timeout; 429, 5xx, timeouts and network errors are
 /// retried with exponential backoff and jitter, honouring Retry-After. Token usage is counted.
 /// </summary>
-public sealed class ModelClient : IDisposable
+public sealed class ModelClient
 {
     private readonly EndpointChannel[] channels;
     private readonly ModelClientOptions options;
     private readonly ModelCache? cache;
-    private readonly SemaphoreSlim inFlight;
+    private readonly RequestSlots inFlight;
     private readonly UsageCounters counters = new();
     private int nextChannel = -1;
 
@@ -32,7 +32,7 @@ public sealed class ModelClient : IDisposable
         this.cache = cache;
         Model = models[0];
         channels = [.. endpoints.Select(endpoint => new EndpointChannel(endpoint, this.options, clock ?? TimeProvider.System))];
-        inFlight = new SemaphoreSlim(this.options.MaxConcurrency, this.options.MaxConcurrency);
+        inFlight = new RequestSlots(this.options.MaxConcurrency);
     }
 
     /// <summary>The model name sent in requests and used in cache keys.</summary>
@@ -79,8 +79,6 @@ public sealed class ModelClient : IDisposable
         if (key is not null) cache!.Put(key, new ModelReply(scored.ToCacheText(), scored.Usage, FromCache: false));
         return scored;
     }
-
-    public void Dispose() => inFlight.Dispose();
 
     /// <summary>Sends one kind of request with the retry policy: <paramref name="send"/> makes one attempt on the endpoint it is given.</summary>
     private async Task<T> SendWithRetriesAsync<T>(Func<EndpointChannel, CancellationToken, Task<T>> send, CancellationToken ct)

@@ -41,8 +41,8 @@ public sealed class ApiKeyTests : IAsyncLifetime
         var errors = new List<string>();
 
         using (var cache = new ModelCache(cachePath))
-        using (var client = new ModelClient([endpoint], options, cache))
         {
+            var client = new ModelClient([endpoint], options, cache);
             var error = await Assert.ThrowsAsync<ModelCallException>(() => client.CompleteAsync(new([ModelMessage.User("q1")]), TestContext.Current.CancellationToken));
             errors.Add(error.ToString());
             await client.CompleteAsync(new([ModelMessage.User("q2")]), TestContext.Current.CancellationToken);

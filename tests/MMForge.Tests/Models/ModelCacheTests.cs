@@ -34,8 +34,8 @@ public sealed class ModelCacheTests : IAsyncLifetime
         var path = temp.File("cache/model-cache.sqlite");
 
         using (var cache = new ModelCache(path))
-        using (var client = Client(cache))
         {
+            var client = Client(cache);
             var first = await client.CompleteAsync(Describe(image), TestContext.Current.CancellationToken);
             var again = await client.CompleteAsync(Describe(image.ToArray()), TestContext.Current.CancellationToken);
             Assert.False(first.FromCache);
@@ -44,8 +44,8 @@ public sealed class ModelCacheTests : IAsyncLifetime
         }
 
         using (var cache = new ModelCache(path))
-        using (var rerun = Client(cache))
         {
+            var rerun = Client(cache);
             var replay = await rerun.CompleteAsync(Describe(image), TestContext.Current.CancellationToken);
             Assert.Equal(("dog, beach", new TokenUsage(300, 4), true), (replay.Text, replay.Usage, replay.FromCache));
             Assert.Equal(0, rerun.Usage.PromptTokens);
@@ -57,7 +57,7 @@ public sealed class ModelCacheTests : IAsyncLifetime
     public async Task A_different_image_or_parameter_is_a_different_request()
     {
         using var cache = new ModelCache(temp.File("c.sqlite"));
-        using var client = Client(cache);
+        var client = Client(cache);
         var image = await Jpeg("blip.jpg");
 
         await client.CompleteAsync(Describe(image), TestContext.Current.CancellationToken);
@@ -74,7 +74,7 @@ public sealed class ModelCacheTests : IAsyncLifetime
     {
         server.Enqueue(FakeReply.Error(400, "bad request"));
         using var cache = new ModelCache(temp.File("c.sqlite"));
-        using var client = Client(cache);
+        var client = Client(cache);
 
         await Assert.ThrowsAsync<ModelCallException>(() => client.CompleteAsync(Describe(new byte[] { 1, 2, 3 }), TestContext.Current.CancellationToken));
         var reply = await client.CompleteAsync(Describe([1, 2, 3]), TestContext.Current.CancellationToken);
@@ -88,7 +88,7 @@ public sealed class ModelCacheTests : IAsyncLifetime
     {
         server.Responder = request => FakeReply.Text("reply to " + request.Texts.Last());
         using var cache = new ModelCache(temp.File("c.sqlite"));
-        using var client = Client(cache);
+        var client = Client(cache);
         var questions = Enumerable.Range(0, 40).Select(i => $"question {i % 20}").ToList();
 
         var replies = await Task.WhenAll(questions.Select(q => client.CompleteAsync(new([ModelMessage.User(q)]), TestContext.Current.CancellationToken)));

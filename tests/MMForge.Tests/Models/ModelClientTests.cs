@@ -27,7 +27,7 @@ public sealed class ModelClientTests : IAsyncLifetime
     public async Task A_reply_carries_the_text_and_the_token_usage_is_summed()
     {
         server.Enqueue(FakeReply.Text("a dog on a beach", 120, 7), FakeReply.Text("a cat", 30, 3));
-        using var client = Client();
+        var client = Client();
 
         var first = await client.CompleteAsync(Ask("describe"), TestContext.Current.CancellationToken);
         await client.CompleteAsync(Ask("describe again"), TestContext.Current.CancellationToken);
@@ -47,7 +47,7 @@ public sealed class ModelClientTests : IAsyncLifetime
     {
         var jpeg = await File.ReadAllBytesAsync(TestPaths.Sample("data-juicer", "images", "blip.jpg"), TestContext.Current.CancellationToken);
         var url = new Uri("https://example.org/cat.png");
-        using var client = Client();
+        var client = Client();
 
         await client.CompleteAsync(new ModelRequest([ModelMessage.User(new TextPart("what is this?"), new ImagePart(jpeg), new ImageUrlPart(url))]),
             TestContext.Current.CancellationToken);
@@ -61,7 +61,7 @@ public sealed class ModelClientTests : IAsyncLifetime
     public async Task A_429_is_retried_after_the_wait_the_server_asks_for()
     {
         server.Enqueue(FakeReply.Error(429, "slow down", retryAfter: "1"), FakeReply.Text("done"));
-        using var client = Client();
+        var client = Client();
 
         var clock = Stopwatch.StartNew();
         var reply = await client.CompleteAsync(Ask("q"), TestContext.Current.CancellationToken);
@@ -76,7 +76,7 @@ public sealed class ModelClientTests : IAsyncLifetime
     public async Task Server_errors_are_retried_a_bounded_number_of_times()
     {
         server.Responder = _ => FakeReply.Error(503, "overloaded");
-        using var client = Client(Quick with { MaxAttempts = 3, BreakerFailureThreshold = 100 });
+        var client = Client(Quick with { MaxAttempts = 3, BreakerFailureThreshold = 100 });
 
         var error = await Assert.ThrowsAsync<ModelCallException>(() => client.CompleteAsync(Ask("q"), TestContext.Current.CancellationToken));
 
@@ -90,7 +90,7 @@ public sealed class ModelClientTests : IAsyncLifetime
     public async Task Client_errors_are_not_retried()
     {
         server.Enqueue(FakeReply.Error(404, "model not found"));
-        using var client = Client();
+        var client = Client();
 
         var error = await Assert.ThrowsAsync<ModelCallException>(() => client.CompleteAsync(Ask("q"), TestContext.Current.CancellationToken));
 
@@ -103,7 +103,7 @@ public sealed class ModelClientTests : IAsyncLifetime
     public async Task A_malformed_200_body_is_a_clear_failure()
     {
         server.Responder = _ => new FakeReply { RawBody = "<html>bad gateway</html>" };
-        using var client = Client(Quick with { MaxAttempts = 2 });
+        var client = Client(Quick with { MaxAttempts = 2 });
 
         var error = await Assert.ThrowsAsync<ModelCallException>(() => client.CompleteAsync(Ask("q"), TestContext.Current.CancellationToken));
 
@@ -115,7 +115,7 @@ public sealed class ModelClientTests : IAsyncLifetime
     public async Task A_slow_reply_times_out_and_is_retried()
     {
         server.Responder = _ => FakeReply.Text("late") with { Delay = TimeSpan.FromSeconds(5) };
-        using var client = Client(Quick with { RequestTimeout = TimeSpan.FromMilliseconds(300), MaxAttempts = 2 });
+        var client = Client(Quick with { RequestTimeout = TimeSpan.FromMilliseconds(300), MaxAttempts = 2 });
 
         var clock = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<ModelCallException>(() => client.CompleteAsync(Ask("q"), TestContext.Current.CancellationToken));
@@ -130,7 +130,7 @@ public sealed class ModelClientTests : IAsyncLifetime
     {
         server.Responder = _ => FakeReply.Error(500, "boom");
         var clock = new ManualClock();
-        using var client = Client(Quick with { MaxAttempts = 5, BreakerFailureThreshold = 2, BreakerCooldown = TimeSpan.FromSeconds(30) }, clock: clock);
+        var client = Client(Quick with { MaxAttempts = 5, BreakerFailureThreshold = 2, BreakerCooldown = TimeSpan.FromSeconds(30) }, clock: clock);
 
         var first = await Assert.ThrowsAsync<ModelCallException>(() => client.CompleteAsync(Ask("q"), TestContext.Current.CancellationToken));
         Assert.Equal(ModelFailureKind.NoEndpointAvailable, first.Kind);
@@ -154,7 +154,7 @@ public sealed class ModelClientTests : IAsyncLifetime
     {
         await using var broken = await FakeOpenAiServer.StartAsync();
         broken.Responder = _ => FakeReply.Error(502, "bad gateway");
-        using var client = new ModelClient(
+        var client = new ModelClient(
             [new ModelEndpoint(server.BaseUrl, Model), new ModelEndpoint(broken.BaseUrl, Model)],
             Quick with { BreakerFailureThreshold = 1, BreakerCooldown = TimeSpan.FromMinutes(5) });
 
@@ -169,7 +169,7 @@ public sealed class ModelClientTests : IAsyncLifetime
     public async Task Healthy_endpoints_share_the_load()
     {
         await using var second = await FakeOpenAiServer.StartAsync();
-        using var client = new ModelClient([new ModelEndpoint(server.BaseUrl, Model), new ModelEndpoint(second.BaseUrl, Model)], Quick);
+        var client = new ModelClient([new ModelEndpoint(server.BaseUrl, Model), new ModelEndpoint(second.BaseUrl, Model)], Quick);
 
         for (var i = 0; i < 6; i++) await client.CompleteAsync(Ask($"q{i}"), TestContext.Current.CancellationToken);
 
@@ -180,7 +180,7 @@ public sealed class ModelClientTests : IAsyncLifetime
     public async Task No_more_requests_are_in_flight_than_the_concurrency_limit()
     {
         server.Responder = _ => FakeReply.Text("ok") with { Delay = TimeSpan.FromMilliseconds(150) };
-        using var client = Client(Quick with { MaxConcurrency = 2 });
+        var client = Client(Quick with { MaxConcurrency = 2 });
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(i => client.CompleteAsync(Ask($"q{i}"), TestContext.Current.CancellationToken)));
 
@@ -194,7 +194,7 @@ public sealed class ModelClientTests : IAsyncLifetime
         server.Responder = request => request.ResponseFormat is null
             ? FakeReply.Text("""Here you go: {"tags": ["dog"]}""")
             : FakeReply.Error(400, "response_format json_schema is not supported by this server");
-        using var client = Client();
+        var client = Client();
         var schema = new JsonSchemaFormat("tags", """{"type":"object","properties":{"tags":{"type":"array","items":{"type":"string"}}}}""");
 
         var first = await client.CompleteAsync(Ask("tags?") with { ResponseSchema = schema }, TestContext.Current.CancellationToken);
@@ -212,7 +212,7 @@ public sealed class ModelClientTests : IAsyncLifetime
     [Fact]
     public async Task Json_schema_is_not_sent_when_the_client_is_configured_without_it()
     {
-        using var client = Client(Quick with { UseJsonSchema = false });
+        var client = Client(Quick with { UseJsonSchema = false });
 
         await client.CompleteAsync(Ask("q") with { ResponseSchema = new JsonSchemaFormat("x", """{"type":"object"}""") },
             TestContext.Current.CancellationToken);
@@ -224,7 +224,7 @@ public sealed class ModelClientTests : IAsyncLifetime
     public async Task A_caller_cancelling_is_not_a_failure_of_the_endpoint()
     {
         server.Responder = _ => FakeReply.Text("late") with { Delay = TimeSpan.FromSeconds(5) };
-        using var client = Client(Quick with { BreakerFailureThreshold = 1 });
+        var client = Client(Quick with { BreakerFailureThreshold = 1 });
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         cancel.CancelAfter(TimeSpan.FromMilliseconds(200));
 

@@ -27,7 +27,7 @@ public sealed class PromptLogprobsClientTests : IAsyncLifetime
     public async Task TheRequestEchoesThePromptGreedilyAndTheReplyKeepsOnlyThePromptTokens()
     {
         server.PromptTokens = prompt => FakeTokens.Whitespace(prompt, token => token == " sat" ? -2.5 : -0.5);
-        using var client = Client();
+        var client = Client();
 
         var scored = await client.PromptLogprobsAsync("The cat sat", Ct);
 
@@ -50,7 +50,7 @@ public sealed class PromptLogprobsClientTests : IAsyncLifetime
         const string variable = "MMFORGE_TEST_SCORE_KEY";
         Environment.SetEnvironmentVariable(variable, "sk-score-secret");
         server.EnqueueCompletion(FakeReply.Error(400, "bad key sk-score-secret"));
-        using var client = new ModelClient([new ModelEndpoint(server.BaseUrl, Model, variable)], Quick);
+        var client = new ModelClient([new ModelEndpoint(server.BaseUrl, Model, variable)], Quick);
 
         var error = await Assert.ThrowsAsync<ModelCallException>(() => client.PromptLogprobsAsync("a b", Ct));
 
@@ -63,7 +63,7 @@ public sealed class PromptLogprobsClientTests : IAsyncLifetime
     public async Task A500IsRetriedAndA429WaitsForRetryAfter()
     {
         server.EnqueueCompletion(FakeReply.Error(500, "engine restarting"), FakeReply.Error(429, "slow down", retryAfter: "1"));
-        using var client = Client();
+        var client = Client();
 
         var clock = Stopwatch.StartNew();
         var scored = await client.PromptLogprobsAsync("a b", Ct);
@@ -78,7 +78,7 @@ public sealed class PromptLogprobsClientTests : IAsyncLifetime
     public async Task AReplyThatIsNotJsonIsRetriedThenFailsAsABadResponse()
     {
         server.EnqueueCompletion(Enumerable.Repeat(new FakeReply { RawBody = "<html>502 Bad Gateway</html>" }, 2).ToArray());
-        using var client = Client(Quick with { MaxAttempts = 2 });
+        var client = Client(Quick with { MaxAttempts = 2 });
 
         var error = await Assert.ThrowsAsync<ModelCallException>(() => client.PromptLogprobsAsync("a b", Ct));
 
@@ -91,7 +91,7 @@ public sealed class PromptLogprobsClientTests : IAsyncLifetime
     public async Task AServerThatDoesNotEchoLogprobsIsNamedInTheError()
     {
         server.EnqueueCompletion(new FakeReply { RawBody = """{"choices":[{"index":0,"text":" The","logprobs":null}]}""" });
-        using var client = Client(Quick with { MaxAttempts = 1 });
+        var client = Client(Quick with { MaxAttempts = 1 });
 
         var error = await Assert.ThrowsAsync<ModelCallException>(() => client.PromptLogprobsAsync("a b", Ct));
 
@@ -103,8 +103,8 @@ public sealed class PromptLogprobsClientTests : IAsyncLifetime
     {
         using var dir = TestPaths.NewTempDir();
         using var cache = new ModelCache(dir.File("cache.sqlite"));
-        using (var first = Client(cache: cache)) await first.PromptLogprobsAsync("tell me", Ct);
-        using var client = Client(cache: cache);
+        await Client(cache: cache).PromptLogprobsAsync("tell me", Ct);
+        var client = Client(cache: cache);
 
         var again = await client.PromptLogprobsAsync("tell me", Ct);
         var chat = await client.CompleteAsync(new ModelRequest([ModelMessage.User("tell me")]), Ct);

@@ -51,7 +51,7 @@ public sealed class ScoreJobTests : IAsyncLifetime
 
     private Manifest Score(string input, string output, ScoreOptions options, ModelCache? cache = null, ModelClientOptions? client = null)
     {
-        using var model = new ModelClient([new ModelEndpoint(server.BaseUrl, Model)], client ?? Quick, cache);
+        var model = new ModelClient([new ModelEndpoint(server.BaseUrl, Model)], client ?? Quick, cache);
         var sources = new SourceOpener(FormatRegistry.Default).Open(new SourceRequest(input)).ToList();
         using var writer = new DatasetOutput(dir.File(output), new DatasetWriterOptions());
         return new ScoreJob(options, new SampleScorer(model, PromptTemplate.ChatMl)).Run(sources, writer);
@@ -70,7 +70,7 @@ public sealed class ScoreJobTests : IAsyncLifetime
         var sample = new Sample { Id = "1" };
         sample.Turns.Add(new Turn("human", "<image>\nWhat is it?"));
         sample.Turns.Add(new Turn("gpt", "A red cat."));
-        using var client = new ModelClient([new ModelEndpoint(server.BaseUrl, Model)], Quick);
+        var client = new ModelClient([new ModelEndpoint(server.BaseUrl, Model)], Quick);
 
         var outcome = await new SampleScorer(client, PromptTemplate.ChatMl).ScoreAsync(sample, Ct);
 
@@ -85,7 +85,7 @@ public sealed class ScoreJobTests : IAsyncLifetime
     {
         var sample = new Sample { Id = "q" };
         sample.Turns.Add(new Turn("human", "<image>\nDescribe the image."));
-        using var client = new ModelClient([new ModelEndpoint(server.BaseUrl, Model)], Quick);
+        var client = new ModelClient([new ModelEndpoint(server.BaseUrl, Model)], Quick);
 
         var outcome = await new SampleScorer(client, PromptTemplate.ChatMl).ScoreAsync(sample, Ct);
 

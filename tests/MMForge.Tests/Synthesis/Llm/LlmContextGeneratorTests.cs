@@ -32,7 +32,6 @@ public sealed class LlmContextGeneratorTests : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         journal.Dispose();
-        client.Dispose();
         await server.DisposeAsync();
         dir.Dispose();
     }

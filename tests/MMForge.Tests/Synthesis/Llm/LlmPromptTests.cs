@@ -30,7 +30,7 @@ public class LlmPromptTests
     public void A_prompt_directory_replaces_a_template_and_changes_the_version()
     {
         using var dir = TestPaths.NewTempDir();
-        using var client = new ModelClient([new ModelEndpoint(new Uri("http://127.0.0.1:9/v1"), "m")]);
+        var client = new ModelClient([new ModelEndpoint(new Uri("http://127.0.0.1:9/v1"), "m")]);
         var shipped = new LlmContextGenerator(client).PromptsVersion;
         File.WriteAllText(dir.File("llm-description-instructions.txt"), "Tell me everything about this picture.\n\n");
 

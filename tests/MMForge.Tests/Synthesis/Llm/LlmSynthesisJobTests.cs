@@ -28,7 +28,6 @@ public sealed class LlmSynthesisJobTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        client.Dispose();
         await server.DisposeAsync();
         dir.Dispose();
     }

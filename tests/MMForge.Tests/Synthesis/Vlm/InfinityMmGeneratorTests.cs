@@ -20,7 +20,7 @@ public sealed class InfinityMmGeneratorTests : IDisposable
     private Run Synthesize(FakeOpenAiServer server, string name, InfinityMmOptions? options = null, int maxPairs = 8, ModelClientOptions? client = null)
     {
         using var cache = new ModelCache(setup.Path(name + ".cache.sqlite"));
-        using var model = new ModelClient([new ModelEndpoint(server.BaseUrl, "fake-vlm")], client ?? new ModelClientOptions { MaxConcurrency = 16 }, cache);
+        var model = new ModelClient([new ModelEndpoint(server.BaseUrl, "fake-vlm")], client ?? new ModelClientOptions { MaxConcurrency = 16 }, cache);
         var job = new SynthesisJob(setup.Generator(model, options), new SynthesisOptions { JournalPath = setup.Path(name + ".journal.sqlite"), MaxPairs = maxPairs, ImagesInFlight = 8, Workers = 2 });
         var output = setup.Path(name);
         Manifest manifest;

@@ -39,7 +39,6 @@ public sealed partial class LlmInstructionClassifierTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        client.Dispose();
         await server.DisposeAsync();
     }
 
@@ -139,7 +138,7 @@ public sealed partial class LlmInstructionClassifierTests : IAsyncLifetime
     {
         using var temp = TestPaths.NewTempDir();
         using var cache = new ModelCache(temp.File("cache.sqlite"));
-        using var cached = new ModelClient([new ModelEndpoint(server.BaseUrl, "Qwen/Qwen2.5-7B-Instruct")], cache: cache);
+        var cached = new ModelClient([new ModelEndpoint(server.BaseUrl, "Qwen/Qwen2.5-7B-Instruct")], cache: cache);
         server.Enqueue(FakeReply.Text("no idea"), FakeReply.Text(Weather));
 
         var first = await Classify("Is it sunny?", Classifier(cached));

@@ -21,7 +21,6 @@ public sealed class VlmImageTaggerTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        client.Dispose();
         await server.DisposeAsync();
     }
 
@@ -113,7 +112,7 @@ public sealed class VlmImageTaggerTests : IAsyncLifetime
     {
         using var temp = TestPaths.NewTempDir();
         using var cache = new ModelCache(temp.File("cache.sqlite"));
-        using var cached = new ModelClient([new ModelEndpoint(server.BaseUrl, "openbmb/MiniCPM-V-2_6")], cache: cache);
+        var cached = new ModelClient([new ModelEndpoint(server.BaseUrl, "openbmb/MiniCPM-V-2_6")], cache: cache);
         var tagger = new VlmImageTagger(cached, RamVocabulary.Resolve);
         server.Enqueue(FakeReply.Text("""{"tags": ["dog", "beach"]}"""));
 
