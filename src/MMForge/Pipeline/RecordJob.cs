@@ -161,8 +161,12 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
         return unique;
     }
 
-    /// <summary>A source's records, with a failure to read the source itself turned into one reject instead of ending the run.</summary>
-    private static IEnumerable<RawRecord> Guarded(SourceContext context)
+    /// <summary>
+    /// A source's records, with a failure to read the source itself turned into one failed record
+    /// (it becomes one <see cref="SourceErrorRule"/> reject) instead of ending the run. Every pass
+    /// over a source reads it through this, so all of them survive the same broken input.
+    /// </summary>
+    public static IEnumerable<RawRecord> Guarded(SourceContext context)
     {
         using var records = context.Source.Records.GetEnumerator();
         while (true)

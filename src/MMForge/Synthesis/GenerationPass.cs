@@ -40,7 +40,7 @@ public sealed class GenerationPass(ISampleGenerator generator, SynthesisJournal 
             foreach (var source in sources)
             {
                 var context = SourceContext.ForReading(source);
-                foreach (var raw in source.Records)
+                foreach (var raw in RecordJob.Guarded(context))
                 {
                     // a record that does not decode, or names an image outside its root, is left to the writing pass, which rejects it
                     if (RecordProcessor.DecodeIdentified(raw, source) is not { } sample || RecordProcessor.RefusedImagePath(sample, context) is not null) continue;

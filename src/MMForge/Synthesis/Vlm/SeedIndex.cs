@@ -42,7 +42,7 @@ public sealed class SeedIndex
         foreach (var source in sources)
         {
             var context = SourceContext.ForReading(source);
-            foreach (var raw in source.Records)
+            foreach (var raw in RecordJob.Guarded(context))
             {
                 // a seed whose image leaves its root is no example: its file is never opened
                 if (RecordProcessor.DecodeIdentified(raw, source) is not { } sample || RecordProcessor.RefusedImagePath(sample, context) is not null) continue;

@@ -213,4 +213,30 @@ public sealed class InfinityMmGeneratorTests : IDisposable
         Assert.DoesNotContain(server.Requests.SelectMany(r => r.ImageUrls), url => url.Contains(leaked, StringComparison.Ordinal));
         Assert.Equal(run.Samples.Sum(s => s.Turns.Count / 2) * 4, server.RequestCount);
     }
+
+    [Fact]
+    public async Task An_input_damaged_midway_is_one_reject_and_the_images_before_it_are_synthesized()
+    {
+        // the shard gzipped and damaged in the middle, as a bad disk or copy would leave it
+        var shard = Path.Combine(setup.InputDir, "data", "part-00000.jsonl");
+        using (var packed = new MemoryStream())
+        {
+            using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+                gzip.Write(File.ReadAllBytes(shard));
+            var bytes = packed.ToArray();
+            for (var i = bytes.Length / 2; i < bytes.Length / 2 + 16; i++) bytes[i] ^= 0xA5;
+            File.WriteAllBytes(shard + ".gz", bytes);
+        }
+        File.Delete(shard);
+        var manifest = Path.Combine(setup.InputDir, "manifest.json");
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("part-00000.jsonl\"", "part-00000.jsonl.gz\"", StringComparison.Ordinal));
+        await using var server = await FakeOpenAiServer.StartAsync();
+        server.Responder = r => FakeVlm.Answer(r);
+
+        var run = Synthesize(server, "out");
+
+        Assert.InRange(run.Samples.Count, 0, 3);
+        Assert.Equal("source-unreadable", Assert.Single(run.Rejects).GetProperty("rule").GetString());
+        Assert.Equal(run.Samples.Sum(s => s.Turns.Count / 2) * 4, server.RequestCount);
+    }
 }
