@@ -36,7 +36,8 @@ internal sealed class LossPass(SampleScorer scorer, int maxPending)
 
         foreach (var source in sources)
         {
-            foreach (var raw in Readable(source))
+            // a source that breaks off ends here; the writing pass, which reads it again, rejects it as source-unreadable
+            foreach (var raw in RecordJob.Guarded(SourceContext.ForReading(source)))
             {
                 records++;
                 var at = raw.Location;
@@ -70,27 +71,6 @@ internal sealed class LossPass(SampleScorer scorer, int maxPending)
             {
                 slots.Release();
             }
-        }
-    }
-
-    /// <summary>
-    /// A source's records up to the point it cannot be read further; the writing pass, which reads
-    /// it again, reports that failure as a reject, so here it only ends the source.
-    /// </summary>
-    private static IEnumerable<RawRecord> Readable(OpenedSource source)
-    {
-        using var records = source.Records.GetEnumerator();
-        while (true)
-        {
-            try
-            {
-                if (!records.MoveNext()) yield break;
-            }
-            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException or InvalidDataException)
-            {
-                yield break;
-            }
-            yield return records.Current;
         }
     }
 }

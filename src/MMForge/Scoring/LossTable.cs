@@ -4,8 +4,9 @@ namespace MMForge.Scoring;
 
 /// <summary>
 /// What the loss pass keeps of every sample, in input order: where it was read, its source (an
-/// index) and its loss as a float (NaN when unscored), 16 bytes a sample; the reasons of the few
-/// unscored samples apart. The writing pass finds a sample again by file and offset.
+/// index) and its loss as a float (NaN when unscored), 16 bytes a sample; the reasons of
+/// unscored samples apart, each distinct reason held once (a server down for a million samples
+/// gives a million failures with one reason). The writing pass finds a sample again by file and offset.
 /// </summary>
 public sealed class LossTable
 {
@@ -13,7 +14,9 @@ public sealed class LossTable
     private readonly List<(int FirstOrdinal, string File)> files = [];
     private readonly List<string> sources = [];
     private readonly Dictionary<string, int> sourceIndex = new(StringComparer.Ordinal);
-    private readonly Dictionary<int, (string Rule, string Reason)> unscored = [];
+    private readonly Dictionary<int, int> unscored = [];
+    private readonly List<(string Rule, string Reason)> failures = [];
+    private readonly Dictionary<(string Rule, string Reason), int> failureIndex = [];
 
     public int Count => keys.Count;
 
@@ -36,7 +39,16 @@ public sealed class LossTable
     public void Set(int ordinal, ScoreOutcome outcome)
     {
         if (outcome.Scored) keys[ordinal] = keys[ordinal] with { Loss = (float)outcome.Loss };
-        else unscored[ordinal] = (outcome.Rule!, outcome.Reason!);
+        else
+        {
+            var failure = (outcome.Rule!, outcome.Reason!);
+            if (!failureIndex.TryGetValue(failure, out var index))
+            {
+                failureIndex[failure] = index = failures.Count;
+                failures.Add(failure);
+            }
+            unscored[ordinal] = index;
+        }
     }
 
     public int SourceOf(int ordinal) => keys[ordinal].Source;
@@ -44,7 +56,7 @@ public sealed class LossTable
     /// <summary>The sample's loss; NaN when it was not scored.</summary>
     public float LossOf(int ordinal) => keys[ordinal].Loss;
 
-    public (string Rule, string Reason)? FailureOf(int ordinal) => unscored.TryGetValue(ordinal, out var failure) ? failure : null;
+    public (string Rule, string Reason)? FailureOf(int ordinal) => unscored.TryGetValue(ordinal, out var index) ? failures[index] : null;
 
     public int Unscored => unscored.Count;
 
