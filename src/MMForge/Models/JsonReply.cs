@@ -14,7 +14,7 @@ public static class JsonReply
 
     /// <exception cref="FormatException">The reply holds no parsable JSON object or array; the message quotes its start.</exception>
     public static JsonElement Parse(string reply) =>
-        TryParse(reply, out var value) ? value : throw new FormatException($"the model reply holds no JSON object or array: {Quote(reply)}");
+        TryParse(reply, out var value) ? value : throw new FormatException($"the model reply holds no JSON object or array: {ReplyExcerpt.Quoted(reply)}");
 
     /// <summary>The first balanced JSON object or array in <paramref name="reply"/> that parses; false when there is none.</summary>
     public static bool TryParse(string reply, out JsonElement value)
@@ -65,6 +65,4 @@ public static class JsonReply
         }
         return -1;
     }
-
-    private static string Quote(string reply) => reply.Length <= 120 ? $"\"{reply}\"" : $"\"{reply[..120]}...\"";
 }

@@ -17,8 +17,6 @@ public sealed class ReplyReader(IReadOnlyList<string> descriptionInstructions, u
     /// <summary>The taxonomy leaf of "describe this image" instructions (docs/taxonomy.md: image-topic/describe-image).</summary>
     public const string DescribeImageType = "coarse-perception/image-topic/describe-image";
 
-    private const int QuotedReplyChars = 200;
-
     public ImageSynthesis Read(string kind, string reply, string imageKey)
     {
         if (!JsonReply.TryParse(reply, out var json)) return Unreadable(kind, reply, "the reply holds no JSON");
@@ -82,11 +80,5 @@ public sealed class ReplyReader(IReadOnlyList<string> descriptionInstructions, u
     private static ImageSynthesis Unreadable(string kind, string reply, string why) =>
         Refusals.Find(reply) is { } refusal
             ? new([], [new DroppedCandidate(SynthesisRules.Refusal, $"the model declined (\"{refusal}\")", kind, null, reply)])
-            : new([], [new DroppedCandidate(SynthesisRules.BadReply, $"{why}: \"{Quote(reply)}\"", kind, null, reply)]);
-
-    private static string Quote(string reply)
-    {
-        var flat = reply.Trim().ReplaceLineEndings(" ");
-        return flat.Length <= QuotedReplyChars ? flat : flat[..QuotedReplyChars] + "...";
-    }
+            : new([], [new DroppedCandidate(SynthesisRules.BadReply, $"{why}: {ReplyExcerpt.Quoted(reply)}", kind, null, reply)]);
 }

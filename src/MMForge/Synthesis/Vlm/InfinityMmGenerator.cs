@@ -119,14 +119,14 @@ public sealed class InfinityMmGenerator : ISampleGenerator
             return new DroppedCandidate(NoExamplesRule, $"the seed set has {examples.Count} usable example(s) of this type with a readable image, {options.Examples} are needed", type);
 
         var questionReply = await steps.OnceAsync($"question/{type}", () => AskAsync(QuestionMessage(target.Image, type, examples), QuestionSchema, options.Temperature, 256, ct)).ConfigureAwait(false);
-        if (Refusals.IsRefusal(questionReply)) return new DroppedCandidate(SynthesisRules.Refusal, "the model declined to write a question: " + Quote(questionReply), type);
+        if (Refusals.IsRefusal(questionReply)) return new DroppedCandidate(SynthesisRules.Refusal, "the model declined to write a question: " + ReplyExcerpt.Quoted(questionReply), type);
         if (JudgeReplies.Question(questionReply) is not { } question)
-            return new DroppedCandidate(SynthesisRules.BadReply, "the question reply holds no {\"question\": ...}: " + Quote(questionReply), type);
+            return new DroppedCandidate(SynthesisRules.BadReply, "the question reply holds no {\"question\": ...}: " + ReplyExcerpt.Quoted(questionReply), type);
 
         var relevanceReply = await steps.OnceAsync($"relevance/{type}", () => AskAsync(
             WithImage(target.Image, prompts.Render("relevance", ("question", question))), ScoreSchema, 0, 32, ct)).ConfigureAwait(false);
         if (JudgeReplies.Score(relevanceReply) is not { } relevance)
-            return new DroppedCandidate(SynthesisRules.BadReply, "the relevance reply holds no score from 1 to 10: " + Quote(relevanceReply), type, question);
+            return new DroppedCandidate(SynthesisRules.BadReply, "the relevance reply holds no score from 1 to 10: " + ReplyExcerpt.Quoted(relevanceReply), type, question);
         if (relevance < options.MinRelevance)
             return new DroppedCandidate(IrrelevantRule, $"question relevance {relevance} is below {options.MinRelevance}", type, question);
 
@@ -140,7 +140,7 @@ public sealed class InfinityMmGenerator : ISampleGenerator
         var scoreReply = await steps.OnceAsync($"score/{type}", () => AskAsync(
             WithImage(target.Image, prompts.Render("score", ("question", question), ("answer", answer))), ScoreSchema, 0, 32, ct)).ConfigureAwait(false);
         if (JudgeReplies.Score(scoreReply) is not { } score)
-            return new DroppedCandidate(SynthesisRules.BadReply, "the answer score reply holds no score from 1 to 10: " + Quote(scoreReply), type, question, answer);
+            return new DroppedCandidate(SynthesisRules.BadReply, "the answer score reply holds no score from 1 to 10: " + ReplyExcerpt.Quoted(scoreReply), type, question, answer);
         if (score < options.MinAnswerScore)
             return new DroppedCandidate(LowScoreRule, $"answer score {score} is below {options.MinAnswerScore}", type, question, answer);
 
@@ -196,10 +196,4 @@ public sealed class InfinityMmGenerator : ISampleGenerator
         AnswerStyle.Brief => 256,
         _ => 1024,
     };
-
-    private static string Quote(string reply)
-    {
-        var text = reply.Trim();
-        return "\"" + (text.Length <= 120 ? text : text[..120] + "...") + "\"";
-    }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using MMForge.Models;
 using MMForge.Records;
@@ -48,8 +47,6 @@ public sealed class LlmInstructionClassifier
         "{reply}" is not one of the listed paths. Answer again with exactly one path copied from the list, as {"path": "..."}.
         """;
 
-    private const int QuotedReplyChars = 200;
-
     private readonly ModelClient client;
     private readonly HashSet<string> paths = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> pathByDisplayName = new(StringComparer.OrdinalIgnoreCase);
@@ -97,11 +94,11 @@ public sealed class LlmInstructionClassifier
         if (Match(first) is { } path) return Found(path, replies: 1);
 
         messages.Add(ModelMessage.Assistant(first));
-        messages.Add(ModelMessage.User(CorrectionTemplate.Replace("{reply}", Quote(first), StringComparison.Ordinal)));
+        messages.Add(ModelMessage.User(CorrectionTemplate.Replace("{reply}", ReplyExcerpt.Of(first), StringComparison.Ordinal)));
         var second = await AskAsync(messages, ct).ConfigureAwait(false);
         return Match(second) is { } corrected
             ? Found(corrected, replies: 2)
-            : new ClassificationResult(null, $"the model named no listed taxonomy path, twice: \"{Quote(first)}\", then \"{Quote(second)}\"", 2);
+            : new ClassificationResult(null, $"the model named no listed taxonomy path, twice: \"{ReplyExcerpt.Of(first)}\", then \"{ReplyExcerpt.Of(second)}\"", 2);
     }
 
     private async Task<string> AskAsync(List<ModelMessage> messages, CancellationToken ct)
@@ -122,11 +119,5 @@ public sealed class LlmInstructionClassifier
         answer = answer.Trim().Trim('"', '\'', '`', '.').Trim();
         if (paths.Contains(answer)) return answer;
         return pathByDisplayName.GetValueOrDefault(answer);
-    }
-
-    private static string Quote(string reply)
-    {
-        var flat = new StringBuilder(reply.Trim()).Replace('\n', ' ').Replace('\r', ' ').ToString();
-        return flat.Length <= QuotedReplyChars ? flat : flat[..QuotedReplyChars] + "...";
     }
 }
