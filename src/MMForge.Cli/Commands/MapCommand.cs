@@ -181,11 +181,11 @@ public static class MapCommand
 
     private sealed record KeyedSample(string Key, Sample Sample);
 
-    /// <summary>Decodes a dataset's records one at a time; unreadable ones are reported and skipped.</summary>
+    /// <summary>Decodes a dataset's records one at a time; unreadable ones (a source that breaks off among them) are reported and skipped.</summary>
     private static IEnumerable<KeyedSample> ReadSamples(IEnumerable<OpenedSource> sources, UnreadableRecords unreadable)
     {
         foreach (var source in sources)
-            foreach (var raw in source.Records)
+            foreach (var raw in RecordJob.Guarded(SourceContext.ForReading(source)))
             {
                 Decoded decoded;
                 try { decoded = RecordDecoder.Decode(raw, source.Codec); }

@@ -49,7 +49,8 @@ internal sealed class KeyPass(DedupOptions options, IdSpill ids, MinHashLsh? tex
         // abandoned arrays would double the memory this pass is meant to keep small.
         var keys = new List<SampleKey>((int)Math.Min(sources.Sum(s => s.DatasetManifest?.Records ?? 0), Array.MaxLength));
         var perSource = options.Scope == DedupScope.Source;
-        var items = sources.SelectMany(s => s.Records.Select(raw => (Raw: raw, Source: s)));
+        // a source that breaks off ends its keys there; the writing pass rejects it as source-unreadable
+        var items = sources.SelectMany(s => RecordJob.Guarded(SourceContext.ForReading(s)).Select(raw => (Raw: raw, Source: s)));
         long records = 0;
         OrderedParallel.Run(items, 512, options.Workers, item => Decode(item.Raw, item.Source, perSource), batch =>
         {

@@ -37,7 +37,8 @@ public static class DatasetInspector
                 report.Stages.AddRange(manifest.Stages);
                 foreach (var (rule, n) in manifest.RejectsByRule) report.RejectsByRule[rule] = n;
             }
-            foreach (var raw in source.Records)
+            // a source that breaks off counts as one unreadable record, as every stage reports it
+            foreach (var raw in RecordJob.Guarded(SourceContext.ForReading(source)))
             {
                 var decoded = RecordDecoder.Decode(raw, source.Codec);
                 if (decoded.Sample is not { } sample)
