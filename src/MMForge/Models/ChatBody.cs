@@ -102,20 +102,23 @@ internal static class ChatBody
                 json.WriteString("text", text.Text);
                 break;
             case ImagePart image:
-                json.WriteString("type", "image_url");
-                json.WriteStartObject("image_url");
-                json.WriteString("url", DataUrl(image));
-                json.WriteEndObject();
+                WriteImageUrl(json, DataUrl(image));
                 break;
             case ImageUrlPart url:
-                json.WriteString("type", "image_url");
-                json.WriteStartObject("image_url");
-                json.WriteString("url", url.Url.AbsoluteUri);
-                json.WriteEndObject();
+                WriteImageUrl(json, url.Url.AbsoluteUri);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(part), part.GetType().Name, "unknown message part");
         }
+        json.WriteEndObject();
+    }
+
+    /// <summary>An image part: inline as a data URL or fetched by the server, the same shape either way.</summary>
+    private static void WriteImageUrl(Utf8JsonWriter json, string url)
+    {
+        json.WriteString("type", "image_url");
+        json.WriteStartObject("image_url");
+        json.WriteString("url", url);
         json.WriteEndObject();
     }
 
