@@ -5,20 +5,22 @@ namespace MMForge.Tests.Cli;
 
 /// <summary>
 /// Commands whose first pass reads a dataset outside a record job (dedup's key pass, map fit,
-/// inspect) survive a shard damaged midway as the record jobs do: one source-unreadable record,
+/// inspect) survive a damaged shard as the record jobs do: one source-unreadable record,
 /// not a crash.
 /// </summary>
 public sealed class BrokenSourceTests
 {
     [Fact]
-    public void A_gzipped_shard_damaged_midway_is_one_unreadable_record_for_dedup_map_and_inspect()
+    public void A_damaged_gzipped_shard_is_one_unreadable_record_for_dedup_map_and_inspect()
     {
         using var dir = TestPaths.NewTempDir();
         var ingest = CliRunner.Run(dir.Path, "ingest", TestPaths.Sample("LLaVA", "llava", "eval", "table", "caps_boxes_coco2014_val_80.jsonl"), "-o", "in", "--gzip", "--disable", "image-missing");
         Assert.Equal(0, ingest.ExitCode);
         var shard = Directory.EnumerateFiles(dir.File("in"), "*.jsonl.gz", SearchOption.AllDirectories).Single();
+        // the first deflate block declared of the reserved type (after gzip's 10-byte header): the
+        // inflater throws on it whatever the bytes around it, so the damage is the same on every run
         var bytes = File.ReadAllBytes(shard);
-        for (var i = bytes.Length / 2; i < bytes.Length / 2 + 16; i++) bytes[i] ^= 0xA5;
+        bytes[10] = 0b111;
         File.WriteAllBytes(shard, bytes);
 
         var dedup = CliRunner.Run(dir.Path, "dedup", "in", "-o", "out", "--match", "text");

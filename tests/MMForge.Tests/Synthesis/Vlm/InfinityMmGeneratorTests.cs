@@ -215,16 +215,18 @@ public sealed class InfinityMmGeneratorTests : IDisposable
     }
 
     [Fact]
-    public async Task An_input_damaged_midway_is_one_reject_and_the_images_before_it_are_synthesized()
+    public async Task A_damaged_input_is_one_reject_and_the_run_ends_normally()
     {
-        // the shard gzipped and damaged in the middle, as a bad disk or copy would leave it
+        // the shard gzipped and damaged, as a bad disk or copy would leave it
         var shard = Path.Combine(setup.InputDir, "data", "part-00000.jsonl");
         using (var packed = new MemoryStream())
         {
             using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
                 gzip.Write(File.ReadAllBytes(shard));
+            // the first deflate block declared of the reserved type (after gzip's 10-byte header):
+            // the inflater throws on it whatever the bytes around it, so every run meets the same damage
             var bytes = packed.ToArray();
-            for (var i = bytes.Length / 2; i < bytes.Length / 2 + 16; i++) bytes[i] ^= 0xA5;
+            bytes[10] = 0b111;
             File.WriteAllBytes(shard + ".gz", bytes);
         }
         File.Delete(shard);
@@ -235,8 +237,8 @@ public sealed class InfinityMmGeneratorTests : IDisposable
 
         var run = Synthesize(server, "out");
 
-        Assert.InRange(run.Samples.Count, 0, 3);
+        Assert.Empty(run.Samples);
         Assert.Equal("source-unreadable", Assert.Single(run.Rejects).GetProperty("rule").GetString());
-        Assert.Equal(run.Samples.Sum(s => s.Turns.Count / 2) * 4, server.RequestCount);
+        Assert.Equal(0, server.RequestCount);
     }
 }
