@@ -18,6 +18,7 @@ public static class Program
             IngestCommand.Create(),
             ValidateCommand.Create(),
             ConvertCommand.Create(),
+            ExportCommand.Create(),
             InspectCommand.Create(),
             HashCommand.Create(),
             DedupCommand.Create(),

@@ -25,46 +25,13 @@ public sealed class DatasetWriter : IDisposable
         _target = Path.GetFullPath(dir);
         _options = options;
         CheckTarget(_target);
-        _temp = _target.TrimEnd('/') + ".tmp-" + Environment.ProcessId;
-        RemoveAbandonedTemps(_target);
-        if (Directory.Exists(_temp)) Directory.Delete(_temp, recursive: true);
+        _temp = DirectorySwap.PrepareTemp(_target);
         Directory.CreateDirectory(Path.Combine(_temp, DatasetDirectory.DataFolder));
         Directory.CreateDirectory(Path.Combine(_temp, DatasetDirectory.RejectsFolder));
         _rejects = new FileStream(Path.Combine(_temp, DatasetDirectory.RejectsFile), FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
     }
 
     private readonly List<ShardInfo> _shards = [];
-
-    /// <summary>
-    /// Deletes the temporary directories that runs killed before completing left beside the
-    /// target (named after their process, which no longer runs), so crashes do not pile up
-    /// half-written copies; a temporary directory of a run still going is left alone.
-    /// </summary>
-    private static void RemoveAbandonedTemps(string target)
-    {
-        var parent = Path.GetDirectoryName(target.TrimEnd('/'));
-        if (parent is null || !Directory.Exists(parent)) return;
-        var prefix = Path.GetFileName(target.TrimEnd('/')) + ".tmp-";
-        foreach (var dir in Directory.EnumerateDirectories(parent, prefix + "*"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir)[prefix.Length..], out var pid) || pid == Environment.ProcessId || IsRunning(pid)) continue;
-            try { Directory.Delete(dir, recursive: true); }
-            catch (IOException) { } // another run cleaning up at the same moment
-        }
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false; // no such process
-        }
-    }
 
     /// <summary>Refuses to replace a directory that holds something other than an mmforge dataset.</summary>
     private static void CheckTarget(string dir)
@@ -122,19 +89,7 @@ public sealed class DatasetWriter : IDisposable
         _rejects.Dispose();
         manifest.Shards = _shards;
         File.WriteAllText(Path.Combine(_temp, Manifest.FileName), manifest.ToJson());
-        if (Directory.Exists(_target))
-        {
-            // move the old dataset aside first so the target is never missing a manifest while populated
-            var old = _target.TrimEnd('/') + ".old-" + Environment.ProcessId;
-            Directory.Move(_target, old);
-            Directory.Move(_temp, _target);
-            Directory.Delete(old, recursive: true);
-        }
-        else
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(_target)!);
-            Directory.Move(_temp, _target);
-        }
+        DirectorySwap.Commit(_temp, _target);
         _completed = true;
     }
 
@@ -143,7 +98,7 @@ public sealed class DatasetWriter : IDisposable
         if (_completed) return;
         _shard?.Dispose();
         _rejects.Dispose();
-        try { Directory.Delete(_temp, recursive: true); } catch (IOException) { }
+        DirectorySwap.Abandon(_temp);
     }
 }
 

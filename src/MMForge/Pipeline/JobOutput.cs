@@ -57,14 +57,14 @@ public sealed class DatasetOutput(string dir, DatasetWriterOptions options) : IJ
 }
 
 /// <summary>
-/// Output into one file of an external format (convert). Rejects go to
-/// <c>OUTPUT.rejects.jsonl</c> beside it, created only when there are any.
+/// Output into one file of an external format (convert, export). Rejects go to
+/// <paramref name="rejectsPath"/> (by default <c>OUTPUT.rejects.jsonl</c> beside it), created only when there are any.
 /// </summary>
-public sealed class FileOutput(string path, ISampleWriter writer) : IJobOutput
+public sealed class FileOutput(string path, ISampleWriter writer, string? rejectsPath = null) : IJobOutput
 {
     private AtomicFile? _rejects;
 
-    public string RejectsPath { get; } = path + ".rejects.jsonl";
+    public string RejectsPath { get; } = rejectsPath ?? path + ".rejects.jsonl";
     public Func<Sample, ArraySegment<byte>>? Encoder => null;
 
     public string? CannotWrite(Sample sample) => writer.CannotWrite(sample);

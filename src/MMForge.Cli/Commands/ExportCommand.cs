@@ -1,0 +1,76 @@
+using System.CommandLine;
+using MMForge.Cli.Terminal;
+using MMForge.Exports;
+
+namespace MMForge.Cli.Commands;
+
+/// <summary><c>mmforge export DIR --to FORMAT -o OUT</c>: a trainer-ready folder (records, the trainer's meta file, images) from a dataset or mix directory.</summary>
+internal static class ExportCommand
+{
+    public static Command Create()
+    {
+        var shared = new SharedOptions();
+        var input = new Argument<string>("dir") { Description = "An mmforge dataset directory, or a mix directory written by 'mmforge select' (mixes.json): every stage mix is exported." };
+        var output = new Option<string>("--output", "-o") { Description = "The export folder; created, or replaced when it holds an earlier export (any other non-empty folder is refused).", Required = true };
+        var to = new Option<string>("--to", "-t")
+        {
+            Description = "Trainer layout: " + string.Join("; ", TrainerFormat.All.Select(f => f.Description)) + ".",
+            Required = true,
+        }.AcceptOnlyFromAmong(TrainerFormat.All.Select(f => f.Name).ToArray());
+        var images = new Option<string>("--images")
+        {
+            Description = "How images reach the trainer: copy (into OUT/images/, one file per distinct content), hardlink (like copy but hard links; copied where a link cannot be made, said once), relative (the original files, by paths relative to OUT; nothing copied). Embedded images are always written to OUT/images/; webdataset puts every image inside its tars. Default: copy.",
+            DefaultValueFactory = _ => "copy",
+        }.AcceptOnlyFromAmong("copy", "hardlink", "relative");
+        var name = new Option<string?>("--name")
+        {
+            Description = "Name of the exported dataset (file names and meta entries; default: the dataset folder's name). For a mix directory, a prefix: NAME-stage-1 ... (default: the stage names alone).",
+        };
+        var absolute = new Option<bool>("--absolute-meta-paths")
+        {
+            Description = "Write absolute paths into the meta files (LLaVA-OneVision json_path, InternVL root and annotation) instead of paths relative to OUT, so the trainer need not run from OUT. Default: relative.",
+        };
+        var command = new Command("export", "Export a dataset or a selection's stage mixes for a trainer: LLaVA-OneVision, LLaMA-Factory, InternVL, Infinity-MM JSON or WebDataset. Samples the trainer cannot take go to OUT/rejects/ with the reason. See docs/exports.md.")
+        {
+            input, output, to, images, name, absolute, shared.Workers, shared.MaxRecordBytes,
+        };
+        command.SetAction(p =>
+        {
+            var options = new ExportOptions
+            {
+                Format = TrainerFormat.Find(p.GetValue(to)!),
+                Images = Enum.Parse<ImageMode>(p.GetValue(images)!, ignoreCase: true),
+                Name = p.GetValue(name),
+                AbsoluteMetaPaths = p.GetValue(absolute),
+                Workers = p.GetValue(shared.Workers),
+                MaxRecordBytes = p.GetValue(shared.MaxRecordBytes),
+            };
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var result = new ProgressDisplay(ExportJob.Stage).Run(report => new ExportJob(options, report).Run(p.GetValue(input)!, p.GetValue(output)!));
+            Print(result, clock.Elapsed);
+            return result.Manifest.Rejected > 0 ? Program.Rejected : Program.Ok;
+        });
+        return command;
+    }
+
+    private static void Print(ExportResult result, TimeSpan elapsed)
+    {
+        var o = Console.Out;
+        var m = result.Manifest;
+        o.WriteLine($"export: {m.Format}, {m.Records:N0} records written, {m.Rejected:N0} rejected in {elapsed.TotalSeconds:F1}s -> {result.OutDir}");
+        foreach (var part in m.Parts)
+        {
+            o.WriteLine($"  {part.RecordsFile}: {part.Records:N0} records" + (part.Rejected > 0 ? $", {part.Rejected:N0} rejected ({part.RejectsFile})" : ""));
+            foreach (var (rule, n) in part.RejectedByRule) o.WriteLine($"    rejected by {rule}: {n:N0}");
+        }
+        foreach (var meta in m.MetaFiles) o.WriteLine($"  meta file: {meta}");
+        var c = m.ImageCounts;
+        o.WriteLine(m.Images switch
+        {
+            "relative" => $"  images: {c.Referenced:N0} referenced in place (paths relative to {result.OutDir}), {c.Copied:N0} embedded images written to images/",
+            "embed" => $"  images: {c.Embedded:N0} written inside the tars",
+            _ => $"  images: {c.Copied:N0} copied, {c.Linked:N0} hard-linked, {c.Deduplicated:N0} references served by a file already there",
+        });
+        if (result.LinkFallbackReason is { } why) Console.Error.WriteLine($"note: {c.LinkFallbacks:N0} images could not be hard-linked and were copied: {why}");
+    }
+}

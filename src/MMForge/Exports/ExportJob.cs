@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using MMForge.Formats;
+using MMForge.Formats.Writers;
+using MMForge.Pipeline;
+
+namespace MMForge.Exports;
+
+/// <summary>Settings of one export.</summary>
+public sealed record ExportOptions
+{
+    public required TrainerFormat Format { get; init; }
+    public ImageMode Images { get; init; } = ImageMode.Copy;
+
+    /// <summary>The part's name (dataset input), or the prefix of each mix's name (mix input).</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Meta files name the records files and image root by absolute paths instead of paths relative to the export root.</summary>
+    public bool AbsoluteMetaPaths { get; init; }
+
+    public int Workers { get; init; } = Environment.ProcessorCount;
+    public long MaxRecordBytes { get; init; } = 64L << 20;
+}
+
+/// <summary>What an export wrote, and the hard-link fallback to report once (null when none happened).</summary>
+public sealed record ExportResult(string OutDir, ExportManifest Manifest, string? LinkFallbackReason);
+
+/// <summary>
+/// Writes a trainer-ready folder from a dataset or mix directory: per part, the records file
+/// through an ordinary <see cref="RecordJob"/> (streaming, in input order, rejects with reasons
+/// under <c>rejects/</c>), images placed as the options say, then the trainer's meta files and
+/// <c>export.json</c>. Everything is written into a temporary folder that replaces the target
+/// only when complete.
+/// </summary>
+public sealed class ExportJob(ExportOptions options, Action<JobProgress>? progress = null)
+{
+    public const string Stage = "export";
+    public const string RejectsFolder = "rejects";
+
+    public ExportResult Run(string input, string outDir)
+    {
+        var parts = ExportInput.Resolve(input, options.Name);
+        var target = Path.GetFullPath(outDir);
+        CheckTarget(target);
+        var temp = DirectorySwap.PrepareTemp(target);
+        try
+        {
+            var format = options.Format;
+            var placer = new ImagePlacer(format.EmbedsImages ? ImageMode.Embed : options.Images, temp, target);
+            var manifest = new ExportManifest { Format = format.Name, Images = placer.Mode.ToString().ToLowerInvariant() };
+            foreach (var part in parts) manifest.Parts.Add(ExportPart(part, temp, placer));
+
+            var exported = manifest.Parts.Select(p => new ExportedPart(p.Name, p.RecordsFile, p.Records)).ToList();
+            foreach (var meta in format.MetaFiles(exported, MetaPath(target)))
+            {
+                AtomicFile.WriteAllText(Path.Combine(temp, meta.File), meta.Text);
+                manifest.MetaFiles.Add(meta.File);
+            }
+            manifest.ImageCounts = placer.Counts;
+            AtomicFile.WriteAllText(Path.Combine(temp, ExportManifest.FileName), manifest.ToJson());
+            DirectorySwap.Commit(temp, target);
+            return new ExportResult(target, manifest, placer.LinkFallbackReason);
+        }
+        catch
+        {
+            DirectorySwap.Abandon(temp);
+            throw;
+        }
+    }
+
+    private ExportedPartInfo ExportPart(ExportInput part, string temp, ImagePlacer placer)
+    {
+        var source = DatasetDirectory.Open(part.DatasetDir, new SourceRequest(part.DatasetDir) { MaxRecordBytes = options.MaxRecordBytes });
+        var recordsFile = options.Format.RecordsFile(part.Name);
+        var recordsPath = Path.Combine(temp, recordsFile);
+        var rejectsFile = $"{RejectsFolder}/{part.Name}.jsonl";
+        var job = new JobOptions
+        {
+            Stage = Stage,
+            Workers = options.Workers,
+            // resolved under the dataset's roots (nothing leaves them), made absolute for the placer
+            ExportPaths = new ImagePathExport(ImagePathStyle.Absolute, recordsPath),
+            Params = new JsonObject { ["to"] = options.Format.Name, ["images"] = placer.Mode.ToString().ToLowerInvariant(), ["name"] = part.Name },
+        };
+        var writer = new ExportWriter(options.Format.OpenWriter(recordsPath), options.Format, placer);
+        using var output = new FileOutput(recordsPath, writer, Path.Combine(temp, rejectsFile));
+        var manifest = new RecordJob(job, progress).Run([source], output);
+        return new ExportedPartInfo
+        {
+            Name = part.Name,
+            Input = part.DatasetDir,
+            RecordsFile = recordsFile,
+            Records = manifest.Records,
+            Rejected = manifest.Rejected,
+            RejectsFile = manifest.Rejected > 0 ? rejectsFile : null,
+            RejectedByRule = manifest.RejectsByRule,
+        };
+    }
+
+    /// <summary>How meta files name a path given relative to the export root.</summary>
+    private Func<string, string> MetaPath(string target) =>
+        options.AbsoluteMetaPaths ? relative => Path.GetFullPath(Path.Combine(target, relative)) : relative => relative;
+
+    /// <summary>Refuses to replace a folder that holds something other than an earlier export.</summary>
+    private static void CheckTarget(string dir)
+    {
+        if (File.Exists(dir)) throw new ArgumentException($"output {dir} is a file, not a directory");
+        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any() && !ExportManifest.IsExport(dir))
+            throw new ArgumentException($"output directory {dir} is not empty and is not an mmforge export; refusing to replace it");
+    }
+}
