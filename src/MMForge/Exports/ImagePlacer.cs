@@ -61,6 +61,9 @@ public sealed class ImagePlacer(ImageMode mode, string workDir, string finalDir)
 
     private ImageRef Place(ImageRef image)
     {
+        // bytes held in the record are the image itself; a path beside them (a tar member's name) names no file here
+        if (image.Bytes is { Length: > 0 } bytes)
+            return mode == ImageMode.Embed ? Embedded(image, bytes) : WithPath(image, StoredBytes(bytes));
         if (image.Path is { } path)
         {
             if (ImagePathResolver.IsUrl(path))
@@ -75,8 +78,6 @@ public sealed class ImagePlacer(ImageMode mode, string workDir, string finalDir)
                 _ => WithPath(image, Stored(path)),
             };
         }
-        if (image.Bytes is { Length: > 0 } bytes)
-            return mode == ImageMode.Embed ? Embedded(image, bytes) : WithPath(image, StoredBytes(bytes));
         throw new RecordException(MissingRule, "an image has neither a path nor bytes");
     }
 

@@ -90,4 +90,20 @@ public sealed class ImageModeTests
             foreach (var (name, bytes) in a) Assert.True(bytes.AsSpan().SequenceEqual(b[name]), $"{format}: {name} differs");
         }
     }
+
+    [Fact]
+    public void EmbeddedImagesAreWrittenIntoTheImagesFolderWhateverTheMode()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var dataset = ExportSource.Build(dir.Path);
+        Export(dataset, dir.File("wds"), ImageMode.Copy, "webdataset");
+        // a dataset whose images are bytes inside the records: the tars ingested back
+        Ingest.Run(dir.File("embedded"), dir.File("wds/ds/000000.tar"));
+        Assert.All(Ingest.Samples(dir.File("embedded")).SelectMany(s => s.Images), i => Assert.NotNull(i.Bytes));
+
+        var result = Export(dir.File("embedded"), dir.File("out"), ImageMode.Relative);
+        Assert.Equal((3L, 2L, 0L), (result.Manifest.ImageCounts.Copied, result.Manifest.ImageCounts.Deduplicated, result.Manifest.ImageCounts.Referenced));
+        var back = MMForge.Tests.Support.Read.All(dir.File("out/embedded.json"), "llava");
+        ExportSource.AssertSameContent(dataset, ExportSource.ExportedContent(back.Samples, dir.File("out")), ExportSource.Common.Select(id => id));
+    }
 }
