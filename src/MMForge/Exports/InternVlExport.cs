@@ -8,15 +8,9 @@ namespace MMForge.Exports;
 /// <c>--meta_path</c>. The root is the export root, so image paths read as written. A leading
 /// system turn is kept (InternVL's preprocessing reads one).
 /// </summary>
-public sealed class InternVlExport : TrainerFormat
+public sealed class InternVlExport() : TrainerFormat("internvl", "InternVL: NAME.jsonl + NAME_meta.json for --meta_path (root: OUT)",
+    "internvl", new TurnShape { SystemTurn = true }, ".jsonl")
 {
-    public override string Name => "internvl";
-    public override string Description => "InternVL: NAME.jsonl + NAME_meta.json for --meta_path (root: OUT)";
-    protected override string CodecName => "internvl";
-    protected override TurnShape Shape { get; } = new() { SystemTurn = true };
-
-    public override string RecordsFile(string partName) => partName + ".jsonl";
-
     public static string MetaFileOf(string partName) => partName + "_meta.json";
 
     public override IEnumerable<MetaFile> MetaFiles(IReadOnlyList<ExportedPart> parts, Func<string, string> metaPath) =>

@@ -11,16 +11,11 @@ namespace MMForge.Exports;
 /// system turn becomes the <c>system</c> column; observation/function_call may take the user
 /// and assistant places, as LLaMA-Factory's sharegpt converter allows.
 /// </summary>
-public sealed class LlamaFactoryExport : TrainerFormat
+public sealed class LlamaFactoryExport() : TrainerFormat("llama-factory", "LLaMA-Factory: NAME.json (sharegpt) + dataset_info.json; dataset_dir OUT, --dataset NAME",
+    "sharegpt", new TurnShape { SystemTurn = true, ToolTurns = true }, ".json")
 {
     public const string DatasetInfoFile = "dataset_info.json";
 
-    public override string Name => "llama-factory";
-    public override string Description => "LLaMA-Factory: NAME.json (sharegpt) + dataset_info.json; dataset_dir OUT, --dataset NAME";
-    protected override string CodecName => "sharegpt";
-    protected override TurnShape Shape { get; } = new() { SystemTurn = true, ToolTurns = true };
-
-    public override string RecordsFile(string partName) => partName + ".json";
 
     /// <summary>
     /// file_name stays relative even with absolute meta paths: LLaMA-Factory joins it to

@@ -10,15 +10,9 @@ namespace MMForge.Exports;
 /// <c>--image_folder</c>. The script assigns its own system prompt and maps only human/gpt
 /// turns, so a system turn is rejected.
 /// </summary>
-public sealed class LlavaOneVisionExport : TrainerFormat
+public sealed class LlavaOneVisionExport() : TrainerFormat("llava-onevision", "LLaVA-OneVision: NAME.json (LLaVA records) + NAME.yaml for --data_path; --image_folder OUT",
+    "llava", new TurnShape(), ".json")
 {
-    public override string Name => "llava-onevision";
-    public override string Description => "LLaVA-OneVision: NAME.json (LLaVA records) + NAME.yaml for --data_path; --image_folder OUT";
-    protected override string CodecName => "llava";
-    protected override TurnShape Shape { get; } = new();
-
-    public override string RecordsFile(string partName) => partName + ".json";
-
     public override IEnumerable<MetaFile> MetaFiles(IReadOnlyList<ExportedPart> parts, Func<string, string> metaPath) =>
         parts.Select(p => new MetaFile(p.Name + ".yaml", Yaml.Serialize(new DataYaml { Datasets = [new() { JsonPath = metaPath(p.RecordsFile) }] })));
 

@@ -16,32 +16,25 @@ public sealed record MetaFile(string File, string Text);
 /// are relative to the export root (see docs/exports.md). Meta files name other files through
 /// <c>metaPath</c>, which writes them relative to the export root or absolute.
 /// </summary>
-public abstract class TrainerFormat
+public abstract class TrainerFormat(string name, string description, string codecName, TurnShape shape, string recordsSuffix)
 {
     /// <summary>The name given to <c>--to</c>.</summary>
-    public abstract string Name { get; }
+    public string Name => name;
 
     /// <summary>One line for <c>--help</c>.</summary>
-    public abstract string Description { get; }
-
-    /// <summary>The record codec the trainer's files are written with.</summary>
-    protected abstract string CodecName { get; }
-
-    protected abstract TurnShape Shape { get; }
+    public string Description => description;
 
     /// <summary>The records file of a part, relative to the export root.</summary>
-    public abstract string RecordsFile(string partName);
+    public string RecordsFile(string partName) => partName + recordsSuffix;
 
     /// <summary>True when the images travel inside the records files (tar members) and <c>--images</c> does not apply.</summary>
     public virtual bool EmbedsImages => false;
 
-    protected IRecordCodec Codec => FormatRegistry.Default.Codec(CodecName);
-
     /// <summary>Why the trainer cannot take this sample, or null. Thread-safe: workers call it.</summary>
-    public string? CannotWrite(Sample sample) => Codec.CannotWrite(sample) ?? Shape.Problem(sample);
+    public string? CannotWrite(Sample sample) => FormatRegistry.Default.Codec(codecName).CannotWrite(sample) ?? shape.Problem(sample);
 
     /// <summary>The writer of one part's records file.</summary>
-    public ISampleWriter OpenWriter(string fullPath) => SampleWriters.Open(fullPath, CodecName, FormatRegistry.Default);
+    public ISampleWriter OpenWriter(string fullPath) => SampleWriters.Open(fullPath, codecName, FormatRegistry.Default);
 
     /// <summary>The meta files for the exported parts (none for formats without one).</summary>
     public virtual IEnumerable<MetaFile> MetaFiles(IReadOnlyList<ExportedPart> parts, Func<string, string> metaPath) => [];
