@@ -41,6 +41,8 @@ public sealed class ExportJob(ExportOptions options, Action<JobProgress>? progre
         var parts = ExportInput.Resolve(input, options.Name);
         var target = Path.GetFullPath(outDir);
         CheckTarget(target);
+        if (parts.Select(p => Path.GetFullPath(p.DatasetDir)).FirstOrDefault(d => d == target || d.StartsWith(target + "/", StringComparison.Ordinal)) is { } inside)
+            throw new ArgumentException($"the input {inside} is inside the output folder {target}, which the export replaces; export somewhere else");
         var temp = DirectorySwap.PrepareTemp(target);
         try
         {

@@ -83,6 +83,13 @@ public sealed class ExportCliTests
         Assert.Equal(1, again.ExitCode); // the ChatML system turns
         Assert.Equal(["export.json", "second.json"], Directory.GetFiles(dir.File("out")).Select(Path.GetFileName).Order());
         Assert.DoesNotContain(Directory.GetDirectories(dir.Path), d => Path.GetFileName(d).StartsWith("out.", StringComparison.Ordinal)); // no temporary or old copy left
+
+        // an input inside the export would be deleted with the export it replaces
+        Assert.Equal(0, CliRunner.Run(dir.Path, "validate", "mix/stage-1", "-o", "out/ds").ExitCode);
+        var inside = CliRunner.Run(dir.Path, "export", "out/ds", "--to", "infinity-mm", "-o", "out");
+        Assert.Equal(2, inside.ExitCode);
+        Assert.Contains("inside the output folder", inside.Stderr);
+        Assert.True(File.Exists(dir.File("out/ds/manifest.json")));
     }
 
     [Fact]
