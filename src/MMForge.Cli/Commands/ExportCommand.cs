@@ -14,12 +14,12 @@ internal static class ExportCommand
         var output = new Option<string>("--output", "-o") { Description = "The export folder; created, or replaced when it holds an earlier export (any other non-empty folder is refused).", Required = true };
         var to = new Option<string>("--to", "-t")
         {
-            Description = "Trainer layout: " + string.Join("; ", TrainerFormat.All.Select(f => f.Description)) + ".",
+            Description = "Trainer layout: " + string.Join("; ", TrainerFormat.All.Select(f => f.Description)) + ". Record image paths are relative to OUT in every layout.",
             Required = true,
         }.AcceptOnlyFromAmong(TrainerFormat.All.Select(f => f.Name).ToArray());
         var images = new Option<string>("--images")
         {
-            Description = "How images reach the trainer: copy (into OUT/images/, one file per distinct content), hardlink (like copy but hard links; copied where a link cannot be made, said once), relative (the original files, by paths relative to OUT; nothing copied). Embedded images are always written to OUT/images/; webdataset puts every image inside its tars. Default: copy.",
+            Description = "How images reach the trainer: copy (into OUT/images/, one file per distinct content), hardlink (like copy but hard links; copied where a link cannot be made, said once), relative (the original files, by paths relative to OUT; nothing copied). Embedded images are always written to OUT/images/; webdataset puts every image inside its tars.",
             DefaultValueFactory = _ => "copy",
         }.AcceptOnlyFromAmong("copy", "hardlink", "relative");
         var name = new Option<string?>("--name")

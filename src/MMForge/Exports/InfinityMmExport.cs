@@ -5,7 +5,7 @@ namespace MMForge.Exports;
 /// relative to the export root. No meta file: the release has none. Roles as its format checks
 /// demand: human first, alternating, no system turn.
 /// </summary>
-public sealed class InfinityMmExport() : TrainerFormat("infinity-mm", "Infinity-MM records: NAME.json (id, source, conversations, image, ram++_tags, phash, qw2vl_loss)",
+public sealed class InfinityMmExport() : TrainerFormat("infinity-mm", "infinity-mm = NAME.json of Infinity-MM records (id, source, conversations, image, ram++_tags, phash, qw2vl_loss)",
     "infinity-mm", new TurnShape(), ".json");
 
 /// <summary>
@@ -13,7 +13,7 @@ public sealed class InfinityMmExport() : TrainerFormat("infinity-mm", "Infinity-
 /// each), every sample a <c>.json</c> Infinity-MM record and its images as <c>.jpg</c> members
 /// (an empty one for a text-only sample). The images travel inside the shards.
 /// </summary>
-public sealed class InfinityMmWebDatasetExport() : TrainerFormat("webdataset", "Infinity-MM WebDataset: NAME/000000.tar shards of .json record + .jpg image members",
+public sealed class InfinityMmWebDatasetExport() : TrainerFormat("webdataset", "webdataset = Infinity-MM's release layout, NAME/000000.tar... shards of .json record + .jpg image members",
     "infinity-mm", new TurnShape(), "/" + Formats.Containers.TarShardWriter.ShardPlaceholder + ".tar")
 {
     public override bool EmbedsImages => true;

@@ -8,7 +8,7 @@ namespace MMForge.Exports;
 /// <c>--meta_path</c>. The root is the export root, so image paths read as written. A leading
 /// system turn is kept (InternVL's preprocessing reads one).
 /// </summary>
-public sealed class InternVlExport() : TrainerFormat("internvl", "InternVL: NAME.jsonl + NAME_meta.json for --meta_path (root: OUT)",
+public sealed class InternVlExport() : TrainerFormat("internvl", "internvl = NAME.jsonl + NAME_meta.json (root OUT), train with --meta_path OUT/NAME_meta.json",
     "internvl", new TurnShape { SystemTurn = true }, ".jsonl")
 {
     public static string MetaFileOf(string partName) => partName + "_meta.json";

@@ -11,7 +11,7 @@ namespace MMForge.Exports;
 /// system turn becomes the <c>system</c> column; observation/function_call may take the user
 /// and assistant places, as LLaMA-Factory's sharegpt converter allows.
 /// </summary>
-public sealed class LlamaFactoryExport() : TrainerFormat("llama-factory", "LLaMA-Factory: NAME.json (sharegpt) + dataset_info.json; dataset_dir OUT, --dataset NAME",
+public sealed class LlamaFactoryExport() : TrainerFormat("llama-factory", "llama-factory = NAME.json (sharegpt) + dataset_info.json, train with dataset_dir OUT, dataset NAME",
     "sharegpt", new TurnShape { SystemTurn = true, ToolTurns = true }, ".json")
 {
     public const string DatasetInfoFile = "dataset_info.json";

@@ -10,7 +10,7 @@ namespace MMForge.Exports;
 /// <c>--image_folder</c>. The script assigns its own system prompt and maps only human/gpt
 /// turns, so a system turn is rejected.
 /// </summary>
-public sealed class LlavaOneVisionExport() : TrainerFormat("llava-onevision", "LLaVA-OneVision: NAME.json (LLaVA records) + NAME.yaml for --data_path; --image_folder OUT",
+public sealed class LlavaOneVisionExport() : TrainerFormat("llava-onevision", "llava-onevision = NAME.json (LLaVA records) + NAME.yaml, train with --data_path OUT/NAME.yaml --image_folder OUT",
     "llava", new TurnShape(), ".json")
 {
     public override IEnumerable<MetaFile> MetaFiles(IReadOnlyList<ExportedPart> parts, Func<string, string> metaPath) =>

@@ -36,6 +36,10 @@ public sealed class ExportCliTests
         var info = JsonDocument.Parse(File.ReadAllText(dir.File("lf/dataset_info.json"))).RootElement;
         Assert.Equal(["stage-1", "stage-2a"], info.EnumerateObject().Select(e => e.Name));
         Assert.Equal(2, Directory.GetFiles(dir.File("lf/images"), "*", SearchOption.AllDirectories).Length); // the two charts, stored once for both stages
+        var exported = MMForge.Exports.ExportManifest.Load(dir.File("lf"));
+        Assert.Equal(("llama-factory", "copy"), (exported.Format, exported.Images));
+        Assert.Equal([("stage-1", "stage-1.json", 3L), ("stage-2a", "stage-2a.json", 7L)], exported.Parts.Select(p => (p.Name, p.RecordsFile, p.Records)));
+        Assert.Equal((2L, 4L), (exported.ImageCounts.Copied, exported.ImageCounts.Deduplicated));
         var back = Read.All(dir.File("lf/dataset_info.json"));
         Assert.Empty(back.Errors);
         Assert.Equal(10, back.Samples.Count);
@@ -110,7 +114,7 @@ public sealed class ExportCliTests
     {
         var help = CliRunner.Run(TestPaths.RepoRoot, "export", "--help");
         Assert.Equal(0, help.ExitCode);
-        foreach (var text in new[] { "llava-onevision", "llama-factory", "internvl", "infinity-mm", "webdataset", "--images", "Default: copy", "--name", "--absolute-meta-paths", "mixes.json" })
+        foreach (var text in new[] { "llava-onevision", "llama-factory", "internvl", "infinity-mm", "webdataset", "--images", "[default: copy]", "--name", "--absolute-meta-paths", "mixes.json" })
             Assert.Contains(text, help.Stdout);
     }
 }
