@@ -29,7 +29,6 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
         if (request.DryRun) return PrintPlan(decisions);
 
         Directory.CreateDirectory(runDirectory);
-        var exit = Program.Ok;
         var summary = new RunSummaryTable(runDirectory);
         for (var i = 0; i < plan.Count; i++)
         {
@@ -56,7 +55,6 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
                 output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: FAILED (exit {result.ExitCode}); its output is in {LogFile(stage)}; stages after it did not run");
                 return result.ExitCode == Program.Usage ? Program.Usage : Program.Rejected;
             }
-            if (result.ExitCode == Program.Rejected) exit = Program.Rejected;
             records[stage.Name] = new RunStage
             {
                 Name = stage.Name, Command = stage.Shape.Command, Kind = stage.Shape.Output,
@@ -68,7 +66,9 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
             output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: {summary.Counts(stage)} in {result.Elapsed.TotalSeconds:F1}s");
         }
         summary.Print(output);
-        return exit;
+        // the outputs decide, not what ran this time: a rerun that skips everything reports the rejects it keeps
+        return plan.Take(until + 1).Any(s => s.Shape.Output == StageOutputKind.Dataset && Terminal.RunSummary.ExitCode(Pipeline.Manifest.Load(s.Output)) != 0)
+            ? Program.Rejected : Program.Ok;
     }
 
     private int? IndexOf(string? name, string option)

@@ -1,0 +1,118 @@
+using MMForge.Pipeline;
+using MMForge.Recipes;
+using MMForge.Tests.Cli;
+using MMForge.Tests.Support;
+
+namespace MMForge.Tests.Recipes;
+
+/// <summary>The example recipe end to end through the real CLI, on a copy of examples/ so the repository stays clean.</summary>
+public sealed class ExampleRecipeTests : IDisposable
+{
+    private readonly TempDir _dir = TestPaths.NewTempDir();
+    private readonly string _examples;
+
+    public ExampleRecipeTests()
+    {
+        _examples = _dir.File("examples");
+        CopyTree(Path.Combine(TestPaths.RepoRoot, "examples"), _examples);
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private string Recipe => Path.Combine(_examples, "recipe.yaml");
+    private string Run => _dir.File("run");
+    private string Stage(string name) => Path.Combine(Run, "stages", name);
+
+    private CliRunner.Result RunRecipe(params string[] extra) => CliRunner.Run(_examples, ["run", "recipe.yaml", "-o", Run, .. extra]);
+
+    /// <summary>Records in and out and rejects by rule of each dataset stage, as the example's data makes them.</summary>
+    private static readonly (string Stage, long In, long Out, string[] Rejects)[] ExpectedCounts =
+    [
+        ("ingest", 21, 21, []),
+        ("validate", 21, 20, ["yes-no-balance:1"]),
+        ("hash", 20, 20, []),
+        ("dedup", 20, 18, ["dedup-exact:1", "dedup-near-image-text:1"]),
+        ("tag", 18, 18, []),
+        ("synthesize", 18, 2, ["synthesis-no-annotations:16"]),
+    ];
+
+    [Fact]
+    public void Runs_every_stage_with_the_expected_counts_then_skips_them_all_then_reruns_from_a_changed_parameter()
+    {
+        var first = RunRecipe();
+        Assert.True(first.ExitCode is 0 or 1, first.Stdout + first.Stderr);
+        foreach (var (stage, input, output, rejects) in ExpectedCounts)
+        {
+            var manifest = Manifest.Load(Stage(stage));
+            Assert.Equal((stage, input, output), (stage, manifest.Stages[^1].RecordsIn, manifest.Records));
+            Assert.Equal(rejects, manifest.RejectsByRule.Select(r => $"{r.Key}:{r.Value}"));
+        }
+        Assert.True(File.Exists(Path.Combine(Stage("map"), "model.json")));
+        var run = RunFile.Load(Run);
+        var names = run.Stages.Select(s => s.Name).ToList();
+        Assert.Equal(["ingest", "validate", "hash", "dedup", "tag", "map", "synthesize"], names);
+        Assert.All(run.Stages, s => Assert.Matches("^[0-9a-f]{64}$", s.Fingerprint));
+        Assert.Equal(["tag"], run.Stages.Single(s => s.Name == "synthesize").Inputs);
+        Assert.Contains("stage ", first.Stdout); // the closing table
+        var written = Directory.GetFiles(Path.Combine(Run, "stages"), "*", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+
+        var second = RunRecipe();
+        Assert.Equal(first.ExitCode, second.ExitCode);
+        Assert.Equal(names.Select(n => $"{n}: unchanged, skipped"), second.Stdout.Split('\n').Where(l => l.StartsWith('[')).Select(l => l[(l.IndexOf(']') + 2)..]));
+        Assert.All(written, f => Assert.Equal(f.Value, File.GetLastWriteTimeUtc(f.Key)));
+
+        File.WriteAllText(Recipe, File.ReadAllText(Recipe).Replace("match: image+text", "match: exact"));
+        var third = RunRecipe();
+        var ran = third.Stdout.Split('\n').Where(l => l.Contains(": running (")).Select(l => l[(l.IndexOf(']') + 2)..l.IndexOf(':')]).ToList();
+        Assert.Equal(["dedup", "tag", "map", "synthesize"], ran);
+        Assert.Equal(19, Manifest.Load(Stage("dedup")).Records);
+        Assert.Equal(run.Stages.Take(3).Select(s => s.Fingerprint), RunFile.Load(Run).Stages.Take(3).Select(s => s.Fingerprint));
+    }
+
+    [Fact]
+    public void A_stage_whose_output_went_missing_runs_again_alone()
+    {
+        Assert.True(RunRecipe("--until", "dedup").ExitCode is 0 or 1);
+        Directory.Delete(Stage("hash"), recursive: true);
+
+        var again = RunRecipe("--until", "dedup");
+
+        var lines = again.Stdout.Split('\n').Where(l => l.StartsWith('[')).ToList();
+        Assert.Contains(lines, l => l.Contains("hash: running (output missing)"));
+        Assert.Contains(lines, l => l.Contains("dedup: unchanged, skipped"));
+        Assert.False(Directory.Exists(Stage("tag")));
+    }
+
+    [Fact]
+    public void A_recipe_error_names_the_line_and_nothing_runs()
+    {
+        File.WriteAllText(Recipe, File.ReadAllText(Recipe).Replace("    match: image+text", "    match: image+text\n    max_distance: far"));
+        var line = File.ReadAllLines(Recipe).ToList().FindIndex(l => l.Contains("max_distance: far")) + 1;
+
+        var result = RunRecipe();
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"recipe.yaml:{line}: stage 'dedup', parameter 'max_distance'", result.Stderr);
+        Assert.False(Directory.Exists(Run));
+    }
+
+    [Fact]
+    public void Dry_run_prints_each_command_line_and_writes_nothing()
+    {
+        var result = RunRecipe("--dry-run");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"mmforge dedup {Stage("hash")} -o {Stage("dedup")} --match image+text --workers 2", result.Stdout);
+        Assert.Contains($"mmforge map fit {Stage("tag")} -o {Path.Combine(Stage("map"), "model.json")} --min-support 1", result.Stdout);
+        Assert.False(Directory.Exists(Run));
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+    }
+}
