@@ -14,7 +14,7 @@ public sealed class ExampleRecipeTests : IDisposable
     public ExampleRecipeTests()
     {
         _examples = _dir.File("examples");
-        CopyTree(Path.Combine(TestPaths.RepoRoot, "examples"), _examples);
+        ExampleCopy.Into(_examples);
     }
 
     public void Dispose() => _dir.Dispose();
@@ -106,9 +106,59 @@ public sealed class ExampleRecipeTests : IDisposable
         Assert.Contains($"mmforge map fit {Stage("tag")} -o {Path.Combine(Stage("map"), "model.json")} --min-support 1", result.Stdout);
         Assert.False(Directory.Exists(Run));
     }
+}
 
-    private static void CopyTree(string from, string to)
+/// <summary>The same example recipe with an endpoint: a VLM tags, an LLM classifies and the Infinity-MM method synthesizes, all through a real HTTP server.</summary>
+public sealed class ExampleRecipeWithEndpointTests
+{
+    private const string Secret = "sk-test-never-written-0d5c";
+    private const string OcrPath = "fine-grained-perception-single-instance/ocr/recognize-printed-text";
+
+    [Fact]
+    public async Task With_an_endpoint_tagging_classification_and_synthesis_ask_the_model_and_the_key_is_never_written()
     {
+        using var dir = TestPaths.NewTempDir();
+        ExampleCopy.Into(dir.File("examples"));
+        await using var server = await MMForge.FakeOpenAi.FakeOpenAiServer.StartAsync();
+        server.Responder = request =>
+        {
+            var text = string.Join("\n", request.Texts);
+            if (text.Contains("List what is visible in this image", StringComparison.Ordinal))
+                return MMForge.FakeOpenAi.FakeReply.Text("{\"tags\": [\"dog\", \"grass\", \"building\"]}");
+            if (text.Contains("You classify instructions", StringComparison.Ordinal))
+                return MMForge.FakeOpenAi.FakeReply.Text($"{{\"path\": \"{OcrPath}\"}}");
+            return MMForge.FakeOpenAi.FakeVlm.Answer(request);
+        };
+        var run = dir.File("run");
+        var environment = new Dictionary<string, string> { ["MMFORGE_TEST_KEY"] = Secret, ["HOME"] = dir.Path };
+
+        var result = CliRunner.Run(dir.File("examples"), environment, "run", "recipe.yaml", "-o", run, "--until", "synthesize",
+            "--endpoint", server.BaseUrl.ToString(), "--model", "fake-vl", "--api-key-env", "MMFORGE_TEST_KEY");
+
+        Assert.True(result.ExitCode is 0 or 1, result.Stdout + result.Stderr);
+        var tag = Manifest.Load(Path.Combine(run, "stages", "tag")).Stages[^1].Params;
+        Assert.Equal(["ram++", "text", "vlm"], tag["image_taggers"]!.AsArray().Select(t => (string?)t));
+        Assert.Equal("llm", (string?)tag["classifier"]);
+        var tagged = Ingest.Samples(Path.Combine(run, "stages", "tag"));
+        Assert.Contains(tagged, s => s.ImageTags.Any(t => t.Tag == "dog" && t.By == "vlm"));
+        Assert.Contains(tagged, s => s.InstructionTags.Any(t => t.Path == OcrPath && t.By == "llm"));
+        var synthesized = Manifest.Load(Path.Combine(run, "stages", "synthesize"));
+        Assert.Equal("vlm", (string?)synthesized.Stages[^1].Params["generator"]);
+        Assert.True(synthesized.Records > 0, result.Stdout);
+        Assert.Contains(server.Requests, r => string.Join("\n", r.Texts).Contains(MMForge.FakeOpenAi.FakeVlm.QuestionPrompt, StringComparison.Ordinal));
+        Assert.All(server.Requests, r => Assert.Equal("Bearer " + Secret, r.Authorization));
+        foreach (var file in Directory.GetFiles(dir.Path, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".sqlite", StringComparison.Ordinal)))
+            Assert.DoesNotContain(Secret, File.ReadAllText(file));
+        Assert.DoesNotContain(Secret, result.Stdout + result.Stderr);
+    }
+}
+
+internal static class ExampleCopy
+{
+    /// <summary>Copies examples/ so a test can run and edit the recipe without touching the repository.</summary>
+    public static void Into(string to)
+    {
+        var from = Path.Combine(TestPaths.RepoRoot, "examples");
         foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
             Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
         Directory.CreateDirectory(to);
