@@ -29,6 +29,7 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
         if (request.DryRun) return PrintPlan(decisions);
 
         Directory.CreateDirectory(runDirectory);
+        using var runLock = LockRun();
         var summary = new RunSummaryTable(runDirectory);
         for (var i = 0; i < plan.Count; i++)
         {
@@ -69,6 +70,20 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
         // the outputs decide, not what ran this time: a rerun that skips everything reports the rejects it keeps
         return plan.Take(until + 1).Any(s => s.Shape.Output == StageOutputKind.Dataset && Terminal.RunSummary.ExitCode(Pipeline.Manifest.Load(s.Output)) != 0)
             ? Program.Rejected : Program.Ok;
+    }
+
+    /// <summary>Holds the run directory for this process: two runs writing the same stages would corrupt each other.</summary>
+    private FileStream LockRun()
+    {
+        try
+        {
+            // FileShare.None takes an advisory lock (flock) on Linux, released when the process ends, even by a kill
+            return new FileStream(Path.Combine(runDirectory, "run.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new ArgumentException($"another mmforge run is using {runDirectory}; wait for it to finish");
+        }
     }
 
     private int? IndexOf(string? name, string option)
