@@ -25,6 +25,7 @@ public static class Program
             MapCommand.Create(),
             SynthesizeCommand.Create(),
             ScoreCommand.Create(),
+            SelectCommand.Create(),
             PhashCommand.Create(),
             ListCommands.Formats(),
             ListCommands.Rules(),

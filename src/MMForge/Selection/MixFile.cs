@@ -1,7 +1,6 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using static MMForge.Selection.YamlInput;
 
 namespace MMForge.Selection;
 
@@ -35,20 +34,6 @@ public static partial class MixFile
         foreach (var duplicate in result.GroupBy(m => m.Name).Where(g => g.Count() > 1))
             throw new FormatException($"{file}: mix name '{duplicate.Key}' is used twice (each mix is a folder)");
         return result;
-    }
-
-    private static YamlNode Root(string text, string file)
-    {
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
-            return stream.Documents.Count > 0 ? stream.Documents[0].RootNode : throw new FormatException($"{file}: the mix file is empty");
-        }
-        catch (YamlException e)
-        {
-            throw new FormatException($"{file}:{e.Start.Line}: not valid YAML/JSON: {e.InnerException?.Message ?? e.Message}", e);
-        }
     }
 
     private static MixSpec Mix(YamlNode node, string file)
@@ -97,19 +82,4 @@ public static partial class MixFile
         }
         return fields;
     }
-
-    private static string Scalar(YamlNode node, string file, string key) =>
-        node is YamlScalarNode { Value: { } value } ? value : throw Error(file, node, $"{key}: expected a single value, not a {(node is YamlSequenceNode ? "list" : "mapping")}");
-
-    private static long Integer(YamlNode node, string file, string key)
-    {
-        var text = Scalar(node, file, key).Replace("_", "");
-        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw Error(file, node, $"{key}: expected a whole number of 0 or more, not '{Scalar(node, file, key)}'");
-    }
-
-    private static int Line(YamlNode node) => (int)node.Start.Line;
-
-    private static FormatException Error(string file, YamlNode node, string message) => new($"{file}:{Line(node)}: {message}");
 }
