@@ -97,19 +97,19 @@ internal static class SelectCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var result = new ProgressDisplay(SelectionJob.Stage).Run(report => new SelectionJob(options).Run(sources, dir, report));
             foreach (var warning in result.Warnings) Console.Error.WriteLine("warning: " + warning);
-            Print(result, balance, dir, clock.Elapsed);
+            Print(result, by == StratumKey.None ? null : $"{p.GetValue(balanceBy)} toward the {(balance.Target == TargetKind.Weights ? "weights of " : "")}{targetText} target", dir, clock.Elapsed);
             return result.Manifests.Any(m => m.Rejected > 0) ? Program.Rejected : Program.Ok;
         });
         return command;
     }
 
-    private static void Print(SelectionResult result, BalanceOptions balance, string dir, TimeSpan elapsed)
+    private static void Print(SelectionResult result, string? strata, string dir, TimeSpan elapsed)
     {
         var o = Console.Out;
         o.WriteLine($"select: {result.Mixes.Mixes.Count} mix(es) in {elapsed.TotalSeconds:F1}s -> {dir}");
-        if (result.Pool.Groups.Count > 0 && balance.By != StratumKey.None)
+        if (strata is not null)
         {
-            o.WriteLine($"  groups by {balance.By} toward a {balance.Target.ToString().ToLowerInvariant()} target: size -> quota");
+            o.WriteLine($"  groups by {strata}: size -> quota");
             foreach (var (group, size, _, quota) in result.Pool.Groups.OrderByDescending(g => g.Size).ThenBy(g => g.Group, StringComparer.Ordinal))
                 o.WriteLine($"    {group}: {size:N0} -> {quota:N0}");
         }
