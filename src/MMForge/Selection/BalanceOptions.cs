@@ -30,7 +30,7 @@ public sealed record BalanceOptions
     public bool YesNoBalance { get; init; }
 
     /// <summary>Whether anything narrows the pool at all; without it every decoded sample goes on to the mixes.</summary>
-    public bool Selects => By != StratumKey.None || MaxRecords is not null || YesNoBalance;
+    public bool Selects => By != StratumKey.None || CapPerGroup is not null || MaxRecords is not null || YesNoBalance;
 
     /// <summary>
     /// A sample's group: its source; the first or first two levels of its first instruction type

@@ -16,10 +16,11 @@ public static class TargetWeights
         if (Root(text, file) is not YamlMappingNode { Children.Count: > 0 } mapping)
             throw new FormatException($"{file}: a target file is a mapping of group name to weight, e.g. \"Perception: 2\"");
         var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        // YamlDotNet refuses a key listed twice, with its line
         foreach (var (keyNode, value) in mapping.Children)
         {
             var group = Scalar(keyNode, file, "group");
-            if (!weights.TryAdd(group, Number(value, file, group))) throw Error(file, keyNode, $"group '{group}' is listed twice");
+            weights[group] = Number(value, file, group);
         }
         if (weights.Values.All(w => w == 0)) throw new FormatException($"{file}: every weight is 0, so nothing would be selected");
         return weights;

@@ -58,4 +58,12 @@ public class MixFileTests
     [InlineData("end:70", 25, 25)]
     public void SamplingTakesTheCeilingOfThePercentageOrTheCount(string text, long available, long taken) =>
         Assert.Equal(taken, Sampling.Parse(text).Take(available));
+
+    [Theory]
+    [InlineData("perception: 3\nreasoning: lots\n", "target.yaml:2: reasoning: expected a number of 0 or more, not 'lots'")]
+    [InlineData("perception: 3\nperception: 1\n", "target.yaml:2: not valid YAML/JSON: Duplicate key")]
+    [InlineData("- perception\n", "a target file is a mapping of group name to weight")]
+    [InlineData("a: 0\n", "every weight is 0")]
+    public void BadTargetFilesNameTheLine(string text, string message) =>
+        Assert.Contains(message, Assert.Throws<FormatException>(() => TargetWeights.Parse(text, "target.yaml")).Message);
 }

@@ -135,6 +135,21 @@ public class MixTests
     }
 
     [Fact]
+    public void AnUndecodableRecordIsRejectedOnceInTheFirstMix()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var data = SelectionData.Dataset(dir, "data");
+        File.AppendAllText(Directory.GetFiles(Path.Combine(data, "data"), "*.jsonl").Single(), "{\"id\": \"broken\", \"conversations\": 5}\n");
+        File.WriteAllText(dir.File("mixes.yaml"), Sampled);
+
+        var result = SelectionData.Select(dir.File("out"), new SelectOptions { Mixes = MixFile.Load(dir.File("mixes.yaml")) }, data);
+
+        Assert.Equal([1L, 0L], result.Manifests.Select(m => m.Rejected));
+        Assert.Contains("broken", File.ReadAllText(Path.Combine(dir.File("out"), "percent", "rejects", "rejects.jsonl")));
+        Assert.All(result.Mixes.Mixes, mix => Assert.Equal(200, mix.Records + mix.UnselectedByReason.Values.Sum()));
+    }
+
+    [Fact]
     public void TwoRunsWriteByteIdenticalMixDirectories()
     {
         using var dir = TestPaths.NewTempDir();
