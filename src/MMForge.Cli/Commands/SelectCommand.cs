@@ -14,7 +14,7 @@ internal static class SelectCommand
         var inputs = new Argument<string[]>("datasets")
         {
             Description = "mmforge dataset directories to pool (e.g. the curated and the synthesized data); samples keep their source. "
-                + "Images need 'mmforge hash' for their sizes, tags and types 'mmforge tag' when the selection uses them.",
+                + "Image sizes come from 'mmforge hash', image tags and instruction types from 'mmforge tag', when the selection uses them.",
             Arity = ArgumentArity.OneOrMore,
         };
         var output = new Option<string>("--output", "-o")
@@ -50,11 +50,11 @@ internal static class SelectCommand
         var max = new Option<long?>("--max-records") { Description = "Most samples the selection keeps in all (default: all the quotas allow)." };
         var diversity = new Option<bool>("--diversity")
         {
-            Description = "Within a group over its quota, choose greedily the samples whose image tags are least covered so far (SVIT-like coverage) instead of a seeded random subset.",
+            Description = "Within a group over its quota, choose greedily the samples whose image tags are least covered so far (SVIT-like coverage) instead of a seeded random subset. Off by default.",
         };
         var yesNo = new Option<bool>("--yes-no-balance")
         {
-            Description = "Leave out samples that lean to the commoner of the answers \"yes\" and \"no\" until both are equally many (counted as the yes-no-balance rule counts them).",
+            Description = "Leave out samples that lean to the commoner of the answers \"yes\" and \"no\" until both are equally many (counted as the yes-no-balance rule counts them). Off by default.",
         };
         foreach (var option in new Option[] { cap, max })
             option.Validators.Add(r => { if (r.GetValueOrDefault<long?>() is < 0) r.AddError($"{r.IdentifierToken?.Value} must be 0 or more"); });
