@@ -26,6 +26,7 @@ public static class Program
             MapCommand.Create(),
             SynthesizeCommand.Create(),
             ScoreCommand.Create(),
+            SelectCommand.Create(),
             PhashCommand.Create(),
             RunCommand.Create(),
             ListCommands.Formats(),
