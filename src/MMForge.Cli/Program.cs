@@ -26,6 +26,7 @@ public static class Program
             SynthesizeCommand.Create(),
             ScoreCommand.Create(),
             PhashCommand.Create(),
+            ReportCommand.Create(),
             ListCommands.Formats(),
             ListCommands.Rules(),
         };
