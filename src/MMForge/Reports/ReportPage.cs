@@ -67,12 +67,12 @@ public static class ReportPage
               + BarChart.Render("Top image tags", r.Tags.ImageTags.Select(t => new BarValue(t.Tag, t.Count, Svg.Percent(t.Share))).ToList(), "samples with the tag"),
         "heatmap" => r.Tags.Matrix.Tags.Count == 0 || r.Tags.Matrix.Types.Count == 0 ? Empty("needs both image tags and instruction types")
             : Note($"Samples carrying both the image tag (rows: the {r.Tags.Matrix.Tags.Count} most frequent) and an instruction of the {r.Tags.Matrix.Level.ToUpperInvariant()} type (columns).")
-              + HeatmapChart.Render("Image tag × instruction type", r.Tags.Matrix.Tags, r.Tags.Matrix.Types, r.Tags.Matrix.Counts.Select(c => (IReadOnlyList<long>)c).ToList()),
+              + HeatmapChart.Render("Image tag × instruction type", r.Tags.Matrix.Tags, r.Tags.Matrix.Types, r.Tags.Matrix.Counts.Select(c => (IReadOnlyList<long>)c).ToList(), LastSegment),
         "text-length" => Note(Svg.Escape($"Unit: {r.TextLength.Unit}."))
             + HistogramChart.Render("Text length per sample", r.TextLength, "characters per sample"),
         "visual-tokens" => Note(Svg.Escape($"Unit: {r.VisualTokens.Unit}" + (r.VisualTokens.Excluded > 0 ? $" ({Svg.Number(r.VisualTokens.Excluded)} samples)." : ".") + " Text-only samples are the 0 bin."))
             + HistogramChart.Render("Visual tokens per sample", r.VisualTokens, $"visual tokens per sample ({r.Totals.VisualTokenModel})",
-                bin => bin.From == 0 && bin.To == 1 ? "0 (text)" : HistogramChart.Range(bin)),
+                bin => bin.From == 0 && bin.To == 1 ? "0 (text)" : HistogramChart.CompactRange(bin)),
         "gallery" => r.Gallery.Count == 0 ? Empty("no samples") : Gallery.Render(r.Gallery),
         _ => throw new ArgumentOutOfRangeException(nameof(section), section, "unknown report section"),
     };
@@ -97,10 +97,13 @@ public static class ReportPage
             var types = tags.InstructionTypes.GetValueOrDefault(level) ?? [];
             html.Append($"<h3>{level.ToUpperInvariant()}</h3>");
             html.Append(types.Count == 0 ? Empty("no instruction tags (run mmforge tag)")
-                : BarChart.Render($"Instruction types at {level.ToUpperInvariant()}", types.Select(t => new BarValue(t.Type, t.Count, Svg.Percent(t.Share))).ToList(), "samples (share of samples with an instruction type)"));
+                : BarChart.Render($"Instruction types at {level.ToUpperInvariant()}", types.Select(t => new BarValue(LastSegment(t.Type), t.Count, Svg.Percent(t.Share), t.Type)).ToList(), "samples (share of samples with an instruction type)"));
         }
         return Note($"{Svg.Number(tags.SamplesWithInstructionTags)} of {Svg.Number(tags.Samples)} samples carry an instruction type.") + html;
     }
+
+    /// <summary>An L2 type without its L1 parent, for labels (the full path is in the tooltip and report.json).</summary>
+    private static string LastSegment(string typePath) => typePath[(typePath.LastIndexOf('/') + 1)..];
 
     private static string Empty(string why) => $"<p class=\"empty\">{Svg.Escape(why)}</p>";
 

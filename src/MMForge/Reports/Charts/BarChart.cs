@@ -2,13 +2,13 @@ using System.Text;
 
 namespace MMForge.Reports.Charts;
 
-/// <summary>One bar: its label, its value and what its tooltip adds.</summary>
-public sealed record BarValue(string Label, long Value, string? Detail = null);
+/// <summary>One bar: its label, its value, what its tooltip adds, and the full name when the label is a short form of it.</summary>
+public sealed record BarValue(string Label, long Value, string? Detail = null, string? FullName = null);
 
 /// <summary>Horizontal bars, one row per value, label on the left and the number after the bar.</summary>
 public static class BarChart
 {
-    private const double Width = 760, LabelWidth = 240, ValueWidth = 110, Row = 22, Top = 8, Bottom = 30;
+    private const double Width = 760, LabelWidth = 300, ValueWidth = 110, Row = 22, Top = 8, Bottom = 30;
 
     public static string Render(string title, IReadOnlyList<BarValue> bars, string valueAxis)
     {
@@ -21,8 +21,8 @@ public static class BarChart
             var bar = bars[i];
             var y = Top + i * Row;
             var length = area * bar.Value / max;
-            Svg.Text(svg, LabelWidth - 8, y + Row * 0.7, Svg.Clip(bar.Label, 34), "end");
-            Svg.Rect(svg, LabelWidth, y + 3, length, Row - 6, Svg.Bar, $"{bar.Label}: {Svg.Number(bar.Value)}{(bar.Detail is null ? "" : " (" + bar.Detail + ")")}");
+            Svg.Text(svg, LabelWidth - 8, y + Row * 0.7, Svg.Clip(bar.Label, 44), "end");
+            Svg.Rect(svg, LabelWidth, y + 3, length, Row - 6, Svg.Bar, $"{bar.FullName ?? bar.Label}: {Svg.Number(bar.Value)}{(bar.Detail is null ? "" : " (" + bar.Detail + ")")}");
             Svg.Text(svg, LabelWidth + length + 6, y + Row * 0.7, Svg.Number(bar.Value) + (bar.Detail is null ? "" : "  " + bar.Detail), extra: "class=\"value\"");
         }
         Axis(svg, height, valueAxis);

@@ -6,9 +6,10 @@ namespace MMForge.Reports.Charts;
 /// </summary>
 public static class HeatmapChart
 {
-    private const double Cell = 30, RowHeight = 22, Left = 170, Top = 150, Right = 10, Bottom = 10;
+    private const double Cell = 30, RowHeight = 22, Left = 170, Top = 150, Right = 130, Bottom = 10;
 
-    public static string Render(string title, IReadOnlyList<string> rows, IReadOnlyList<string> columns, IReadOnlyList<IReadOnlyList<long>> counts)
+    /// <param name="columnLabel">The short form a column is labelled with (its full name stays in the tooltips).</param>
+    public static string Render(string title, IReadOnlyList<string> rows, IReadOnlyList<string> columns, IReadOnlyList<IReadOnlyList<long>> counts, Func<string, string>? columnLabel = null)
     {
         var width = Left + columns.Count * Cell + Right;
         var height = Top + rows.Count * RowHeight + Bottom;
@@ -17,7 +18,7 @@ public static class HeatmapChart
         for (var c = 0; c < columns.Count; c++)
         {
             var x = Left + c * Cell + Cell / 2;
-            Svg.Text(svg, x, Top - 6, Svg.Clip(columns[c], 26), "start", $"class=\"tick\" transform=\"rotate(-55 {Svg.At(x)} {Svg.At(Top - 6)})\"");
+            Svg.Text(svg, x, Top - 6, Svg.Clip((columnLabel ?? (c => c))(columns[c]), 26), "start", $"class=\"tick\" transform=\"rotate(-55 {Svg.At(x)} {Svg.At(Top - 6)})\"");
         }
         for (var r = 0; r < rows.Count; r++)
         {

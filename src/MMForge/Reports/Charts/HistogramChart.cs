@@ -5,9 +5,10 @@ public static class HistogramChart
 {
     private const double Width = 760, Height = 280, Left = 70, Right = 10, Top = 20, Bottom = 70;
 
+    /// <param name="binLabel">A bin's tick label; default its compact range (the tooltip always has the exact one).</param>
     public static string Render(string title, HistogramData data, string xAxis, Func<HistogramBin, string>? binLabel = null)
     {
-        binLabel ??= Range;
+        binLabel ??= CompactRange;
         var svg = Svg.Open("histogram", title, Width, Height);
         var max = Math.Max(1, data.Bins.Select(b => b.Count).DefaultIfEmpty(0).Max());
         var plotHeight = Height - Top - Bottom;
@@ -18,7 +19,7 @@ public static class HistogramChart
             var barHeight = plotHeight * bin.Count / max;
             var x = Left + i * slot;
             var label = binLabel(bin);
-            Svg.Rect(svg, x + 3, Top + plotHeight - barHeight, slot - 6, barHeight, Svg.Bar, $"{label}: {Svg.Number(bin.Count)} samples");
+            Svg.Rect(svg, x + 3, Top + plotHeight - barHeight, slot - 6, barHeight, Svg.Bar, $"{Range(bin)}: {Svg.Number(bin.Count)} samples");
             if (bin.Count > 0) Svg.Text(svg, x + slot / 2, Top + plotHeight - barHeight - 4, Svg.Number(bin.Count), "middle", "class=\"value\"");
             Svg.Text(svg, x + slot / 2, Top + plotHeight + 16, label, "middle", "class=\"tick\"");
         }
@@ -30,6 +31,10 @@ public static class HistogramChart
         Svg.Text(svg, 16, Top + plotHeight / 2, "samples", "middle", $"class=\"axis\" transform=\"rotate(-90 16 {Svg.At(Top + plotHeight / 2)})\"");
         return Svg.Close(svg);
     }
+
+    /// <summary>"from–to" with compact numbers (1.6k–3.2k: the bin starts at 1,600 and stops before 3,200), "from+" for the open last bin.</summary>
+    public static string CompactRange(HistogramBin bin) =>
+        bin.To is { } to ? $"{Svg.Compact(bin.From)}–{Svg.Compact(to)}" : Svg.Compact(bin.From) + "+";
 
     /// <summary>"from–to" of the values a bin holds (its upper bound is exclusive), "from+" for the open last bin.</summary>
     public static string Range(HistogramBin bin) =>

@@ -22,6 +22,14 @@ public static class Svg
 
     public static string Number(double value, int decimals) => value.ToString("N" + decimals, CultureInfo.InvariantCulture);
 
+    /// <summary>A short form for axis ticks: 950, 1.6k, 12.8k, 3.2M.</summary>
+    public static string Compact(long value) => Math.Abs(value) switch
+    {
+        < 1_000 => value.ToString(CultureInfo.InvariantCulture),
+        < 1_000_000 => (value / 1_000.0).ToString("0.#", CultureInfo.InvariantCulture) + "k",
+        _ => (value / 1_000_000.0).ToString("0.#", CultureInfo.InvariantCulture) + "M",
+    };
+
     public static string Percent(double share) => (share * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 
     /// <summary>Coordinates with at most one decimal, invariant.</summary>
