@@ -61,7 +61,7 @@ public static class GalleryItems
     {
         if (image.Path is null) { shown.Missing = "no image data"; return null; }
         if (ImagePathResolver.IsUrl(image.Path)) { shown.Missing = "remote image, not fetched"; return null; }
-        var resolver = candidate.Context.ResolverFor(image);
+        var resolver = candidate.ResolverFor(image);
         var checkedImage = image.Copy();
         if (resolver.Resolve(checkedImage) is { } refused) { shown.Missing = refused; return null; }
         if (resolver.FullPath(checkedImage) is not { } path) { shown.Missing = "under no known image root"; return null; }

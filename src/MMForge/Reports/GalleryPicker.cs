@@ -6,20 +6,18 @@ using MMForge.Records;
 
 namespace MMForge.Reports;
 
-/// <summary>A sample the gallery may show, with what its images resolve through.</summary>
-public sealed record GalleryCandidate(Sample Sample, string Source, string? Mix, SourceContext Context);
+/// <summary>A sample the gallery may show, with the image-root resolver of its dataset (<see cref="SourceContext.ResolverFor"/>).</summary>
+public sealed record GalleryCandidate(Sample Sample, string Source, string? Mix, Func<ImageRef, ImagePathResolver> ResolverFor);
 
 /// <summary>
 /// Chooses the gallery's samples while the final data streams past: per source, the samples
 /// with images first, then those whose hash of (source, mix, id) is smallest, so the choice is
 /// deterministic, independent of shard order and spread over the data; then one source after
-/// another in name order until the gallery is full. Holds at most <c>size</c> samples per source
-/// and looks at no more than <see cref="MaxSources"/> sources.
+/// another in name order until the gallery is full. Only the <c>size</c> first sources by name
+/// can place a sample, so it holds at most <c>size</c> x <c>size</c> samples.
 /// </summary>
 public sealed class GalleryPicker(int size)
 {
-    public const int MaxSources = 256;
-
     private readonly SortedDictionary<string, SortedList<(int, ulong, long), GalleryCandidate>> _bySource = new(StringComparer.Ordinal);
     private long _seen;
 
@@ -29,8 +27,14 @@ public sealed class GalleryPicker(int size)
         var key = (candidate.Sample.Images.Count > 0 ? 0 : 1, Hash(candidate), _seen++);
         if (!_bySource.TryGetValue(candidate.Source, out var kept))
         {
-            if (_bySource.Count >= MaxSources) return;
             _bySource[candidate.Source] = kept = [];
+            if (_bySource.Count > size)
+            {
+                // a source after the first `size` by name never gets a turn
+                var last = _bySource.Keys.Last();
+                _bySource.Remove(last);
+                if (last == candidate.Source) return;
+            }
         }
         if (kept.Count == size && key.CompareTo(kept.Keys[^1]) >= 0) return;
         kept.Add(key, candidate);

@@ -93,7 +93,7 @@ public static class ReportBuilder
             }
             var sampleSource = sample.Source ?? source.Name;
             stats.Add(sample, sampleSource, part.Mix);
-            gallery.Offer(new GalleryCandidate(sample, sampleSource, part.Mix, context));
+            gallery.Offer(new GalleryCandidate(sample, sampleSource, part.Mix, context.ResolverFor));
             if (stats.Samples % 100_000 == 0) progress?.Invoke($"report: {stats.Samples:N0} samples read");
         }
     }

@@ -40,3 +40,42 @@ public class ReportPartsTests
         Assert.Contains("<title>tags &lt;&amp;&gt;</title>", svg);
     }
 }
+
+public class GalleryPickerTests
+{
+    private static GalleryCandidate Candidate(string source, int n, bool image = true)
+    {
+        var sample = new Sample { Id = $"{source}-{n}" };
+        if (image) sample.Images.Add(ImageRef.FromPath($"{n}.jpg"));
+        return new GalleryCandidate(sample, source, null, _ => throw new InvalidOperationException("not resolved while picking"));
+    }
+
+    [Fact]
+    public void PicksTheSameSamplesWhateverTheOrderTheyArriveIn()
+    {
+        var candidates = Enumerable.Range(0, 30).SelectMany(i => new[] { Candidate("b", i), Candidate("a", i, image: i % 2 == 0), Candidate("c", i) }).ToList();
+        List<string> Pick(IEnumerable<GalleryCandidate> offered)
+        {
+            var picker = new GalleryPicker(7);
+            foreach (var c in offered) picker.Offer(c);
+            return picker.Chosen().Select(c => c.Sample.Id).ToList();
+        }
+
+        var forward = Pick(candidates);
+
+        Assert.Equal(forward, Pick(Enumerable.Reverse(candidates)));
+        Assert.Equal(forward, Pick(candidates.OrderBy(c => c.Sample.Id.GetHashCode() ^ 12345)));
+        Assert.Equal(["a", "b", "c", "a", "b", "c", "a"], forward.Select(id => id[..1]));
+        Assert.All(forward.Where(id => id.StartsWith('a')), id => Assert.Equal(0, int.Parse(id[2..]) % 2)); // samples with images first
+    }
+
+    [Fact]
+    public void OnlyTheFirstSourcesByNameGetATurnWhenThereAreMoreSourcesThanPlaces()
+    {
+        var picker = new GalleryPicker(3);
+        foreach (var source in new[] { "zeta", "delta", "alpha", "omega", "beta", "gamma" })
+            for (var i = 0; i < 5; i++) picker.Offer(Candidate(source, i));
+
+        Assert.Equal(["alpha", "beta", "delta"], picker.Chosen().Select(c => c.Source));
+    }
+}
