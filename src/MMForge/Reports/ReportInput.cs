@@ -46,7 +46,8 @@ public sealed class ReportInput
         List<FinalPart>? final = null;
         foreach (var stage in run.Stages)
         {
-            var output = Inside(runDir, stage.Output, $"{RunFile.FileName}: stage {stage.Name}");
+            // a Files stage (a model, an export) is not read, so its output may be anywhere
+            var output = stage.Kind == StageOutputKind.Files ? "" : Inside(runDir, stage.Output, $"{RunFile.FileName}: stage {stage.Name}");
             switch (stage.Kind)
             {
                 case StageOutputKind.Dataset:
@@ -66,7 +67,7 @@ public sealed class ReportInput
                     input.Mixes.AddRange(mixes.Mixes);
                     break;
                 case StageOutputKind.Files:
-                    break; // a model or an export: nothing to count
+                    break; // nothing to count
             }
         }
         if (final is null) throw new ArgumentException($"{runDir}/{RunFile.FileName} lists no stage that made a dataset or a selection yet");

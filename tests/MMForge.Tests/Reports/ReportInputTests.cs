@@ -72,6 +72,23 @@ public class ReportInputTests(SampleRun run) : IClassFixture<SampleRun>
     }
 
     [Fact]
+    public void RunStagesMustKeepTheirDatasetsInsideTheRunDirectory()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var file = RunFile.Load(run.Dir);
+        file.Stages.Insert(1, new RunStage { Name = "map", Command = "map fit", Kind = StageOutputKind.Files, Output = "/somewhere/else/model.json" });
+        file.Save(dir.Path);
+        foreach (var stage in SampleRun.Stages) CopyDirectory(run.StageDir(stage), Path.Combine(dir.Path, stage));
+
+        Assert.Equal(SampleRun.Stages, ReportBuilder.Build(dir.Path).Funnel.Select(f => f.Stage)); // a Files stage is not read, wherever it wrote
+
+        file.Stages[^1].Output = "../tag";
+        file.Save(dir.Path);
+        var refused = Assert.Throws<FormatException>(() => ReportBuilder.Build(dir.Path));
+        Assert.Contains("stage tag: output '../tag' is outside the run directory", refused.Message);
+    }
+
+    [Fact]
     public void ADirectoryThatIsNoneOfTheThreeIsAUsageError()
     {
         using var dir = TestPaths.NewTempDir();
