@@ -1,5 +1,6 @@
 using MMForge.Media.VisualTokens;
 using MMForge.Records;
+using MMForge.Tagging.Correspondence;
 using MMForge.Tagging.Statistics;
 
 namespace MMForge.Reports;
@@ -82,6 +83,9 @@ public sealed class PartTotals
     public long Turns { get; private set; }
     public long TextChars { get; private set; }
 
+    /// <summary>Samples per L1 instruction type, each sample counted once per type.</summary>
+    public SortedDictionary<string, long> L1Types { get; } = new(StringComparer.Ordinal);
+
     public double MeanTurns => Samples == 0 ? 0 : Math.Round((double)Turns / Samples, 2);
     public double MeanTextChars => Samples == 0 ? 0 : Math.Round((double)TextChars / Samples, 1);
 
@@ -91,5 +95,7 @@ public sealed class PartTotals
         Images += sample.Images.Count;
         Turns += sample.Turns.Count;
         TextChars += chars;
+        foreach (var type in sample.InstructionTags.Select(t => TypePath.Truncate(t.Path, 1)).OfType<string>().Distinct(StringComparer.Ordinal))
+            L1Types[type] = L1Types.GetValueOrDefault(type) + 1;
     }
 }

@@ -105,6 +105,8 @@ public static class ReportBuilder
         {
             Name = mix.Name, Records = mix.Records, VisualTokens = mix.VisualTokens, MaxGrid = mix.MaxGrid,
             Images = totals?.Images ?? 0, MeanTextChars = totals?.MeanTextChars ?? 0,
+            L1Types = (totals?.L1Types ?? []).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => new TypeShare { Type = kv.Key, Count = kv.Value, Share = Math.Round((double)kv.Value / totals!.Samples, 4) }).ToList(),
         };
     }
 

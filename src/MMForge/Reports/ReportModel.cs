@@ -99,6 +99,9 @@ public sealed class MixRow
     public int? MaxGrid { get; set; }
     public long Images { get; set; }
     public double MeanTextChars { get; set; }
+
+    /// <summary>Instruction types at L1 in this mix; share = of the mix's samples.</summary>
+    public List<TypeShare> L1Types { get; set; } = [];
 }
 
 /// <summary>Totals of the final data.</summary>

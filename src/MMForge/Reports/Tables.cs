@@ -21,11 +21,12 @@ public static class Tables
 
     public static string Mixes(IReadOnlyList<MixRow> rows)
     {
-        var html = new StringBuilder("<table class=\"mixes\"><thead><tr><th>mix</th><th class=\"n\">records</th><th class=\"n\">visual tokens</th><th class=\"n\">max grid</th><th class=\"n\">images</th><th class=\"n\">mean text (chars)</th></tr></thead><tbody>");
+        var html = new StringBuilder("<table class=\"mixes\"><thead><tr><th>mix</th><th class=\"n\">records</th><th class=\"n\">visual tokens</th><th class=\"n\">max grid</th><th class=\"n\">images</th><th class=\"n\">mean text (chars)</th><th>L1 instruction types</th></tr></thead><tbody>");
         foreach (var m in rows)
             html.Append("<tr>").Append(Cell(m.Name)).Append(Numeric(Svg.Number(m.Records))).Append(Numeric(Svg.Number(m.VisualTokens)))
-                .Append(Numeric(m.MaxGrid is { } g ? $"{g}×{g}" : "–")).Append(Numeric(Svg.Number(m.Images))).Append(Numeric(Svg.Number(m.MeanTextChars, 1))).Append("</tr>");
-        html.Append($"<tr><th>total</th>{Numeric(Svg.Number(rows.Sum(m => m.Records)))}{Numeric(Svg.Number(rows.Sum(m => m.VisualTokens)))}<td></td>{Numeric(Svg.Number(rows.Sum(m => m.Images)))}<td></td></tr>");
+                .Append(Numeric(m.MaxGrid is { } g ? $"{g}×{g}" : "–")).Append(Numeric(Svg.Number(m.Images))).Append(Numeric(Svg.Number(m.MeanTextChars, 1)))
+                .Append(Cell(string.Join(", ", m.L1Types.Select(t => $"{t.Type} {Svg.Percent(t.Share)}")))).Append("</tr>");
+        html.Append($"<tr><th>total</th>{Numeric(Svg.Number(rows.Sum(m => m.Records)))}{Numeric(Svg.Number(rows.Sum(m => m.VisualTokens)))}<td></td>{Numeric(Svg.Number(rows.Sum(m => m.Images)))}<td></td><td></td></tr>");
         return html.Append("</tbody></table>").ToString();
     }
 

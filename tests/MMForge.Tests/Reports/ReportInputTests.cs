@@ -39,6 +39,10 @@ public class ReportInputTests(SampleRun run) : IClassFixture<SampleRun>
         Assert.Equal([("stage-1", 1000L, 1), ("stage-2", 2000L, (int?)null)], report.Mixes.Select(m => (m.Name, m.VisualTokens, m.MaxGrid)));
         Assert.Equal(report.Mixes[0].Images, report.Mixes[1].Images);
         Assert.Contains(report.Gallery, g => g.Mix == "stage-2");
+        // stage-1 is the tagged dataset, stage-2 the dedup output before tagging
+        var taggedL1 = ReportBuilder.Build(run.StageDir("tag")).Tags.InstructionTypes["l1"].Select(t => (t.Type, t.Count));
+        Assert.Equal(taggedL1, report.Mixes[0].L1Types.Select(t => (t.Type, t.Count)));
+        Assert.Empty(report.Mixes[1].L1Types);
 
         var mixReport = ReportBuilder.Build(mixes);
         Assert.Equal("mixes", mixReport.Input);
