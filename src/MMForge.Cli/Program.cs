@@ -28,6 +28,7 @@ public static class Program
             ScoreCommand.Create(),
             SelectCommand.Create(),
             PhashCommand.Create(),
+            ReportCommand.Create(),
             RunCommand.Create(),
             ListCommands.Formats(),
             ListCommands.Rules(),
