@@ -59,6 +59,10 @@ public sealed class ExampleRecipeTests : IDisposable
         Assert.All(run.Stages, s => Assert.Matches("^[0-9a-f]{64}$", s.Fingerprint));
         Assert.Equal(["tag"], run.Stages.Single(s => s.Name == "synthesize").Inputs);
         Assert.Contains("stage ", first.Stdout); // the closing table
+        using (var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Run, "report.json"))))
+            Assert.Equal(ExpectedCounts.Select(c => $"{c.Stage}:{c.Out}").Append("select:29"),
+                report.RootElement.GetProperty("funnel").EnumerateArray().Select(f => $"{f.GetProperty("stage").GetString()}:{f.GetProperty("records").GetInt64()}"));
+        Assert.Contains("<svg", File.ReadAllText(Path.Combine(Run, "report.html")));
         var written = Directory.GetFiles(Path.Combine(Run, "stages"), "*", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc);
 
         var second = RunRecipe();
