@@ -5,7 +5,7 @@ set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 # Debian packages the tests use; installed only when missing (root or sudo needed then).
-packages=(libvips42 libturbojpeg0 libsqlite3-0)
+packages=(libvips42 libturbojpeg0 libsqlite3-0 chromium) # chromium: the report renders in it (Reports/ReportBrowserTests)
 needed=()
 for pkg in "${packages[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || needed+=("$pkg"); done
 if ((${#needed[@]})); then

@@ -11,7 +11,8 @@ public static class Program
 {
     public const int Ok = 0, Rejected = 1, Usage = 2;
 
-    public static int Main(string[] args)
+    /// <summary>Every command; recipes look their stages' options up here.</summary>
+    public static RootCommand CreateRoot()
     {
         var root = new RootCommand("mmforge: build vision-language instruction datasets. Ingest datasets in any common format, validate, hash and check images, remove duplicates, tag images and instructions, synthesize grounded questions, convert.")
         {
@@ -26,12 +27,20 @@ public static class Program
             MapCommand.Create(),
             SynthesizeCommand.Create(),
             ScoreCommand.Create(),
+            SelectCommand.Create(),
             PhashCommand.Create(),
+            ReportCommand.Create(),
+            RunCommand.Create(),
             ListCommands.Formats(),
             ListCommands.Rules(),
         };
         root.HelpName = "mmforge"; // users run the ./mmforge launcher, not the assembly
-        var parsed = root.Parse(args);
+        return root;
+    }
+
+    public static int Main(string[] args)
+    {
+        var parsed = CreateRoot().Parse(args);
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors) Console.Error.WriteLine("error: " + error.Message);

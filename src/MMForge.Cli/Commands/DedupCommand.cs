@@ -38,7 +38,7 @@ internal static class DedupCommand
             Description = $"Largest pHash Hamming distance of near-duplicate images (0-16). Default {DedupOptions.DefaultMaxImageDistance}: re-encoded, resized, brightened and grey copies of the sample images stay within 6, the closest distinct images are 20 apart (docs/dedup.md).",
             DefaultValueFactory = _ => DedupOptions.DefaultMaxImageDistance,
         };
-        distance.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 16) r.AddError("--max-distance must be between 0 and 16"); });
+        distance.Require(k => k is >= 0 and <= 16, "--max-distance must be between 0 and 16");
         var defaults = new MinHashOptions();
         var threshold = new Option<double>("--text-threshold")
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using MMForge.Cli.Terminal;
+using MMForge.Formats;
 using MMForge.Pipeline;
 
 namespace MMForge.Cli.Commands;
@@ -11,18 +12,25 @@ internal static class IngestCommand
     public static Command Create()
     {
         var shared = new SharedOptions();
-        var sources = new Argument<string[]>("sources") { Description = "Input files (any supported format, gzip allowed), meta files, or dataset directories.", Arity = ArgumentArity.OneOrMore };
+        var sources = new Argument<string[]>("sources") { Description = "Input files (any supported format, gzip allowed), meta files, or dataset directories.", Arity = ArgumentArity.ZeroOrMore };
+        var sourcesFile = new Option<string?>("--sources-file")
+        {
+            Description = "JSON list of inputs, each {\"path\", \"format\", \"source\", \"image_root\", \"base_dir\"} (all but path optional): for datasets that need different settings in one ingest (recipes write one).",
+        };
         var output = new Option<string>("--output", "-o") { Description = "Dataset directory to write (replaced if it is an mmforge dataset).", Required = true };
         var source = new Option<string?>("--source") { Description = "Source name for records that do not carry one (default: the file name)." };
         var noValidate = new Option<bool>("--no-validate") { Description = "Only unify; skip the validation rules (path checks still apply)." };
         var command = new Command("ingest", "Read datasets in any supported format into one unified, validated mmforge dataset directory; bad records go to rejects/ with a reason.")
         {
-            sources, output, source, shared.Format, shared.ImageRoot, shared.BaseDir, shared.Map, noValidate, shared.Enable, shared.Disable,
+            sources, sourcesFile, output, source, shared.Format, shared.ImageRoot, shared.BaseDir, shared.Map, noValidate, shared.Enable, shared.Disable,
             shared.Seed, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
         };
         command.SetAction(p =>
         {
-            var inputs = SharedOptions.Open(p.GetValue(sources)!.Select(s => shared.Request(p, s, p.GetValue(source))));
+            var listed = p.GetValue(sourcesFile) is { } file ? SourceListFile.Load(file, p.GetValue(shared.MaxRecordBytes)) : [];
+            var requests = p.GetValue(sources)!.Select(s => shared.Request(p, s, p.GetValue(source))).Concat(listed).ToList();
+            if (requests.Count == 0) throw new ArgumentException("name the inputs to read, or --sources-file FILE");
+            var inputs = SharedOptions.Open(requests);
             var validate = !p.GetValue(noValidate);
             var options = new JobOptions
             {

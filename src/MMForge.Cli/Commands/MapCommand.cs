@@ -108,8 +108,8 @@ public static class MapCommand
         var samples = new Option<int>("--samples", "-n") { Description = "Samples explained when TAGS is a dataset (the first N; default 10).", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "Print the explanations as JSON." };
         foreach (var count in new[] { top, k, samples })
-            count.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError($"{count.Name} must be 0 or more"); });
-        temperature.Validators.Add(r => { if (r.GetValueOrDefault<double>() is var t && (t < 0 || !double.IsFinite(t))) r.AddError("--temperature must be 0 or more"); });
+            count.Require(n => n >= 0, $"{count.Name} must be 0 or more");
+        temperature.Require(t => t >= 0 && double.IsFinite(t), "--temperature must be 0 or more");
         var command = new Command("explain", "Score instruction types for image tags: the best types, their scores, the tags that contribute, and the k types chosen.")
         {
             modelPath, tags, top, k, temperature, seed, samples, json, shared.MaxRecordBytes,

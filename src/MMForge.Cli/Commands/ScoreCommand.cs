@@ -21,7 +21,7 @@ internal static class ScoreCommand
                 + "At most floor(n * P / 100) of a source's n scored samples go; equal losses keep the earlier sample.",
             DefaultValueFactory = _ => 5m,
         };
-        dropTop.Validators.Add(r => { if (r.GetValueOrDefault<decimal>() is < 0 or > 100) r.AddError("--drop-top must be between 0 and 100"); });
+        dropTop.Require(p => p is >= 0 and <= 100, "--drop-top must be between 0 and 100");
         var scope = new Option<string>("--scope")
         {
             Description = "source: take the top percentage within each source (default); global: over the whole input.",

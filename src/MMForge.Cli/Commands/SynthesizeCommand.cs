@@ -47,7 +47,7 @@ internal static class SynthesizeCommand
         var map = new Option<string?>("--map") { Description = "Correspondence model from 'mmforge map fit' (model.json) that turns image tags into instruction types." };
         var randomSeed = new Option<ulong>("--random-seed") { Description = "Seed of every random choice (types, answer styles, option order); the same seed gives the same samples.", DefaultValueFactory = _ => 0 };
         var maxPairs = new Option<int>("--max-turns") { Description = "Most question/answer pairs packed into one sample (default 8); an image with more gets several samples.", DefaultValueFactory = _ => 8 };
-        maxPairs.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--max-turns must be at least 1"); });
+        maxPairs.Require(n => n >= 1, "--max-turns must be at least 1");
         var defaults = new InfinityMmOptions();
         var types = new Option<int>("--types-per-image") { Description = $"Instruction types (one question each) chosen per image (default {defaults.TypesPerImage}).", DefaultValueFactory = _ => defaults.TypesPerImage };
         var typeTemperature = new Option<double>("--type-temperature") { Description = $"Temperature of the type choice over the correspondence scores; 0 takes the best types (default {defaults.TypeTemperature}).", DefaultValueFactory = _ => defaults.TypeTemperature };

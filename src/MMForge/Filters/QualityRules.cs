@@ -45,13 +45,22 @@ public sealed class YesNoBalanceRule : IRule
     /// <summary>Counts the yes and no answers of one sample during the counting pass (thread-safe).</summary>
     public void Observe(Sample sample)
     {
-        if (!TurnPairs.HasDialogue(sample.Turns)) return;
-        var start = TurnPairs.FirstDialogueTurn(sample.Turns);
-        for (var i = start + 1; i < sample.Turns.Count; i += 2)
+        var (yes, no) = Answers(sample);
+        if (yes > 0) Interlocked.Add(ref _yes, yes);
+        if (no > 0) Interlocked.Add(ref _no, no);
+    }
+
+    /// <summary>How many of the sample's answers are a bare "yes" and how many a bare "no" (selection balances samples by these too).</summary>
+    public static (int Yes, int No) Answers(Sample sample)
+    {
+        if (!TurnPairs.HasDialogue(sample.Turns)) return (0, 0);
+        int yes = 0, no = 0;
+        for (var i = TurnPairs.FirstDialogueTurn(sample.Turns) + 1; i < sample.Turns.Count; i += 2)
         {
-            if (IsAnswer(sample.Turns[i].Value, "yes")) Interlocked.Increment(ref _yes);
-            else if (IsAnswer(sample.Turns[i].Value, "no")) Interlocked.Increment(ref _no);
+            if (IsAnswer(sample.Turns[i].Value, "yes")) yes++;
+            else if (IsAnswer(sample.Turns[i].Value, "no")) no++;
         }
+        return (yes, no);
     }
 
     public RuleOutcome Apply(Sample sample, RuleContext context)
@@ -71,15 +80,26 @@ public sealed class YesNoBalanceRule : IRule
 /// <summary>Reproducible pseudo-random numbers keyed by (seed, text, index): FNV-1a then a SplitMix64 finaliser.</summary>
 public static class StableRandom
 {
-    public static double Unit(ulong seed, string key, int index)
+    public static double Unit(ulong seed, string key, int index) => (Finalise(Fnv(seed, key) ^ (ulong)index) >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>64 reproducible random bits keyed by (seed, text): a sample's place in a seeded shuffle.</summary>
+    public static ulong Bits(ulong seed, string key) => Finalise(Fnv(seed, key));
+
+    /// <summary>Bits keyed by two earlier draws, for a second independent shuffle of the same items.</summary>
+    public static ulong Bits(ulong draw, ulong salt) => Finalise(draw ^ salt);
+
+    private static ulong Fnv(ulong seed, string key)
     {
         var h = 14695981039346656037UL ^ seed;
         foreach (var c in key) { h ^= c; h *= 1099511628211UL; }
-        h ^= (ulong)index;
+        return h;
+    }
+
+    private static ulong Finalise(ulong h)
+    {
         h += 0x9E3779B97F4A7C15UL;
         h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9UL;
         h = (h ^ (h >> 27)) * 0x94D049BB133111EBUL;
-        h ^= h >> 31;
-        return (h >> 11) * (1.0 / (1UL << 53));
+        return h ^ (h >> 31);
     }
 }

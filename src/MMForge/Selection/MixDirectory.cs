@@ -21,6 +21,19 @@ public sealed class MixInfo
 
     /// <summary>Kept records per sample source.</summary>
     public SortedDictionary<string, long> RecordsBySource { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Views of 729 tokens an image may cost under <see cref="MaxGrid"/>, when the mix sets a grid.</summary>
+    public int? MaxViews { get; set; }
+
+    /// <summary>The mix's visual-token budget, when it has one.</summary>
+    public long? MaxVisualTokens { get; set; }
+
+    /// <summary>
+    /// Decoded input samples not in this mix, by why: the balanced selection's reasons
+    /// (group-not-in-target, over-group-quota, yes-no-balance) and the mix's own
+    /// (source-not-in-mix, not-sampled, over-token-budget). Not errors, so not in the rejects.
+    /// </summary>
+    public SortedDictionary<string, long> UnselectedByReason { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>

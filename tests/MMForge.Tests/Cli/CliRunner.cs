@@ -21,13 +21,23 @@ public static class CliRunner
         return Wait(process, args);
     }
 
+    /// <summary>Runs the CLI with extra environment variables (an API key, a home folder of its own).</summary>
+    public static Result Run(string workingDir, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var process = Start(workingDir, environment, args);
+        return Wait(process, args);
+    }
+
     /// <summary>Starts the CLI without waiting, for tests that stop it midway.</summary>
-    public static Process Start(string workingDir, params string[] args)
+    public static Process Start(string workingDir, params string[] args) => Start(workingDir, new Dictionary<string, string>(), args);
+
+    private static Process Start(string workingDir, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDir, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(CliDll);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["CI"] = "1";
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         return Process.Start(info)!;
     }
 

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using MMForge.Cli.Recipes;
+using MMForge.Recipes;
+
+namespace MMForge.Cli.Commands;
+
+/// <summary><c>mmforge run recipe.yaml</c>: every stage of a recipe, skipping those whose parameters and inputs have not changed.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var recipeFile = new Argument<string>("recipe") { Description = "Recipe YAML file: sources, stages with their parameters, outputs (see examples/recipe.yaml and docs/recipes.md)." };
+        var output = new Option<string?>("--output", "-o") { Description = "Run directory (default: the recipe's 'output', relative to the recipe file, else out/RECIPE-NAME)." };
+        var from = new Option<string?>("--from") { Description = "Rerun this stage and every stage after it even if unchanged (the stages before it must have run)." };
+        var until = new Option<string?>("--until") { Description = "Stop after this stage." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Check the recipe and print, per stage, whether it would run or be skipped and its command line; write nothing." };
+        var endpoint = new Option<string[]>("--endpoint") { Description = "Add or replace the recipe's endpoint: an OpenAI-compatible server's base URL (repeatable); the stages' with_endpoint parameters then apply." };
+        var model = new Option<string?>("--model") { Description = "Model name for --endpoint." };
+        var apiKey = new Option<string?>("--api-key-env") { Description = "Environment variable holding the API key for --endpoint (never printed or stored)." };
+        var command = new Command("run", "Run a recipe: every stage from raw sources to stage mixes, exports and report.html, as one resumable run. "
+            + "A stage whose command line, parameter files and inputs are unchanged since it last ran is skipped; a change reruns that stage and every stage after it.")
+        {
+            recipeFile, output, from, until, dryRun, endpoint, model, apiKey,
+        };
+        command.SetAction(p =>
+        {
+            var recipe = RecipeReader.Load(p.GetValue(recipeFile)!);
+            if (p.GetValue(endpoint) is { Length: > 0 } urls)
+                recipe = recipe.WithEndpoint(new RecipeEndpoint(urls, p.GetValue(model) ?? throw new ArgumentException("--endpoint needs --model NAME"), p.GetValue(apiKey), 0));
+            var runDirectory = Path.GetFullPath(p.GetValue(output)
+                ?? (recipe.Output is { } declared ? Path.Combine(recipe.Directory, declared) : Path.Combine("out", Path.GetFileNameWithoutExtension(recipe.File))));
+            var plan = new StagePlanner(recipe, runDirectory).Plan();
+            return new RecipeRunner(recipe, runDirectory, plan, Console.Out).Run(new RunRequest(p.GetValue(from), p.GetValue(until), p.GetValue(dryRun)));
+        });
+        return command;
+    }
+}

@@ -1,0 +1,149 @@
+using MMForge.Formats.Writers;
+using MMForge.Recipes;
+
+namespace MMForge.Cli.Recipes;
+
+/// <summary>What <c>mmforge run</c> was asked to do besides running the recipe.</summary>
+internal sealed record RunRequest(string? From, string? Until, bool DryRun);
+
+/// <summary>Why a stage runs or not, as the run prints it.</summary>
+internal enum StageDecision { Unchanged, New, Changed, OutputMissing, Forced, AfterUntil }
+
+/// <summary>
+/// Runs a planned recipe: each stage whose fingerprint matches its record in run.json and whose
+/// output is complete is skipped; the others run in order as child processes; run.json is
+/// rewritten after every stage so a crash keeps what finished. Stops at the first stage that fails.
+/// </summary>
+internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnlyList<PlannedStage> plan, TextWriter output)
+{
+    public int Run(RunRequest request)
+    {
+        var until = IndexOf(request.Until, "--until") ?? plan.Count - 1;
+        var from = IndexOf(request.From, "--from");
+        var previous = RunFile.IsRun(runDirectory) ? RunFile.Load(runDirectory) : new RunFile();
+        var records = previous.Stages.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var decisions = plan.Select((stage, i) => Decide(stage, i, records.GetValueOrDefault(stage.Name), from, until)).ToList();
+        if (from is { } first)
+            foreach (var stage in plan.Take(first).Where(s => !records.ContainsKey(s.Name) || !s.OutputComplete))
+                throw new ArgumentException($"--from {request.From}: the earlier stage '{stage.Name}' has not run; run without --from first");
+        if (request.DryRun) return PrintPlan(decisions);
+
+        Directory.CreateDirectory(runDirectory);
+        using var runLock = LockRun();
+        var summary = new RunSummaryTable(runDirectory);
+        for (var i = 0; i < plan.Count; i++)
+        {
+            var stage = plan[i];
+            if (decisions[i] is StageDecision.AfterUntil) { summary.Add(stage, "not run (--until)", null); continue; }
+            if (decisions[i] is StageDecision.Unchanged)
+            {
+                output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: unchanged, skipped");
+                summary.Add(stage, "skipped", records[stage.Name]);
+                continue;
+            }
+            output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: running ({Describe(decisions[i])}): mmforge {string.Join(' ', stage.Args.Select(StageProcess.Quote))}");
+            foreach (var (path, content) in stage.ParamFiles)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                AtomicFile.WriteAllText(path, content);
+            }
+            if (stage.Shape.ProductFile is not null) Directory.CreateDirectory(stage.Output);
+            var result = StageProcess.Run(stage.Args, recipe.Directory, LogFile(stage));
+            if (result.ExitCode > Program.Rejected || !stage.OutputComplete)
+            {
+                records.Remove(stage.Name);
+                Save(records);
+                output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: FAILED (exit {result.ExitCode}); its output is in {LogFile(stage)}; stages after it did not run");
+                return result.ExitCode == Program.Usage ? Program.Usage : Program.Rejected;
+            }
+            records[stage.Name] = new RunStage
+            {
+                Name = stage.Name, Command = stage.Shape.Command, Kind = stage.Shape.Output,
+                Output = Path.GetRelativePath(runDirectory, stage.Output), Inputs = stage.Inputs.Select(s => s.Name).ToList(),
+                Fingerprint = stage.Fingerprint, Seconds = Math.Round(result.Elapsed.TotalSeconds, 3), PeakMemoryBytes = result.PeakMemoryBytes,
+            };
+            Save(records);
+            summary.Add(stage, "ran", records[stage.Name]);
+            output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: {summary.Counts(stage)} in {result.Elapsed.TotalSeconds:F1}s");
+        }
+        WriteReport();
+        summary.Print(output);
+        // the outputs decide, not what ran this time: a rerun that skips everything reports the rejects it keeps
+        return plan.Take(until + 1).Any(s => s.Shape.Output == StageOutputKind.Dataset && Terminal.RunSummary.ExitCode(Pipeline.Manifest.Load(s.Output)) != 0)
+            ? Program.Rejected : Program.Ok;
+    }
+
+    /// <summary>report.html and report.json of the run as it now stands, rewritten every time (it reads every stage, so it cannot be stale).</summary>
+    private void WriteReport()
+    {
+        var result = StageProcess.Run(["report", runDirectory], recipe.Directory, Path.Combine(runDirectory, "logs", "report.log"));
+        output.WriteLine(result.ExitCode <= Program.Rejected
+            ? $"report: {Path.Combine(runDirectory, Reports.ReportBuilder.HtmlFile)} ({result.Elapsed.TotalSeconds:F1}s)"
+            : $"report: FAILED (exit {result.ExitCode}); see {Path.Combine(runDirectory, "logs", "report.log")}");
+    }
+
+    /// <summary>Holds the run directory for this process: two runs writing the same stages would corrupt each other.</summary>
+    private FileStream LockRun()
+    {
+        try
+        {
+            // FileShare.None takes an advisory lock (flock) on Linux, released when the process ends, even by a kill
+            return new FileStream(Path.Combine(runDirectory, "run.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new ArgumentException($"another mmforge run is using {runDirectory}; wait for it to finish");
+        }
+    }
+
+    private int? IndexOf(string? name, string option)
+    {
+        if (name is null) return null;
+        var index = plan.ToList().FindIndex(s => s.Name == name);
+        return index >= 0 ? index : throw new ArgumentException($"{option} {name}: the recipe has no stage of that name; stages: {string.Join(", ", plan.Select(s => s.Name))}");
+    }
+
+    private StageDecision Decide(PlannedStage stage, int index, RunStage? record, int? from, int until)
+    {
+        if (index > until) return StageDecision.AfterUntil;
+        if (index >= from) return StageDecision.Forced;
+        if (record is null) return StageDecision.New;
+        if (record.Fingerprint != stage.Fingerprint) return StageDecision.Changed;
+        return stage.OutputComplete ? StageDecision.Unchanged : StageDecision.OutputMissing;
+    }
+
+    private static string Describe(StageDecision decision) => decision switch
+    {
+        StageDecision.New => "first run",
+        StageDecision.Changed => "parameters or input changed",
+        StageDecision.OutputMissing => "output missing",
+        StageDecision.Forced => "--from",
+        _ => decision.ToString(),
+    };
+
+    private int PrintPlan(IReadOnlyList<StageDecision> decisions)
+    {
+        output.WriteLine($"dry run of {recipe.File} into {runDirectory}: nothing is written");
+        foreach (var (stage, decision) in plan.Zip(decisions))
+        {
+            var what = decision switch
+            {
+                StageDecision.Unchanged => "skip (unchanged)",
+                StageDecision.AfterUntil => "not run (--until)",
+                _ => "run (" + Describe(decision) + ")",
+            };
+            output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: {what}");
+            output.WriteLine($"    mmforge {string.Join(' ', stage.Args.Select(StageProcess.Quote))}");
+        }
+        return Program.Ok;
+    }
+
+    private string LogFile(PlannedStage stage) => Path.Combine(runDirectory, "logs", stage.Name + ".log");
+
+    /// <summary>run.json with the recorded stages in recipe order (stages no longer in the recipe are forgotten).</summary>
+    private void Save(Dictionary<string, RunStage> records) => new RunFile
+    {
+        Recipe = Path.GetFullPath(recipe.File),
+        Stages = plan.Where(s => records.ContainsKey(s.Name)).Select(s => records[s.Name]).ToList(),
+    }.Save(runDirectory);
+}

@@ -1,0 +1,172 @@
+using System.CommandLine;
+using MMForge.Formats;
+using MMForge.Recipes;
+
+namespace MMForge.Cli.Recipes;
+
+/// <summary>
+/// Turns a recipe into command lines, one per stage, checking every parameter against the options
+/// of the stage's command (unknown names and values the command would refuse are errors naming
+/// the recipe line) and computing each stage's fingerprint.
+/// </summary>
+internal sealed class StagePlanner(Recipe recipe, string runDirectory)
+{
+    public const string StagesFolder = "stages", ParamsFolder = "params";
+
+    private readonly RootCommand _root = Program.CreateRoot();
+    private readonly List<PlannedStage> _planned = [];
+
+    public IReadOnlyList<PlannedStage> Plan()
+    {
+        if (recipe.Sources.Count > 0 && recipe.Stages.All(s => s.Kind != "ingest"))
+            throw new RecipeException(recipe.File, recipe.Sources[0].Line, "the recipe lists sources but has no ingest stage to read them");
+        foreach (var stage in recipe.Stages) _planned.Add(PlanStage(stage, _planned.Count + 1));
+        return _planned;
+    }
+
+    private PlannedStage PlanStage(RecipeStage stage, int number)
+    {
+        var shape = StageShape.Of(stage.Kind);
+        var command = Find(shape.Words);
+        var output = Path.Combine(runDirectory, StagesFolder, stage.Name);
+        var inputs = InputsOf(stage, shape);
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var fingerprint = new StageFingerprint().Add(shape.Command);
+
+        var head = new List<string>(shape.Words);
+        if (shape.Inputs == StageInputs.Sources)
+        {
+            var sourcesFile = Path.Combine(runDirectory, ParamsFolder, stage.Name + ".sources.json");
+            files[sourcesFile] = SourcesJson(fingerprint);
+            head.AddRange(["--sources-file", sourcesFile]);
+        }
+        head.AddRange(inputs.Select(i => i.Product));
+        foreach (var input in inputs) fingerprint.Add("input:" + input.Fingerprint);
+        head.AddRange(["-o", shape.ProductFile is { } file ? Path.Combine(output, file) : output]);
+
+        var args = new List<string>(head);
+        foreach (var param in ParamsInForce(stage, command))
+        {
+            var paramArgs = Arguments(stage, command, param, files, fingerprint);
+            CheckParses(command, [.. head, .. paramArgs], stage, param.Line, param.Key);
+            args.AddRange(paramArgs);
+        }
+        CheckParses(command, args, stage, stage.Line, null);
+        foreach (var arg in args.Skip(head.Count)) fingerprint.Add(arg.Replace(runDirectory, "$RUN", StringComparison.Ordinal));
+        foreach (var (path, content) in files) fingerprint.Add(content);
+        return new PlannedStage(stage, shape, number)
+        {
+            Inputs = inputs, Args = args, Output = output, ParamFiles = files, Fingerprint = fingerprint.Finish(),
+        };
+    }
+
+    private Command Find(string[] words)
+    {
+        Command command = _root;
+        foreach (var word in words) command = command.Subcommands.Single(c => c.Name == word);
+        return command;
+    }
+
+    private List<PlannedStage> InputsOf(RecipeStage stage, StageShape shape)
+    {
+        if (shape.Inputs == StageInputs.Sources)
+        {
+            if (stage.Inputs is not null) throw new RecipeException(recipe.File, stage.Line, $"stage '{stage.Name}' reads the recipe's sources; it takes no input");
+            if (recipe.Sources.Count == 0) throw new RecipeException(recipe.File, stage.Line, $"stage '{stage.Name}' needs a 'sources:' list in the recipe");
+            return [];
+        }
+        var inputs = stage.Inputs is { } names
+            ? names.Select(n => _planned.Single(p => p.Name == n)).ToList()
+            : _planned.LastOrDefault(p => shape.CanRead(p.Shape.Output)) is { } previous ? [previous] : [];
+        if (inputs.Count == 0) throw new RecipeException(recipe.File, stage.Line, $"stage '{stage.Name}' has nothing to read: no earlier stage writes a dataset (start with an ingest stage)");
+        if (shape.Inputs == StageInputs.One && inputs.Count > 1)
+            throw new RecipeException(recipe.File, stage.Line, $"stage '{stage.Name}' ({shape.Command}) reads one input; only select reads several");
+        foreach (var input in inputs.Where(i => !shape.CanRead(i.Shape.Output)))
+            throw new RecipeException(recipe.File, stage.Line, $"stage '{stage.Name}' ({shape.Command}) cannot read what '{input.Name}' ({input.Shape.Command}) writes");
+        return inputs;
+    }
+
+    /// <summary>The stage's own parameters, plus the recipe-wide workers and endpoint where the command takes them and the stage does not set them.</summary>
+    private IEnumerable<RecipeParam> ParamsInForce(RecipeStage stage, Command command)
+    {
+        var own = stage.ParamsFor(recipe.Endpoint is not null);
+        var keys = own.Select(p => p.OptionName).ToHashSet(StringComparer.Ordinal);
+        IEnumerable<RecipeParam> added = [];
+        if (recipe.Workers is { } workers && Has(command, "--workers") && !keys.Contains("--workers"))
+            added = added.Append(new RecipeParam("workers", new ScalarValue(workers.ToString()), stage.Line));
+        if (recipe.Endpoint is { } endpoint && Has(command, "--endpoint") && !keys.Contains("--endpoint"))
+        {
+            added = added.Append(new RecipeParam("endpoint", new ListValue(endpoint.Urls), endpoint.Line));
+            if (!keys.Contains("--model")) added = added.Append(new RecipeParam("model", new ScalarValue(endpoint.Model), endpoint.Line));
+            if (endpoint.ApiKeyVariable is { } key && !keys.Contains("--api-key-env"))
+                added = added.Append(new RecipeParam("api_key_env", new ScalarValue(key), endpoint.Line));
+        }
+        return own.Concat(added);
+    }
+
+    private static bool Has(Command command, string name) => command.Options.Any(o => o.Name == name || o.Aliases.Contains(name));
+
+    private List<string> Arguments(RecipeStage stage, Command command, RecipeParam param, SortedDictionary<string, string> files, StageFingerprint fingerprint)
+    {
+        var option = command.Options.FirstOrDefault(o => (o.Name == param.OptionName || o.Aliases.Contains(param.OptionName)) && !o.Hidden)
+            ?? throw new RecipeException(recipe.File, param.Line, $"stage '{stage.Name}' (mmforge {string.Join(' ', StageShape.Of(stage.Kind).Words)}) has no parameter '{param.Key}'; "
+                + "its parameters: " + string.Join(", ", command.Options.Where(o => !o.Hidden && o.Name is not ("--output" or "--help" or "--sources-file")).Select(o => o.Name.TrimStart('-').Replace('-', '_'))));
+        if (option.Name is "--output" or "--sources-file")
+            throw new RecipeException(recipe.File, param.Line, $"'{param.Key}' is set by the run; remove it");
+        switch (param.Value)
+        {
+            case ScalarValue scalar when option.ValueType == typeof(bool):
+                if (scalar.Text is not ("true" or "false")) throw new RecipeException(recipe.File, param.Line, $"'{param.Key}' is true or false");
+                return [option.Name, scalar.Text];
+            case ScalarValue scalar:
+                return [option.Name, Resolve(scalar.Text, param, fingerprint)];
+            case ListValue list:
+                return list.Items.SelectMany(item => new[] { option.Name, Resolve(item, param, fingerprint) }).ToList();
+            case StructuredValue structured:
+                var file = Path.Combine(runDirectory, ParamsFolder, $"{stage.Name}.{param.Key}.yaml");
+                files[file] = structured.Yaml;
+                return [option.Name, file];
+            default:
+                throw new InvalidOperationException("unknown recipe value " + param.Value.GetType().Name);
+        }
+    }
+
+    /// <summary>A value as the command gets it: <c>$NAME</c> is the product of an earlier stage; a path that exists counts by its content.</summary>
+    private string Resolve(string value, RecipeParam param, StageFingerprint fingerprint)
+    {
+        if (value.StartsWith('$'))
+        {
+            var referenced = _planned.FirstOrDefault(p => p.Name == value[1..])
+                ?? throw new RecipeException(recipe.File, param.Line, $"'{value}' names no earlier stage; earlier stages: {string.Join(", ", _planned.Select(p => p.Name))}");
+            fingerprint.Add("reference:" + referenced.Fingerprint);
+            return referenced.Product;
+        }
+        if (value.Length > 0 && value.IndexOf('=') < 0) fingerprint.AddPathContent(Path.Combine(recipe.Directory, value));
+        return value;
+    }
+
+    /// <summary>Parses the arguments with the command itself, so a value it would refuse stops the run before anything runs, pointing at the recipe line.</summary>
+    private void CheckParses(Command command, IReadOnlyList<string> args, RecipeStage stage, int line, string? key)
+    {
+        var errors = _root.Parse([.. args]).Errors;
+        if (errors.Count == 0) return;
+        var what = key is null ? $"stage '{stage.Name}'" : $"stage '{stage.Name}', parameter '{key}'";
+        throw new RecipeException(recipe.File, line, $"{what}: {string.Join("; ", errors.Select(e => e.Message))}");
+    }
+
+    private string SourcesJson(StageFingerprint fingerprint)
+    {
+        var entries = recipe.Sources.SelectMany(source => source.Paths
+            .SelectMany(pattern => SourceGlob.Expand(pattern, recipe.Directory, recipe.File, source.Line))
+            .Select(path => new SourceListEntry
+            {
+                Path = Path.GetFullPath(Path.Combine(recipe.Directory, path)),
+                Format = source.Format,
+                Source = source.SourceName,
+                ImageRoot = source.ImageRoot is { } root ? Path.GetFullPath(Path.Combine(recipe.Directory, root)) : null,
+                BaseDir = source.BaseDir is { } dir ? Path.GetFullPath(Path.Combine(recipe.Directory, dir)) : null,
+            })).ToList();
+        foreach (var entry in entries) fingerprint.AddPathContent(entry.Path);
+        return SourceListFile.ToJson(entries);
+    }
+}

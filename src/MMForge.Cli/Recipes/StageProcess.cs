@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace MMForge.Cli.Recipes;
+
+/// <summary>What running one stage's command gave: its exit code, wall time and the process's peak resident memory.</summary>
+internal sealed record StageResult(int ExitCode, TimeSpan Elapsed, long PeakMemoryBytes);
+
+/// <summary>
+/// Runs one stage's command as a child mmforge process in the recipe's folder (so the recipe's
+/// relative paths mean what they say), its progress on our stderr and its summary in the stage's
+/// log. A process per stage frees each stage's memory before the next and lets its peak be measured.
+/// </summary>
+internal static class StageProcess
+{
+    private static readonly TimeSpan MemoryPoll = TimeSpan.FromMilliseconds(100);
+
+    public static StageResult Run(IReadOnlyList<string> args, string workingDirectory, string logFile)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, UseShellExecute = false };
+        // started as 'dotnet MMForge.Cli.dll': the child needs the assembly again; an apphost is the command itself
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
+        var clock = Stopwatch.StartNew();
+        using var log = new StreamWriter(logFile) { AutoFlush = true };
+        log.WriteLine("mmforge " + string.Join(' ', args.Select(Quote)));
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + start.FileName);
+        var copy = process.StandardOutput.BaseStream.CopyToAsync(log.BaseStream);
+        long peak = 0;
+        while (!process.WaitForExit(MemoryPoll)) peak = Math.Max(peak, PeakResident(process.Id));
+        copy.Wait();
+        return new StageResult(process.ExitCode, clock.Elapsed, peak);
+    }
+
+    /// <summary>The kernel's high-water mark of the process's resident memory (VmHWM), 0 once it has gone.</summary>
+    private static long PeakResident(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim()) * 1024;
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return 0;
+    }
+
+    /// <summary>An argument as a shell would need it, for the log's command line a user can paste.</summary>
+    public static string Quote(string arg) => arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:+,@%".Contains(c)) ? arg : "'" + arg.Replace("'", "'\\''") + "'";
+}

@@ -1,0 +1,177 @@
+using MMForge.Pipeline;
+using MMForge.Recipes;
+using MMForge.Tests.Cli;
+using MMForge.Tests.Support;
+
+namespace MMForge.Tests.Recipes;
+
+/// <summary>The example recipe end to end through the real CLI, on a copy of examples/ so the repository stays clean.</summary>
+public sealed class ExampleRecipeTests : IDisposable
+{
+    private readonly TempDir _dir = TestPaths.NewTempDir();
+    private readonly string _examples;
+
+    public ExampleRecipeTests()
+    {
+        _examples = _dir.File("examples");
+        ExampleCopy.Into(_examples);
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private string Recipe => Path.Combine(_examples, "recipe.yaml");
+    private string Run => _dir.File("run");
+    private string Stage(string name) => Path.Combine(Run, "stages", name);
+
+    private CliRunner.Result RunRecipe(params string[] extra) => CliRunner.Run(_examples, ["run", "recipe.yaml", "-o", Run, .. extra]);
+
+    /// <summary>Records in and out and rejects by rule of each dataset stage, as the example's data makes them.</summary>
+    private static readonly (string Stage, long In, long Out, string[] Rejects)[] ExpectedCounts =
+    [
+        ("ingest", 21, 21, []),
+        ("validate", 21, 20, ["yes-no-balance:1"]),
+        ("hash", 20, 20, []),
+        ("dedup", 20, 18, ["dedup-exact:1", "dedup-near-image-text:1"]),
+        ("tag", 18, 18, []),
+        ("synthesize", 18, 2, ["synthesis-no-annotations:16"]),
+    ];
+
+    [Fact]
+    public void Runs_every_stage_with_the_expected_counts_then_skips_them_all_then_reruns_from_a_changed_parameter()
+    {
+        var first = RunRecipe();
+        Assert.True(first.ExitCode is 0 or 1, first.Stdout + first.Stderr);
+        foreach (var (stage, input, output, rejects) in ExpectedCounts)
+        {
+            var manifest = Manifest.Load(Stage(stage));
+            Assert.Equal((stage, input, output), (stage, manifest.Stages[^1].RecordsIn, manifest.Records));
+            Assert.Equal(rejects, manifest.RejectsByRule.Select(r => $"{r.Key}:{r.Value}"));
+        }
+        Assert.True(File.Exists(Path.Combine(Stage("map"), "model.json")));
+        var run = RunFile.Load(Run);
+        var names = run.Stages.Select(s => s.Name).ToList();
+        Assert.Equal(["ingest", "validate", "hash", "dedup", "tag", "map", "synthesize", "select"], names);
+        var mixes = MMForge.Selection.MixDirectory.Load(Stage("select")).Mixes;
+        Assert.Equal(["stage-1:5", "stage-2:19", "stage-3:5"], mixes.Select(m => $"{m.Name}:{m.Records}"));
+        Assert.Equal(["dj-images", "sahi-aerial"], mixes[0].RecordsBySource.Keys);
+        Assert.All(mixes, m => Assert.Equal(m.Records, Manifest.Load(Path.Combine(Stage("select"), m.Dir)).Records));
+        Assert.Equal(["tag", "synthesize"], run.Stages.Single(s => s.Name == "select").Inputs);
+        Assert.All(run.Stages, s => Assert.Matches("^[0-9a-f]{64}$", s.Fingerprint));
+        Assert.Equal(["tag"], run.Stages.Single(s => s.Name == "synthesize").Inputs);
+        Assert.Contains("stage ", first.Stdout); // the closing table
+        using (var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Run, "report.json"))))
+            Assert.Equal(ExpectedCounts.Select(c => $"{c.Stage}:{c.Out}").Append("select:29"),
+                report.RootElement.GetProperty("funnel").EnumerateArray().Select(f => $"{f.GetProperty("stage").GetString()}:{f.GetProperty("records").GetInt64()}"));
+        Assert.Contains("<svg", File.ReadAllText(Path.Combine(Run, "report.html")));
+        var written = Directory.GetFiles(Path.Combine(Run, "stages"), "*", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+
+        var second = RunRecipe();
+        Assert.Equal(first.ExitCode, second.ExitCode);
+        Assert.Equal(names.Select(n => $"{n}: unchanged, skipped"), second.Stdout.Split('\n').Where(l => l.StartsWith('[')).Select(l => l[(l.IndexOf(']') + 2)..]));
+        Assert.All(written, f => Assert.Equal(f.Value, File.GetLastWriteTimeUtc(f.Key)));
+
+        File.WriteAllText(Recipe, File.ReadAllText(Recipe).Replace("match: image+text", "match: exact"));
+        var third = RunRecipe();
+        var ran = third.Stdout.Split('\n').Where(l => l.Contains(": running (")).Select(l => l[(l.IndexOf(']') + 2)..l.IndexOf(':')]).ToList();
+        Assert.Equal(["dedup", "tag", "map", "synthesize", "select"], ran);
+        Assert.Equal(19, Manifest.Load(Stage("dedup")).Records);
+        Assert.Equal(run.Stages.Take(3).Select(s => s.Fingerprint), RunFile.Load(Run).Stages.Take(3).Select(s => s.Fingerprint));
+    }
+
+    [Fact]
+    public void A_stage_whose_output_went_missing_runs_again_alone()
+    {
+        Assert.True(RunRecipe("--until", "dedup").ExitCode is 0 or 1);
+        Directory.Delete(Stage("hash"), recursive: true);
+
+        var again = RunRecipe("--until", "dedup");
+
+        var lines = again.Stdout.Split('\n').Where(l => l.StartsWith('[')).ToList();
+        Assert.Contains(lines, l => l.Contains("hash: running (output missing)"));
+        Assert.Contains(lines, l => l.Contains("dedup: unchanged, skipped"));
+        Assert.False(Directory.Exists(Stage("tag")));
+    }
+
+    [Fact]
+    public void A_recipe_error_names_the_line_and_nothing_runs()
+    {
+        File.WriteAllText(Recipe, File.ReadAllText(Recipe).Replace("    match: image+text", "    match: image+text\n    max_distance: far"));
+        var line = File.ReadAllLines(Recipe).ToList().FindIndex(l => l.Contains("max_distance: far")) + 1;
+
+        var result = RunRecipe();
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"recipe.yaml:{line}: stage 'dedup', parameter 'max_distance'", result.Stderr);
+        Assert.False(Directory.Exists(Run));
+    }
+
+    [Fact]
+    public void Dry_run_prints_each_command_line_and_writes_nothing()
+    {
+        var result = RunRecipe("--dry-run");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"mmforge dedup {Stage("hash")} -o {Stage("dedup")} --match image+text --workers 2", result.Stdout);
+        Assert.Contains($"mmforge map fit {Stage("tag")} -o {Path.Combine(Stage("map"), "model.json")} --min-support 1", result.Stdout);
+        Assert.False(Directory.Exists(Run));
+    }
+}
+
+/// <summary>The same example recipe with an endpoint: a VLM tags, an LLM classifies and the Infinity-MM method synthesizes, all through a real HTTP server.</summary>
+public sealed class ExampleRecipeWithEndpointTests
+{
+    private const string Secret = "sk-test-never-written-0d5c";
+    private const string OcrPath = "fine-grained-perception-single-instance/ocr/recognize-printed-text";
+
+    [Fact]
+    public async Task With_an_endpoint_tagging_classification_and_synthesis_ask_the_model_and_the_key_is_never_written()
+    {
+        using var dir = TestPaths.NewTempDir();
+        ExampleCopy.Into(dir.File("examples"));
+        await using var server = await MMForge.FakeOpenAi.FakeOpenAiServer.StartAsync();
+        server.Responder = request =>
+        {
+            var text = string.Join("\n", request.Texts);
+            if (text.Contains("List what is visible in this image", StringComparison.Ordinal))
+                return MMForge.FakeOpenAi.FakeReply.Text("{\"tags\": [\"dog\", \"grass\", \"building\"]}");
+            if (text.Contains("You classify instructions", StringComparison.Ordinal))
+                return MMForge.FakeOpenAi.FakeReply.Text($"{{\"path\": \"{OcrPath}\"}}");
+            return MMForge.FakeOpenAi.FakeVlm.Answer(request);
+        };
+        var run = dir.File("run");
+        var environment = new Dictionary<string, string> { ["MMFORGE_TEST_KEY"] = Secret, ["HOME"] = dir.Path };
+
+        var result = CliRunner.Run(dir.File("examples"), environment, "run", "recipe.yaml", "-o", run, "--until", "synthesize",
+            "--endpoint", server.BaseUrl.ToString(), "--model", "fake-vl", "--api-key-env", "MMFORGE_TEST_KEY");
+
+        Assert.True(result.ExitCode is 0 or 1, result.Stdout + result.Stderr);
+        var tag = Manifest.Load(Path.Combine(run, "stages", "tag")).Stages[^1].Params;
+        Assert.Equal(["ram++", "text", "vlm"], tag["image_taggers"]!.AsArray().Select(t => (string?)t));
+        Assert.Equal("llm", (string?)tag["classifier"]);
+        var tagged = Ingest.Samples(Path.Combine(run, "stages", "tag"));
+        Assert.Contains(tagged, s => s.ImageTags.Any(t => t.Tag == "dog" && t.By == "vlm"));
+        Assert.Contains(tagged, s => s.InstructionTags.Any(t => t.Path == OcrPath && t.By == "llm"));
+        var synthesized = Manifest.Load(Path.Combine(run, "stages", "synthesize"));
+        Assert.Equal("vlm", (string?)synthesized.Stages[^1].Params["generator"]);
+        Assert.True(synthesized.Records > 0, result.Stdout);
+        Assert.Contains(server.Requests, r => string.Join("\n", r.Texts).Contains(MMForge.FakeOpenAi.FakeVlm.QuestionPrompt, StringComparison.Ordinal));
+        Assert.All(server.Requests, r => Assert.Equal("Bearer " + Secret, r.Authorization));
+        foreach (var file in Directory.GetFiles(dir.Path, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".sqlite", StringComparison.Ordinal)))
+            Assert.DoesNotContain(Secret, File.ReadAllText(file));
+        Assert.DoesNotContain(Secret, result.Stdout + result.Stderr);
+    }
+}
+
+internal static class ExampleCopy
+{
+    /// <summary>Copies examples/ so a test can run and edit the recipe without touching the repository.</summary>
+    public static void Into(string to)
+    {
+        var from = Path.Combine(TestPaths.RepoRoot, "examples");
+        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+    }
+}
