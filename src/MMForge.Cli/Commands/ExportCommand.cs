@@ -30,9 +30,13 @@ internal static class ExportCommand
         {
             Description = "Write absolute paths into the meta files (LLaVA-OneVision json_path, InternVL root and annotation) instead of paths relative to OUT, so the trainer need not run from OUT. Default: relative.",
         };
+        var captionPrompt = new Option<string?>("--caption-prompt")
+        {
+            Description = "Write caption-only samples (stage-1 alignment data) as one question and answer: one <image> per image, a newline and this text as the question, the caption as the answer (LLaVA's pretraining layout), e.g. \"Describe the image briefly.\". Default: caption-only samples are rejected as unwritable.",
+        };
         var command = new Command("export", "Export a dataset or a selection's stage mixes for a trainer: LLaVA-OneVision, LLaMA-Factory, InternVL, Infinity-MM JSON or WebDataset. Samples the trainer cannot take go to OUT/rejects/ with the reason. See docs/exports.md.")
         {
-            input, output, to, images, name, absolute, shared.Workers, shared.MaxRecordBytes,
+            input, output, to, images, name, absolute, captionPrompt, shared.Workers, shared.MaxRecordBytes,
         };
         command.SetAction(p =>
         {
@@ -42,6 +46,7 @@ internal static class ExportCommand
                 Images = Enum.Parse<ImageMode>(p.GetValue(images)!, ignoreCase: true),
                 Name = p.GetValue(name),
                 AbsoluteMetaPaths = p.GetValue(absolute),
+                CaptionPrompt = p.GetValue(captionPrompt),
                 Workers = p.GetValue(shared.Workers),
                 MaxRecordBytes = p.GetValue(shared.MaxRecordBytes),
             };

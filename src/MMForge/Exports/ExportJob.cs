@@ -17,6 +17,9 @@ public sealed record ExportOptions
     /// <summary>Meta files name the records files and image root by absolute paths instead of paths relative to the export root.</summary>
     public bool AbsoluteMetaPaths { get; init; }
 
+    /// <summary>When set, caption-only samples are written as this question and their caption as the answer (<see cref="CaptionDialogueRule"/>); otherwise they are rejected.</summary>
+    public string? CaptionPrompt { get; init; }
+
     public int Workers { get; init; } = Environment.ProcessorCount;
     public long MaxRecordBytes { get; init; } = 64L << 20;
 }
@@ -79,6 +82,7 @@ public sealed class ExportJob(ExportOptions options, Action<JobProgress>? progre
         {
             Stage = Stage,
             Workers = options.Workers,
+            Rules = options.CaptionPrompt is { } prompt ? Filters.RuleSet.Of(new CaptionDialogueRule(prompt)) : null,
             // resolved under the dataset's roots (nothing leaves them), made absolute for the placer
             ExportPaths = new ImagePathExport(ImagePathStyle.Absolute, recordsPath),
             Params = new JsonObject { ["to"] = options.Format.Name, ["images"] = placer.Mode.ToString().ToLowerInvariant(), ["name"] = part.Name },

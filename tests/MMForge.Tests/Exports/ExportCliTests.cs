@@ -110,11 +110,30 @@ public sealed class ExportCliTests
     }
 
     [Fact]
+    public void CaptionOnlySamplesAreRejectedUnlessAPromptMakesThemAQuestionAndAnswer()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var captions = TestPaths.Sample("data-juicer", "demo-dataset-images.jsonl");
+        Assert.Equal(0, CliRunner.Run(dir.Path, "ingest", captions, "--map", "../../tests/ops/data/=images/", "-o", "captions").ExitCode);
+
+        var refused = CliRunner.Run(dir.Path, "export", "captions", "--to", "llava-onevision", "-o", "plain");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("rejected by unwritable: 3", refused.Stdout);
+
+        var result = CliRunner.Run(dir.Path, "export", "captions", "--to", "llava-onevision", "-o", "pretrain", "--caption-prompt", "Describe the image briefly.");
+        Assert.Equal(0, result.ExitCode);
+        var first = JsonDocument.Parse(File.ReadAllText(dir.File("pretrain/captions.json"))).RootElement[0];
+        var turns = first.GetProperty("conversations").EnumerateArray().Select(t => (t.GetProperty("from").GetString(), t.GetProperty("value").GetString())).ToList();
+        Assert.Equal([("human", "<image>\nDescribe the image briefly."), ("gpt", "A comfortable bed.")], turns);
+        Assert.True(File.Exists(dir.File("pretrain/" + first.GetProperty("image").GetString())));
+    }
+
+    [Fact]
     public void HelpExplainsEveryFormatAndOption()
     {
         var help = CliRunner.Run(TestPaths.RepoRoot, "export", "--help");
         Assert.Equal(0, help.ExitCode);
-        foreach (var text in new[] { "llava-onevision", "llama-factory", "internvl", "infinity-mm", "webdataset", "--images", "[default: copy]", "--name", "--absolute-meta-paths", "mixes.json" })
+        foreach (var text in new[] { "llava-onevision", "llama-factory", "internvl", "infinity-mm", "webdataset", "--images", "[default: copy]", "--name", "--absolute-meta-paths", "--caption-prompt", "mixes.json" })
             Assert.Contains(text, help.Stdout);
     }
 }
