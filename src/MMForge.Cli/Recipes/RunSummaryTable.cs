@@ -30,6 +30,9 @@ internal sealed class RunSummaryTable(string runDirectory)
             case StageOutputKind.Mixes:
                 var mixes = MixDirectory.Load(stage.Output).Mixes;
                 return string.Join(", ", mixes.Select(m => $"{m.Name} {m.Records:N0}")) + " records";
+            case StageOutputKind.Files when Exports.ExportManifest.IsExport(stage.Output):
+                var export = Exports.ExportManifest.Load(stage.Output);
+                return $"{export.Records:N0} records written" + (export.Rejected > 0 ? $" ({export.Rejected:N0} rejected)" : "") + $", {export.Format}";
             default:
                 return "-> " + Path.GetRelativePath(runDirectory, stage.Product);
         }

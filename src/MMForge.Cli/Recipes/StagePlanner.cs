@@ -45,13 +45,9 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory)
         head.AddRange(["-o", shape.ProductFile is { } file ? Path.Combine(output, file) : output]);
 
         var args = new List<string>(head);
-        foreach (var param in ParamsInForce(stage, command))
-        {
-            var paramArgs = Arguments(stage, command, param, files, fingerprint);
-            CheckParses(command, [.. head, .. paramArgs], stage, param.Line, param.Key);
-            args.AddRange(paramArgs);
-        }
-        CheckParses(command, args, stage, stage.Line, null);
+        var parameters = ParamsInForce(stage, command).ToList();
+        foreach (var param in parameters) args.AddRange(Arguments(stage, command, param, files, fingerprint));
+        CheckParses(args, stage, parameters);
         foreach (var arg in args.Skip(head.Count)) fingerprint.Add(arg.Replace(runDirectory, "$RUN", StringComparison.Ordinal));
         foreach (var (path, content) in files) fingerprint.Add(content);
         return new PlannedStage(stage, shape, number)
@@ -145,13 +141,19 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory)
         return value;
     }
 
-    /// <summary>Parses the arguments with the command itself, so a value it would refuse stops the run before anything runs, pointing at the recipe line.</summary>
-    private void CheckParses(Command command, IReadOnlyList<string> args, RecipeStage stage, int line, string? key)
+    /// <summary>
+    /// Parses the arguments with the command itself, so a value it would refuse stops the run before
+    /// anything runs; an error about an option points at the recipe line of the parameter that set it.
+    /// </summary>
+    private void CheckParses(IReadOnlyList<string> args, RecipeStage stage, IReadOnlyList<RecipeParam> parameters)
     {
-        var errors = _root.Parse([.. args]).Errors;
-        if (errors.Count == 0) return;
-        var what = key is null ? $"stage '{stage.Name}'" : $"stage '{stage.Name}', parameter '{key}'";
-        throw new RecipeException(recipe.File, line, $"{what}: {string.Join("; ", errors.Select(e => e.Message))}");
+        var error = _root.Parse([.. args]).Errors.FirstOrDefault();
+        if (error is null) return;
+        var param = error.SymbolResult is System.CommandLine.Parsing.OptionResult option
+            ? parameters.FirstOrDefault(p => p.OptionName == option.Option.Name || option.Option.Aliases.Contains(p.OptionName))
+            : null;
+        var what = param is null ? $"stage '{stage.Name}'" : $"stage '{stage.Name}', parameter '{param.Key}'";
+        throw new RecipeException(recipe.File, param?.Line ?? stage.Line, $"{what}: {error.Message}");
     }
 
     private string SourcesJson(StageFingerprint fingerprint)
