@@ -22,20 +22,25 @@ public static class LlavaShapedGenerator
         using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
         using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true, Encoder = JsonText.WriterOptions.Encoder });
         json.WriteStartArray();
-        for (var i = 0; i < records; i++) WriteRecord(json, random, i, imageDir, distinctImages);
+        for (var i = 0; i < records; i++) WriteRecord(json, random, i, () => $"{imageDir}/{random.Next(distinctImages):D12}.jpg");
         json.WriteEndArray();
         json.Flush();
         return file.Length;
     }
 
-    private static void WriteRecord(Utf8JsonWriter json, Random random, int index, string imageDir, int distinctImages)
+    /// <summary>
+    /// One record, its kind and texts drawn from <paramref name="random"/>: the same seed gives the
+    /// same conversation. <paramref name="image"/> names the image of a kind that has one;
+    /// <paramref name="imageTokens"/> is how many &lt;image&gt; placeholders its first question gets.
+    /// </summary>
+    public static void WriteRecord(Utf8JsonWriter json, Random random, int index, Func<string> image, int imageTokens = 1)
     {
         var kind = random.NextDouble();
         json.WriteStartObject();
         if (kind < 0.04) json.WriteNumber("id", index);
         else json.WriteString("id", index.ToString("D12"));
         var textOnly = kind > 0.94;
-        if (!textOnly) json.WriteString("image", $"{imageDir}/{random.Next(distinctImages):D12}.jpg");
+        if (!textOnly) json.WriteString("image", image());
         json.WriteStartArray("conversations");
         var (pairs, question, answer) = kind switch
         {
@@ -48,7 +53,7 @@ public static class LlavaShapedGenerator
         {
             var q = Sentence(random, random.Next(question.Item1, question.Item2));
             if (kind is >= 0.80 and < 0.94) q += $" [{random.NextDouble():F2}, {random.NextDouble():F2}, {random.NextDouble():F2}, {random.NextDouble():F2}]";
-            Turn(json, "human", p == 0 && !textOnly ? "<image>\n" + q : q);
+            Turn(json, "human", p == 0 && !textOnly ? string.Concat(Enumerable.Repeat("<image>\n", imageTokens)) + q : q);
             Turn(json, "gpt", Sentence(random, random.Next(answer.Item1, answer.Item2)));
         }
         json.WriteEndArray();
