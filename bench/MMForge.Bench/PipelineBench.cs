@@ -40,11 +40,17 @@ public sealed class PipelineBench : IBenchmark
         Console.WriteLine($"recipe: {recipe} (the stages of {template}), run: {runDir}");
 
         var cli = Path.Combine(AppContext.BaseDirectory, "MMForge.Cli.dll");
-        var first = ChildRun.Start("dotnet", [cli, "run", recipe, "-o", runDir]);
+        var stageCpu = new ChildCpu();
+        var first = ChildRun.Start("dotnet", [cli, "run", recipe, "-o", runDir], poll: stageCpu.Poll);
         Console.WriteLine(first.Output);
         if (first.ExitCode > 1) return Failed("the run", first);
 
         var stages = RunReport.Read(runDir);
+        // every stage ran, each as one child process, in recipe order
+        var cpu = stageCpu.InStartOrder;
+        if (cpu.Count == stages.Count)
+            stages = [.. stages.Zip(cpu, (stage, time) => stage with { CpuSeconds = time.TotalSeconds })];
+        else Console.WriteLine($"(CPU time per stage not shown: {cpu.Count} child processes seen for {stages.Count} stages)");
         Console.WriteLine(RunReport.Markdown(stages, first.Elapsed.TotalSeconds));
         Console.WriteLine($"\nwhole run: {first.Elapsed.TotalSeconds:F1} s wall, {options.Samples / first.Elapsed.TotalSeconds:N0} input samples/s; " +
                           $"stages {stages.Sum(s => s.Seconds):F1} s, the rest ({first.Elapsed.TotalSeconds - stages.Sum(s => s.Seconds):F1} s) is planning, fingerprints and the summary");

@@ -23,7 +23,8 @@ public sealed record ScaledExampleSummary(
 /// The example recipe's inputs at any scale: <see cref="ScaledExampleOptions.Samples"/> samples
 /// over a pool of <see cref="ScaledExampleOptions.Images"/> real image files (several questions
 /// per image, as in instruction data), in the example's formats: LLaVA JSON
-/// (<see cref="LlavaShapedGenerator"/>), chat messages JSONL and Data-Juicer JSONL (texts from
+/// (<see cref="LlavaShapedGenerator"/>'s record mix with <see cref="QaTextGenerator"/>'s word
+/// frequencies, so unrelated long texts do not look alike), chat messages JSONL and Data-Juicer JSONL (texts from
 /// <see cref="QaTextGenerator"/>), and COCO annotations with boxes and captions (the annotation
 /// synthesis's input). Dedup gets work: conversations repeated on the same image or on a byte
 /// copy or re-encode of it. Validation gets work: about 0.5% of records are broken (bad JSON,
@@ -33,7 +34,7 @@ public sealed record ScaledExampleSummary(
 public static class ScaledExample
 {
     /// <summary>Raise when the generated files change, so cached folders are regenerated.</summary>
-    private const int Version = 1;
+    private const int Version = 2;
     private const string SummaryFile = "example.json";
     public const double CocoShare = 0.08, BrokenShare = 0.005, RepeatedConversationShare = 0.005;
 
@@ -43,15 +44,18 @@ public static class ScaledExample
 
     private enum Broken { None, BadJson, MissingImage, ImageTokenCount }
 
-    /// <summary>The example in <paramref name="dir"/>, generated first unless a summary of the same options is there.</summary>
+    /// <summary>
+    /// The example in <paramref name="dir"/>, generated first unless a summary of the same options
+    /// is there (the image pool, the slow part, is reused on its own when only the records change).
+    /// </summary>
     public static ScaledExampleSummary Open(string dir, string photos, ScaledExampleOptions options)
     {
         var summaryPath = Path.Combine(dir, SummaryFile);
         if (File.Exists(summaryPath) && JsonSerializer.Deserialize<ScaledExampleSummary>(File.ReadAllText(summaryPath), SummaryJson) is { } cached
             && cached.Version == Version && cached.Options == options)
             return cached;
-        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         Directory.CreateDirectory(dir);
+        File.Delete(summaryPath);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var images = ScaledImagePool.Write(dir, options.Images, photos, options.Seed);
         var summary = new RecordsWriter(dir, options, images).Write();
@@ -130,7 +134,7 @@ public static class ScaledExample
                 {
                     case Format.Llava:
                         hasImage = false; // text-only kinds never ask for their image
-                        LlavaShapedGenerator.WriteRecord(llavaJson, new Random(text), s, () => { hasImage = true; return path; }, tokens);
+                        LlavaShapedGenerator.WriteRecord(llavaJson, new Random(text), s, () => { hasImage = true; return path; }, tokens, QaTextGenerator.FreeText);
                         break;
                     case Format.Messages: messages.Write(json => hasImage = Messages(json, s, text, path, tokens), broken == Broken.BadJson); break;
                     default: dataJuicer.Write(json => DataJuicer(json, text, path, tokens), broken == Broken.BadJson); break;
@@ -147,11 +151,11 @@ public static class ScaledExample
             ? (Broken)_random.Next(2, 4)
             : (Broken)_random.Next(1, 4);
 
-        /// <summary>(question, answer) of a generated text: its first line and the rest.</summary>
+        /// <summary>(question, answer) of a generated text: its first line and the rest (its halves, if a near copy changed the line break).</summary>
         private (string Question, string Answer) Pair(Random random)
         {
             var text = _texts[random.Next(_texts.Count)];
-            var cut = text.IndexOf('\n');
+            var cut = text.IndexOf('\n') is var line and >= 0 ? line : text.Length / 2;
             return (text[..cut], text[(cut + 1)..]);
         }
 

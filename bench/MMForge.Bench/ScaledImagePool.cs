@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MMForge.Media;
 
 namespace MMForge.Bench;
@@ -14,16 +15,28 @@ public sealed record PoolImage(string Path, int Width, int Height, int CopyOf, b
 /// The image files of a scaled example: JPEG photos of 0.08–0.8 MP from <see cref="PhotoCorpus"/>
 /// (so visual token counts differ), PNG bar charts, and copies of earlier images, byte for byte
 /// or re-encoded at a lower quality (a near duplicate by pHash), as crawled data repeats
-/// pictures under other names. Seeded: image k depends only on the seed and k.
+/// pictures under other names. Seeded: image k depends only on the seed and k. The pool is
+/// written once per count and seed (images/pool.json lists it, written last) and reused.
 /// </summary>
 public static class ScaledImagePool
 {
+    /// <summary>Raise when the images change, so cached pools are regenerated.</summary>
+    private const int Version = 1;
+
     public const double ExactCopyShare = 0.03, NearCopyShare = 0.03, ChartShare = 0.06;
     public const double MinMegapixels = 0.08, MaxMegapixels = 0.8;
     private const int NearCopyQuality = 70;
 
+    private sealed record PoolFile(int Version, int Count, int Seed, PoolImage[] Images);
+
+    /// <summary>The pool under <paramref name="root"/>/images, written unless the one there has the same count and seed.</summary>
     public static PoolImage[] Write(string root, int count, string photos, int seed)
     {
+        var index = System.IO.Path.Combine(root, "images", "pool.json");
+        if (File.Exists(index) && JsonSerializer.Deserialize<PoolFile>(File.ReadAllText(index)) is { } cached
+            && (cached.Version, cached.Count, cached.Seed) == (Version, count, seed))
+            return cached.Images;
+        if (Directory.Exists(System.IO.Path.GetDirectoryName(index))) Directory.Delete(System.IO.Path.GetDirectoryName(index)!, recursive: true);
         var plan = Plan(count, seed);
         var images = new PoolImage[count];
         var corpus = PhotoCorpus.Load(photos);
@@ -57,6 +70,7 @@ public static class ScaledImagePool
             }
             images[k] = Save(root, k, System.IO.Path.GetExtension(original.Path), bytes, original.Width, original.Height, of, exact);
         });
+        File.WriteAllText(index, JsonSerializer.Serialize(new PoolFile(Version, count, seed, images)));
         return images;
     }
 
