@@ -10,6 +10,9 @@ public sealed class BenchArgs(IReadOnlyList<string> args)
 
     public string String(string name, string fallback) => Value(name) ?? fallback;
 
+    /// <summary>The value of an option that has no fixed default, or null when it is not given.</summary>
+    public string? Optional(string name) => Value(name);
+
     /// <summary>The working directory for generated inputs: <c>--dir</c>, or a temp folder named after the benchmark.</summary>
     public string WorkDir(string benchmark)
     {
@@ -22,13 +25,16 @@ public sealed class BenchArgs(IReadOnlyList<string> args)
     /// The shared folder (samples, spec, vocabularies) beside the repository this benchmark was
     /// built in, or the directory given with <paramref name="option"/>.
     /// </summary>
-    public string Shared(string option, params string[] under)
+    public string Shared(string option, params string[] under) =>
+        Value(option) ?? Path.GetFullPath(Path.Combine([Repository(), "..", "shared", .. under]));
+
+    /// <summary>The root of the repository this benchmark was built in (where mmforge.slnx is).</summary>
+    public static string Repository()
     {
-        if (Value(option) is { } given) return given;
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "mmforge.slnx")))
-                return Path.GetFullPath(Path.Combine([dir.FullName, "..", "shared", .. under]));
-        throw new InvalidOperationException($"pass {option}: no mmforge.slnx above {AppContext.BaseDirectory}");
+                return dir.FullName;
+        throw new InvalidOperationException($"no mmforge.slnx above {AppContext.BaseDirectory}");
     }
 
     private string? Value(string name) =>

@@ -14,8 +14,9 @@ public sealed record ChildRun(TimeSpan Elapsed, TimeSpan Cpu, long PeakRssBytes,
     /// <summary>
     /// Runs a command, polling /proc/PID/status for VmHWM (the kernel's own high-water mark, so
     /// a peak between polls is not missed, only growth in the last poll interval).
+    /// <paramref name="poll"/>, if given, is called with the process id at every poll.
     /// </summary>
-    public static ChildRun Start(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static ChildRun Start(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, Action<int>? poll = null)
     {
         var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) info.ArgumentList.Add(a);
@@ -32,6 +33,7 @@ public sealed record ChildRun(TimeSpan Elapsed, TimeSpan Cpu, long PeakRssBytes,
             peak = Math.Max(peak, ReadHighWaterMark(process.Id));
             anonymous = Math.Max(anonymous, ReadStatus(process.Id, "RssAnon:"));
             cpu = ReadCpuTime(process.Id) ?? cpu; // the last reading misses at most one poll interval
+            poll?.Invoke(process.Id);
         }
         clock.Stop();
         return new ChildRun(clock.Elapsed, cpu, peak, process.ExitCode, stdout.Result + stderr.Result) { PeakAnonymousBytes = anonymous };

@@ -22,20 +22,28 @@ public static class LlavaShapedGenerator
         using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
         using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true, Encoder = JsonText.WriterOptions.Encoder });
         json.WriteStartArray();
-        for (var i = 0; i < records; i++) WriteRecord(json, random, i, imageDir, distinctImages);
+        for (var i = 0; i < records; i++) WriteRecord(json, random, i, () => $"{imageDir}/{random.Next(distinctImages):D12}.jpg");
         json.WriteEndArray();
         json.Flush();
         return file.Length;
     }
 
-    private static void WriteRecord(Utf8JsonWriter json, Random random, int index, string imageDir, int distinctImages)
+    /// <summary>
+    /// One record, its kind and texts drawn from <paramref name="random"/>: the same seed gives the
+    /// same conversation. <paramref name="image"/> names the image of a kind that has one;
+    /// <paramref name="imageTokens"/> is how many &lt;image&gt; placeholders its first question gets.
+    /// <paramref name="text"/> makes a text of a given length (default: words of a 60-word
+    /// vocabulary, which is enough to parse but makes long texts look alike to near-duplicate search).
+    /// </summary>
+    public static void WriteRecord(Utf8JsonWriter json, Random random, int index, Func<string> image, int imageTokens = 1, Func<Random, int, string>? text = null)
     {
+        text ??= Sentence;
         var kind = random.NextDouble();
         json.WriteStartObject();
         if (kind < 0.04) json.WriteNumber("id", index);
         else json.WriteString("id", index.ToString("D12"));
         var textOnly = kind > 0.94;
-        if (!textOnly) json.WriteString("image", $"{imageDir}/{random.Next(distinctImages):D12}.jpg");
+        if (!textOnly) json.WriteString("image", image());
         json.WriteStartArray("conversations");
         var (pairs, question, answer) = kind switch
         {
@@ -46,10 +54,10 @@ public static class LlavaShapedGenerator
         };
         for (var p = 0; p < pairs; p++)
         {
-            var q = Sentence(random, random.Next(question.Item1, question.Item2));
+            var q = text(random, random.Next(question.Item1, question.Item2));
             if (kind is >= 0.80 and < 0.94) q += $" [{random.NextDouble():F2}, {random.NextDouble():F2}, {random.NextDouble():F2}, {random.NextDouble():F2}]";
-            Turn(json, "human", p == 0 && !textOnly ? "<image>\n" + q : q);
-            Turn(json, "gpt", Sentence(random, random.Next(answer.Item1, answer.Item2)));
+            Turn(json, "human", p == 0 && !textOnly ? string.Concat(Enumerable.Repeat("<image>\n", imageTokens)) + q : q);
+            Turn(json, "gpt", text(random, random.Next(answer.Item1, answer.Item2)));
         }
         json.WriteEndArray();
         json.WriteEndObject();

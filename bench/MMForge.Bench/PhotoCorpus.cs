@@ -4,18 +4,22 @@ namespace MMForge.Bench;
 
 /// <summary>
 /// JPEGs made from the real sample photos: random crops of random aspect (9:16 to 16:9), rescaled
-/// to 0.3–2.7 MP (1.5 MP on average), encoded by libjpeg-turbo at quality 90 with 4:2:0 chroma,
-/// as most web photos are. Seeded, so every run measures the same bytes.
+/// to 0.3–2.7 MP (1.5 MP on average, or a range the caller gives), encoded by libjpeg-turbo at
+/// quality 90 with 4:2:0 chroma, as most web photos are. Seeded, so every run measures the same bytes.
 /// </summary>
-public static class PhotoCorpus
+public sealed class PhotoCorpus
 {
     public const double MinMegapixels = 0.3, MaxMegapixels = 2.7;
     public const int Quality = 90;
 
     public sealed record Image(byte[] Jpeg, int Width, int Height);
 
+    private readonly IReadOnlyList<DecodedImage> _sources;
+
+    private PhotoCorpus(IReadOnlyList<DecodedImage> sources) => _sources = sources;
+
     /// <summary>Every distinct .jpg under <paramref name="samples"/> is a source photo.</summary>
-    public static IReadOnlyList<Image> Generate(string samples, int count, int seed = 1500)
+    public static PhotoCorpus Load(string samples)
     {
         var sources = Directory.EnumerateFiles(samples, "*.jpg", SearchOption.AllDirectories)
             .Order(StringComparer.Ordinal)
@@ -25,15 +29,22 @@ public static class PhotoCorpus
             .Where(image => image.Channels == 3)
             .ToList();
         if (sources.Count == 0) throw new InvalidOperationException($"no JPEG photos under {samples}");
+        return new PhotoCorpus(sources);
+    }
+
+    public static IReadOnlyList<Image> Generate(string samples, int count, int seed = 1500)
+    {
+        var corpus = Load(samples);
         var images = new Image[count];
-        Parallel.For(0, count, i => images[i] = Make(sources, new Random(seed + i)));
+        Parallel.For(0, count, i => images[i] = corpus.Make(new Random(seed + i)));
         return images;
     }
 
-    private static Image Make(IReadOnlyList<DecodedImage> sources, Random random)
+    /// <summary>One photo drawn with <paramref name="random"/>, of <paramref name="minMegapixels"/> to <paramref name="maxMegapixels"/>.</summary>
+    public Image Make(Random random, double minMegapixels = MinMegapixels, double maxMegapixels = MaxMegapixels)
     {
-        var source = sources[random.Next(sources.Count)];
-        var megapixels = MinMegapixels + random.NextDouble() * (MaxMegapixels - MinMegapixels);
+        var source = _sources[random.Next(_sources.Count)];
+        var megapixels = minMegapixels + random.NextDouble() * (maxMegapixels - minMegapixels);
         var aspect = Math.Exp((random.NextDouble() * 2 - 1) * Math.Log(16.0 / 9)); // width / height
         var width = (int)Math.Round(Math.Sqrt(megapixels * 1e6 * aspect));
         var height = (int)Math.Round(megapixels * 1e6 / width);

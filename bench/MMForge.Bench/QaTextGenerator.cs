@@ -89,6 +89,14 @@ public static class QaTextGenerator
         return text.ToString();
     }
 
+    /// <summary>English words drawn by their frequency (Zipf) until the text is at least <paramref name="length"/> characters long.</summary>
+    public static string FreeText(Random random, int length)
+    {
+        var text = new StringBuilder(length + 16).Append(EnglishWords.Next(random));
+        while (text.Length < length) text.Append(' ').Append(EnglishWords.Next(random));
+        return text.ToString();
+    }
+
     private static readonly Func<Random, string>[] ChineseQuestions =
     [
         r => $"{Pick(r, ChinesePlaces)}的{Pick(r, ChineseObjects)}是什么颜色？",
