@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using MMForge.Filters;
 using MMForge.Media.VisualTokens;
 using MMForge.Records;
@@ -14,10 +13,14 @@ namespace MMForge.Media;
 /// known format, truncated or corrupt (as Infinity-MM's pHash step drops records whose image
 /// cannot be opened). Text-only samples pass. In fast mode JPEGs are decoded reduced
 /// (<see cref="ImageFileHasher.FastMinSide"/>): pHashes stay within a few bits, and width and
-/// height are still the full size, from the header.
+/// height are still the full size, from the header. A file shared by several samples is read and
+/// decoded once per job.
 /// </summary>
 public sealed class ImageHashRule(DecodeLimits limits, bool fast = false) : IRule
 {
+    /// <summary>One rule serves one job, so the files it hashed are those of this job (see <see cref="ImageHashMemo"/>).</summary>
+    private readonly ImageHashMemo _memo = new();
+
     public string Name => "image-decode";
     public string Description => "every image must exist, decode and pass the size limits; fills sha256, phash, width, height, format and visual tokens";
     public bool OnByDefault => true;
@@ -40,8 +43,11 @@ public sealed class ImageHashRule(DecodeLimits limits, bool fast = false) : IRul
             var file = image.Bytes is null ? context.ImageFile(image) : null;
             if (image.Bytes is null && file is null)
                 return RuleOutcome.Reject("image-missing", $"{label} has no bytes and no file under a known image root");
-            byte[] bytes;
-            try { bytes = image.Bytes ?? File.ReadAllBytes(file!); }
+            HashedImage hashed;
+            try
+            {
+                hashed = image.Bytes is { } bytes ? HashedImage.Of(bytes, limits, fast) : _memo.Get(file!, read => HashedImage.Of(read, limits, fast));
+            }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
                 return RuleOutcome.Reject("image-missing", $"{label}: file not found: {file}");
@@ -50,17 +56,10 @@ public sealed class ImageHashRule(DecodeLimits limits, bool fast = false) : IRul
             {
                 return RuleOutcome.Reject($"{label} cannot be read: {e.Message}");
             }
-            try
-            {
-                var hashed = ImageFileHasher.Phash(bytes, limits, fast);
-                image.Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
-                image.Phash = hashed.Phash;
-                (image.Width, image.Height, image.Format) = (hashed.Width, hashed.Height, hashed.Format);
-            }
-            catch (ImageDecodeException e)
-            {
-                return RuleOutcome.Reject(CheckName(e.Failure), $"{label}: {e.Failure}: {e.Message}");
-            }
+            if (hashed.Failure is { } failure) return RuleOutcome.Reject(CheckName(failure), $"{label}: {failure}: {hashed.Message}");
+            image.Sha256 = hashed.Sha256;
+            image.Phash = hashed.Result.Phash;
+            (image.Width, image.Height, image.Format) = (hashed.Result.Width, hashed.Result.Height, hashed.Result.Format);
         }
         VisualTokenBudget.Record(sample);
         return RuleOutcome.Pass;

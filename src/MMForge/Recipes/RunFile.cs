@@ -38,7 +38,7 @@ public sealed class RunStage
     /// <summary>Wall time of the last time it actually ran, in seconds.</summary>
     public double Seconds { get; set; }
 
-    /// <summary>Peak working set of the process at the end of the stage, in bytes (monotonic over a run).</summary>
+    /// <summary>Peak resident memory (VmHWM) of the stage's own process, in bytes; 0 when it ended before the first poll.</summary>
     public long PeakMemoryBytes { get; set; }
 }
 
