@@ -34,7 +34,7 @@ public sealed class PipelineBench : IBenchmark
                           $"broken: {string.Join(", ", example.BrokenByKind.Select(b => $"{b.Key} {b.Value}"))}");
 
         var recipe = Path.Combine(dir, $"recipe-{name}.yaml");
-        ScaledRecipe.Write(template, recipe, data, example.Sources.Select(s => (Path.Combine(data, s.File), s.Format, s.Name)), workers);
+        ScaledRecipe.Write(template, recipe, data, example.Sources.Select(s => (Path.Combine(data, s.File), s.Format, s.Name)), workers, example.Options.Samples);
         var runDir = Path.Combine(dir, "run-" + name);
         if (Directory.Exists(runDir)) Directory.Delete(runDir, recursive: true);
         Console.WriteLine($"recipe: {recipe} (the stages of {template}), run: {runDir}");
@@ -48,9 +48,13 @@ public sealed class PipelineBench : IBenchmark
         var stages = RunReport.Read(runDir);
         // every stage ran, each as one child process, in recipe order
         var cpu = stageCpu.InStartOrder;
-        if (cpu.Count == stages.Count)
+        // the run's children are its stages in order, then the report
+        if (cpu.Count == stages.Count + 1)
+        {
             stages = [.. stages.Zip(cpu, (stage, time) => stage with { CpuSeconds = time.TotalSeconds })];
-        else Console.WriteLine($"(CPU time per stage not shown: {cpu.Count} child processes seen for {stages.Count} stages)");
+            Console.WriteLine($"report of the run: {cpu[^1].TotalSeconds:F1} CPU-s");
+        }
+        else Console.WriteLine($"(CPU time per stage not shown: {cpu.Count} child processes seen for {stages.Count} stages and the report)");
         Console.WriteLine(RunReport.Markdown(stages, first.Elapsed.TotalSeconds));
         Console.WriteLine($"\nwhole run: {first.Elapsed.TotalSeconds:F1} s wall, {options.Samples / first.Elapsed.TotalSeconds:N0} input samples/s; " +
                           $"stages {stages.Sum(s => s.Seconds):F1} s, the rest ({first.Elapsed.TotalSeconds - stages.Sum(s => s.Seconds):F1} s) is planning, fingerprints and the summary");

@@ -34,7 +34,7 @@ public sealed record ScaledExampleSummary(
 public static class ScaledExample
 {
     /// <summary>Raise when the generated files change, so cached folders are regenerated.</summary>
-    private const int Version = 2;
+    private const int Version = 3; // 3: the example's source names
     private const string SummaryFile = "example.json";
     public const double CocoShare = 0.08, BrokenShare = 0.005, RepeatedConversationShare = 0.005;
 
@@ -77,10 +77,11 @@ public static class ScaledExample
         {
             ScaledSource[] sources =
             [
-                new("llava.json", "llava", "llava-scaled"),
-                new("messages.jsonl", "messages", "messages-scaled"),
-                new("datajuicer.jsonl", "datajuicer", "dj-scaled"),
-                new("coco.json", null, "coco-scaled"),
+                // the example's source names, so the recipe's stage mixes pick the scaled sources as they pick the example's
+                new("llava.json", "llava", "llava-demo"),
+                new("messages.jsonl", "messages", "chatml-demo"),
+                new("datajuicer.jsonl", "datajuicer", "dj-images"),
+                new("coco.json", null, "sahi-aerial"),
             ];
             var coco = Math.Min(images.Length, (int)Math.Round(options.Samples * CocoShare));
             WriteConversations(options.Samples - coco, sources);

@@ -10,7 +10,13 @@ namespace MMForge.Bench;
 /// </summary>
 public static class ScaledRecipe
 {
-    public static void Write(string template, string recipe, string imageRoot, IEnumerable<(string Path, string? Format, string Name)> sources, int? workers)
+    /// <summary>Input records of the example recipe: the counts its selection caps are sized for.</summary>
+    public const int ExampleSamples = 21;
+
+    /// <summary>Stage parameters that are counts of samples or tokens, scaled with the data so the selection keeps its proportions.</summary>
+    private static readonly string[] ScaledCounts = ["cap_per_group", "max_records", "max_visual_tokens"];
+
+    public static void Write(string template, string recipe, string imageRoot, IEnumerable<(string Path, string? Format, string Name)> sources, int? workers, int samples)
     {
         var yaml = new YamlStream();
         using (var reader = new StreamReader(template)) yaml.Load(reader);
@@ -18,7 +24,11 @@ public static class ScaledRecipe
         root.Children.Remove(new YamlScalarNode("endpoint"));
         root.Children.Remove(new YamlScalarNode("output"));
         if (workers is { } n) root.Children[new YamlScalarNode("workers")] = new YamlScalarNode(n.ToString());
-        if (root.Children.TryGetValue(new YamlScalarNode("stages"), out var stages)) Anchor(stages, Path.GetDirectoryName(Path.GetFullPath(template))!);
+        if (root.Children.TryGetValue(new YamlScalarNode("stages"), out var stages))
+        {
+            Anchor(stages, Path.GetDirectoryName(Path.GetFullPath(template))!);
+            Scale(stages, (double)samples / ExampleSamples);
+        }
         root.Children[new YamlScalarNode("sources")] = new YamlSequenceNode(sources.Select(source =>
         {
             var entry = new YamlMappingNode { { "path", source.Path }, { "source", source.Name }, { "image_root", imageRoot } };
@@ -28,6 +38,23 @@ public static class ScaledRecipe
         using var writer = new StreamWriter(recipe);
         writer.WriteLine($"# the stages of {template}, over generated sources (written by MMForge.Bench pipeline)");
         yaml.Save(writer, assignAnchors: false);
+    }
+
+    /// <summary>Multiplies the count parameters (<see cref="ScaledCounts"/>) anywhere under <paramref name="node"/> by <paramref name="factor"/>.</summary>
+    private static void Scale(YamlNode node, double factor)
+    {
+        switch (node)
+        {
+            case YamlSequenceNode sequence:
+                foreach (var item in sequence) Scale(item, factor);
+                break;
+            case YamlMappingNode mapping:
+                foreach (var (key, value) in mapping)
+                    if (key is YamlScalarNode { Value: { } name } && ScaledCounts.Contains(name) && value is YamlScalarNode { Value: { } text } count && long.TryParse(text.Replace("_", ""), out var n))
+                        count.Value = ((long)Math.Round(n * factor)).ToString();
+                    else Scale(value, factor);
+                break;
+        }
     }
 
     /// <summary>Makes every scalar under <paramref name="node"/> that names an existing path relative to <paramref name="dir"/> absolute.</summary>

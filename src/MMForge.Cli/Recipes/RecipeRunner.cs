@@ -66,14 +66,17 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
             summary.Add(stage, "ran", records[stage.Name]);
             output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: {summary.Counts(stage)} in {result.Elapsed.TotalSeconds:F1}s");
         }
-        WriteReport();
+        var reportFile = Path.Combine(runDirectory, Reports.ReportBuilder.HtmlFile);
+        if (decisions.All(d => d is StageDecision.Unchanged or StageDecision.AfterUntil) && File.Exists(reportFile))
+            output.WriteLine($"report: unchanged, {reportFile}");
+        else WriteReport();
         summary.Print(output);
         // the outputs decide, not what ran this time: a rerun that skips everything reports the rejects it keeps
         return plan.Take(until + 1).Any(s => s.Shape.Output == StageOutputKind.Dataset && Terminal.RunSummary.ExitCode(Pipeline.Manifest.Load(s.Output)) != 0)
             ? Program.Rejected : Program.Ok;
     }
 
-    /// <summary>report.html and report.json of the run as it now stands, rewritten every time (it reads every stage, so it cannot be stale).</summary>
+    /// <summary>report.html and report.json of the run as it now stands, rewritten whenever a stage ran (it reads every stage, so it cannot be stale).</summary>
     private void WriteReport()
     {
         var result = StageProcess.Run(["report", runDirectory], recipe.Directory, Path.Combine(runDirectory, "logs", "report.log"));

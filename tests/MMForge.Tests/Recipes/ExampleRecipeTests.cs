@@ -50,12 +50,20 @@ public sealed class ExampleRecipeTests : IDisposable
         Assert.True(File.Exists(Path.Combine(Stage("map"), "model.json")));
         var run = RunFile.Load(Run);
         var names = run.Stages.Select(s => s.Name).ToList();
-        Assert.Equal(["ingest", "validate", "hash", "dedup", "tag", "map", "synthesize", "select"], names);
+        Assert.Equal(["ingest", "validate", "hash", "dedup", "tag", "map", "synthesize", "select", "export-llava-onevision", "export-llama-factory", "export-internvl"], names);
         var mixes = MMForge.Selection.MixDirectory.Load(Stage("select")).Mixes;
         Assert.Equal(["stage-1:5", "stage-2:19", "stage-3:5"], mixes.Select(m => $"{m.Name}:{m.Records}"));
         Assert.Equal(["dj-images", "sahi-aerial"], mixes[0].RecordsBySource.Keys);
         Assert.All(mixes, m => Assert.Equal(m.Records, Manifest.Load(Path.Combine(Stage("select"), m.Dir)).Records));
         Assert.Equal(["tag", "synthesize"], run.Stages.Single(s => s.Name == "select").Inputs);
+        foreach (var (export, meta) in new[] { ("export-llava-onevision", "stage-2.yaml"), ("export-llama-factory", "dataset_info.json"), ("export-internvl", "stage-2_meta.json") })
+        {
+            var written = MMForge.Exports.ExportManifest.Load(Stage(export));
+            Assert.Equal(["select"], run.Stages.Single(s => s.Name == export).Inputs);
+            Assert.Equal(["stage-1", "stage-2", "stage-3"], written.Parts.Select(p => p.Name));
+            Assert.True(File.Exists(Path.Combine(Stage(export), meta)), export);
+            Assert.All(written.Parts, p => Assert.Equal(mixes.Single(m => m.Name == p.Name).Records, p.Records + p.Rejected));
+        }
         Assert.All(run.Stages, s => Assert.Matches("^[0-9a-f]{64}$", s.Fingerprint));
         Assert.Equal(["tag"], run.Stages.Single(s => s.Name == "synthesize").Inputs);
         Assert.Contains("stage ", first.Stdout); // the closing table
@@ -73,7 +81,7 @@ public sealed class ExampleRecipeTests : IDisposable
         File.WriteAllText(Recipe, File.ReadAllText(Recipe).Replace("match: image+text", "match: exact"));
         var third = RunRecipe();
         var ran = third.Stdout.Split('\n').Where(l => l.Contains(": running (")).Select(l => l[(l.IndexOf(']') + 2)..l.IndexOf(':')]).ToList();
-        Assert.Equal(["dedup", "tag", "map", "synthesize", "select"], ran);
+        Assert.Equal(["dedup", "tag", "map", "synthesize", "select", "export-llava-onevision", "export-llama-factory", "export-internvl"], ran);
         Assert.Equal(19, Manifest.Load(Stage("dedup")).Records);
         Assert.Equal(run.Stages.Take(3).Select(s => s.Fingerprint), RunFile.Load(Run).Stages.Take(3).Select(s => s.Fingerprint));
     }
