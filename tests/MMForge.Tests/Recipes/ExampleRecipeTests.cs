@@ -58,11 +58,11 @@ public sealed class ExampleRecipeTests : IDisposable
         Assert.Equal(["tag", "synthesize"], run.Stages.Single(s => s.Name == "select").Inputs);
         foreach (var (export, meta) in new[] { ("export-llava-onevision", "stage-2.yaml"), ("export-llama-factory", "dataset_info.json"), ("export-internvl", "stage-2_meta.json") })
         {
-            var written = MMForge.Exports.ExportManifest.Load(Stage(export));
+            var exported = MMForge.Exports.ExportManifest.Load(Stage(export));
             Assert.Equal(["select"], run.Stages.Single(s => s.Name == export).Inputs);
-            Assert.Equal(["stage-1", "stage-2", "stage-3"], written.Parts.Select(p => p.Name));
+            Assert.Equal(["stage-1", "stage-2", "stage-3"], exported.Parts.Select(p => p.Name));
             Assert.True(File.Exists(Path.Combine(Stage(export), meta)), export);
-            Assert.All(written.Parts, p => Assert.Equal(mixes.Single(m => m.Name == p.Name).Records, p.Records + p.Rejected));
+            Assert.All(exported.Parts, p => Assert.Equal(mixes.Single(m => m.Name == p.Name).Records, p.Records + p.Rejected));
         }
         Assert.All(run.Stages, s => Assert.Matches("^[0-9a-f]{64}$", s.Fingerprint));
         Assert.Equal(["tag"], run.Stages.Single(s => s.Name == "synthesize").Inputs);
