@@ -4,14 +4,9 @@
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
-# Debian packages the tests use; installed only when missing (root or sudo needed then).
-packages=(libvips42 libturbojpeg0 libsqlite3-0 chromium) # chromium: the report renders in it (Reports/ReportBrowserTests)
-needed=()
-for pkg in "${packages[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || needed+=("$pkg"); done
-if ((${#needed[@]})); then
-  sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq "${needed[@]}"
-fi
+# Debian packages the tests use, installed when missing: the native libraries mmforge loads
+# (libvips, libjpeg-turbo, SQLite) and chromium, which the report renders in (Reports/ReportBrowserTests)
+scripts/debian-packages.sh libvips42 libturbojpeg0 libsqlite3-0 chromium || exit 1
 dotnet restore mmforge.slnx --nologo -v quiet || exit 1
 log="$(mktemp)"
 dotnet test tests/MMForge.Tests/MMForge.Tests.csproj -c Release --no-restore --nologo 2>&1 | tee "$log"
