@@ -31,6 +31,7 @@ public static class Program
             PhashCommand.Create(),
             ReportCommand.Create(),
             RunCommand.Create(),
+            MergeShardsCommand.Create(),
             ListCommands.Formats(),
             ListCommands.Rules(),
         };

@@ -43,7 +43,7 @@ internal static class HashCommand
         var fast = new Option<bool>("--fast") { Description = "Decode JPEGs reduced (DCT scaling) for the pHash: several times faster, within a few bits of the exact value; sizes stay exact." };
         var command = new Command("hash", "Fill sha256, pHash (equal to imagehash), width, height, format and visual tokens of every image, in parallel. Samples whose image is missing, undecodable or truncated, too large, too small or of extreme aspect go to rejects/ under the check they failed (image-missing, image-decode, image-too-many-pixels, image-too-small, image-aspect, max-visual-tokens).")
         {
-            input, output, maxPixels, minSide, maxAspect, maxTokens, tokenModel, fast, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
+            input, output, maxPixels, minSide, maxAspect, maxTokens, tokenModel, fast, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes, shared.Shard,
         };
         command.SetAction(p =>
         {
@@ -57,6 +57,7 @@ internal static class HashCommand
                 Stage = "hash",
                 Rules = RuleSet.Of(rules),
                 Workers = p.GetValue(shared.Workers),
+                Shard = shared.ShardOf(p),
                 Params = new JsonObject
                 {
                     ["max_pixels"] = limits.MaxPixels, ["min_side"] = limits.MinSide, ["max_aspect"] = limits.MaxAspect, ["fast"] = p.GetValue(fast),

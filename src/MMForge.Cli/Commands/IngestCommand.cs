@@ -53,8 +53,23 @@ internal static class JobRunner
 {
     public static int RunToDataset(JobOptions options, IReadOnlyList<MMForge.Formats.OpenedSource> inputs, string dir, DatasetWriterOptions writer)
     {
+        dir = options.Shard is { } shard ? shard.Directory(dir) : dir;
+        if (FinishedShard(options, dir) is { } done) return done;
         using var output = new DatasetOutput(dir, writer);
         return Run(options, inputs, output, dir, Path.Combine(dir, DatasetDirectory.RejectsFile));
+    }
+
+    /// <summary>
+    /// The exit code of a shard that a previous launch already finished with the same parameters
+    /// (its manifest, written last, marks it complete), or null when it must run.
+    /// </summary>
+    public static int? FinishedShard(JobOptions options, string shardDir)
+    {
+        if (options.Shard is not { } shard || !DatasetDirectory.IsDataset(shardDir)) return null;
+        var manifest = Manifest.Load(shardDir);
+        if (manifest.Stages.LastOrDefault()?.Params.ToJsonString() != RecordJob.ParamsOf(options).ToJsonString()) return null;
+        Console.Out.WriteLine($"{options.Stage}: shard {shard} is already complete in {shardDir}; skipped");
+        return RunSummary.ExitCode(manifest);
     }
 
     public static int Run(JobOptions options, IReadOnlyList<MMForge.Formats.OpenedSource> inputs, IJobOutput output, string outputName, string rejectsPath)

@@ -68,6 +68,14 @@ internal sealed class SharedOptions
         DefaultValueFactory = _ => 100_000,
     };
 
+    public readonly Option<string?> Shard = new("--shard")
+    {
+        Description = "Process only part INDEX/COUNT of the input (records chosen by a hash of their file name and position, the same on every machine) into OUTPUT/shards/INDEX-of-COUNT; "
+            + "'mmforge merge-shards OUTPUT' joins the parts once all are done. A part already complete with the same parameters is skipped, so a relaunch redoes only what failed.",
+    };
+
+    public ShardSpec? ShardOf(ParseResult p) => p.GetValue(Shard) is { } text ? ShardSpec.Parse(text) : null;
+
     private static string RuleNames(Func<IRule, bool> which) => string.Join(", ", RuleSet.All().Where(which).Select(r => r.Name));
 
     public SourceRequest Request(ParseResult p, string path, string? sourceName = null) => new(path)

@@ -45,7 +45,7 @@ internal static class TagCommand
         var command = new Command("tag", "Tag every image with RAM++ vocabulary tags (imported and from text) and place every instruction in the 3-level task taxonomy; "
             + $"writes {TaggingReport.FileName} (tagger counts, top tags, type distribution, tag x type matrix) beside the shards.")
         {
-            input, output, taggers, minScore, classifierOption, reclassify, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
+            input, output, taggers, minScore, classifierOption, reclassify, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes, shared.Shard,
         };
         foreach (var option in models.All) command.Options.Add(option);
         command.SetAction(p =>
@@ -74,6 +74,7 @@ internal static class TagCommand
                 Stage = "tag",
                 Rules = Filters.RuleSet.Of(new TaggingStep(chosen, counts, classifier, p.GetValue(reclassify), statistics)),
                 Workers = p.GetValue(shared.Workers),
+                Shard = shared.ShardOf(p),
                 Params = new JsonObject
                 {
                     ["image_taggers"] = new JsonArray([.. chosen.Select(t => (JsonNode)JsonValue.Create(t.By)!)]),
@@ -83,7 +84,8 @@ internal static class TagCommand
                     ["model"] = client?.Model,
                 },
             };
-            var dir = p.GetValue(output)!;
+            var dir = options.Shard is { } shard ? shard.Directory(p.GetValue(output)!) : p.GetValue(output)!;
+            if (JobRunner.FinishedShard(options, dir) is { } done) return done;
             using var writer = new DatasetOutput(dir, shared.Output(p));
             writer.WriteFileAtCompletion(TaggingReport.FileName, stream => TaggingReport.Write(stream, counts, statistics));
             var exit = JobRunner.Run(options, sources, writer, dir, Path.Combine(dir, DatasetDirectory.RejectsFile));

@@ -14,7 +14,7 @@ internal static class ValidateCommand
         var output = new Option<string>("--output", "-o") { Description = "Dataset directory to write (may be the input itself).", Required = true };
         var command = new Command("validate", "Apply the Infinity-MM format checks and the optional quality rules to a dataset directory; rejected records and dropped pairs go to rejects/ with rule, reason and location.")
         {
-            input, output, shared.Enable, shared.Disable, shared.Seed, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
+            input, output, shared.Enable, shared.Disable, shared.Seed, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes, shared.Shard,
         };
         command.SetAction(p =>
         {
@@ -26,6 +26,7 @@ internal static class ValidateCommand
                 Rules = shared.Rules(p),
                 Seed = p.GetValue(shared.Seed),
                 Workers = p.GetValue(shared.Workers),
+                Shard = shared.ShardOf(p),
                 Params = new JsonObject { ["seed"] = p.GetValue(shared.Seed) },
             };
             return JobRunner.RunToDataset(options, inputs, p.GetValue(output)!, shared.Output(p));

@@ -21,6 +21,9 @@ public sealed record JobOptions
 
     /// <summary>The stage's parameters as the manifest records them.</summary>
     public JsonObject Params { get; init; } = [];
+
+    /// <summary>When set, only the records of this shard are processed (balance rules still observe them all).</summary>
+    public ShardSpec? Shard { get; init; }
 }
 
 /// <summary>Progress of a run, reported after every batch.</summary>
@@ -40,12 +43,13 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
         var manifest = new Manifest();
         var stage = new StageInfo { Name = options.Stage };
         var contexts = sources.Select(s => CreateContext(s, manifest, stage)).ToList();
-        stage.Params = StageParams();
+        stage.Params = ParamsOf(options);
         var items = contexts.SelectMany(c => Guarded(c).Select(raw => (Raw: raw, Context: c)));
 
         if (options.Rules?.Balance is { } balance)
             OrderedParallel.Run(items, options.BatchSize, options.Workers, i => { RecordProcessor.Observe(i.Raw, i.Context, balance); return 0; }, _ => { });
 
+        if (options.Shard is { } shard) items = items.Where(i => shard.Owns(i.Raw.Location));
         var processor = new RecordProcessor(options, output);
         var bySource = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var droppedByRule = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -192,9 +196,11 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
         }
     }
 
-    private JsonObject StageParams()
+    /// <summary>The parameters the manifest records for a job with these options (a relaunched shard compares them to its finished one).</summary>
+    public static JsonObject ParamsOf(JobOptions options)
     {
         var p = (JsonObject)options.Params.DeepClone();
+        if (options.Shard is { } shard) p["shard"] = shard.ToString();
         if (options.Rules is { } rules) p["rules"] = new JsonArray(rules.Active.Select(r => (JsonNode)JsonValue.Create(r.Name)!).ToArray());
         if (options.PathMappings.Count > 0)
             p["path_mappings"] = new JsonArray(options.PathMappings.Select(m => (JsonNode)JsonValue.Create($"{m.From}={m.To}")!).ToArray());

@@ -1,0 +1,92 @@
+using System.Text.RegularExpressions;
+using MMForge.Formats.Writers;
+
+namespace MMForge.Pipeline;
+
+/// <summary>
+/// Joins the shard datasets of a stage (<c>OUTPUT/shards/INDEX-of-COUNT</c>, each complete with its
+/// manifest) into the stage's dataset: one manifest at OUTPUT listing every shard's data files in
+/// shard order, with the counts added up, and the shards' rejects in one file. No record is copied.
+/// Refused until every shard of the count is complete, so a partial stage is never taken as done.
+/// </summary>
+public static partial class ShardMerge
+{
+    [GeneratedRegex(@"^(\d{5})-of-(\d{5})$")]
+    private static partial Regex ShardName();
+
+    public static Manifest Merge(string stageOutput)
+    {
+        var shards = Complete(stageOutput);
+        var manifests = shards.Select(Manifest.Load).ToList();
+        var merged = new Manifest();
+        var first = manifests[0];
+        merged.Stages.AddRange(first.Stages.SkipLast(1));
+        merged.Sources.AddRange(first.Sources.Select(s => new SourceInfo
+        {
+            Name = s.Name, File = s.File, Format = s.Format, Container = s.Container, ImageRoot = s.ImageRoot, Info = s.Info,
+            Records = s.Records, Rejected = s.Rejected,
+        }));
+        foreach (var (name, dir) in first.ImageRoots) merged.ImageRoots[name] = dir;
+        var stage = new StageInfo { Name = first.Stages[^1].Name, Params = (System.Text.Json.Nodes.JsonObject)first.Stages[^1].Params.DeepClone() };
+        stage.Params.Remove("shard");
+        stage.Params["shards"] = shards.Count;
+        stage.Inputs.AddRange(first.Stages[^1].Inputs.Select(i => new InputInfo { Name = i.Name, File = i.File, Format = i.Format }));
+        for (var s = 0; s < shards.Count; s++)
+        {
+            var shard = manifests[s];
+            var relative = Path.GetRelativePath(stageOutput, shards[s]);
+            merged.Shards.AddRange(shard.Shards.Select(f => new ShardInfo { File = Path.Combine(relative, f.File), Records = f.Records, Bytes = f.Bytes }));
+            merged.Records += shard.Records;
+            merged.Rejected += shard.Rejected;
+            Add(merged.RecordsBySource, shard.RecordsBySource);
+            Add(merged.RejectsByRule, shard.RejectsByRule);
+            Add(merged.DroppedPairsByRule, shard.DroppedPairsByRule);
+            var own = shard.Stages[^1];
+            (stage.RecordsIn, stage.RecordsOut, stage.Rejected) = (stage.RecordsIn + own.RecordsIn, stage.RecordsOut + own.RecordsOut, stage.Rejected + own.Rejected);
+            for (var i = 0; i < own.Inputs.Count; i++) (stage.Inputs[i].Records, stage.Inputs[i].Rejected) = (stage.Inputs[i].Records + own.Inputs[i].Records, stage.Inputs[i].Rejected + own.Inputs[i].Rejected);
+        }
+        // as RecordJob does: a source read by this stage itself (ingest) counts what this stage kept of it
+        foreach (var source in merged.Sources)
+            if (stage.Inputs.FirstOrDefault(i => i.Name == source.Name && i.File == source.File) is { } counted)
+                (source.Records, source.Rejected) = (counted.Records, counted.Rejected);
+        merged.Stages.Add(stage);
+        JoinRejects(stageOutput, shards);
+        AtomicFile.WriteAllText(Path.Combine(stageOutput, Manifest.FileName), merged.ToJson());
+        return merged;
+    }
+
+    /// <summary>The shard folders in index order, after checking that all of one count are there and complete.</summary>
+    public static List<string> Complete(string stageOutput)
+    {
+        var folder = Path.Combine(stageOutput, ShardSpec.Folder);
+        var found = Directory.Exists(folder)
+            ? Directory.GetDirectories(folder).Select(d => (Dir: d, Match: ShardName().Match(Path.GetFileName(d)))).Where(d => d.Match.Success).ToList()
+            : [];
+        if (found.Count == 0) throw new ArgumentException($"{stageOutput} has no shards (run the stage with --shard INDEX/COUNT first)");
+        var counts = found.Select(f => int.Parse(f.Match.Groups[2].Value)).Distinct().ToList();
+        if (counts.Count > 1) throw new ArgumentException($"{folder} holds shards of different counts ({string.Join(", ", counts)}); remove the old ones");
+        var count = counts[0];
+        var complete = found.Where(f => DatasetDirectory.IsDataset(f.Dir)).ToDictionary(f => int.Parse(f.Match.Groups[1].Value), f => f.Dir);
+        var missing = Enumerable.Range(0, count).Where(i => !complete.ContainsKey(i)).ToList();
+        if (missing.Count > 0)
+            throw new ArgumentException($"{stageOutput}: {missing.Count} of {count} shards are not complete: {string.Join(", ", missing.Take(20).Select(i => $"{i}/{count}"))}; run them again (finished shards are skipped)");
+        return Enumerable.Range(0, count).Select(i => complete[i]).ToList();
+    }
+
+    private static void Add(SortedDictionary<string, long> into, SortedDictionary<string, long> counts)
+    {
+        foreach (var (key, n) in counts) into[key] = into.GetValueOrDefault(key) + n;
+    }
+
+    private static void JoinRejects(string stageOutput, IReadOnlyList<string> shards)
+    {
+        var target = Path.Combine(stageOutput, DatasetDirectory.RejectsFile);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = target + ".tmp-" + Environment.ProcessId;
+        using (var output = File.Create(temp))
+            foreach (var shard in shards)
+                if (File.Exists(Path.Combine(shard, DatasetDirectory.RejectsFile)))
+                    using (var input = File.OpenRead(Path.Combine(shard, DatasetDirectory.RejectsFile))) input.CopyTo(output);
+        File.Move(temp, target, overwrite: true);
+    }
+}
