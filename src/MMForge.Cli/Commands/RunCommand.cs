@@ -17,10 +17,21 @@ internal static class RunCommand
         var endpoint = new Option<string[]>("--endpoint") { Description = "Add or replace the recipe's endpoint: an OpenAI-compatible server's base URL (repeatable); the stages' with_endpoint parameters then apply." };
         var model = new Option<string?>("--model") { Description = "Model name for --endpoint." };
         var apiKey = new Option<string?>("--api-key-env") { Description = "Environment variable holding the API key for --endpoint (never printed or stored)." };
+        var executor = new Option<string>("--executor")
+        {
+            Description = "Where the stages run: local = processes on this machine.",
+            DefaultValueFactory = _ => "local",
+        };
+        executor.AcceptOnlyFromAmong("local");
+        var workers = new Option<int?>("--workers", "-j")
+        {
+            Description = "Cores to use: stages that take --shard (validate, hash, tag) run as this many shard processes of one thread each, then merge-shards; the others as one process of this many threads. Default: the recipe's workers, one process per stage.",
+        };
+        workers.Require(n => n is null or >= 1, "--workers must be at least 1");
         var command = new Command("run", "Run a recipe: every stage from raw sources to stage mixes, exports and report.html, as one resumable run. "
             + "A stage whose command line, parameter files and inputs are unchanged since it last ran is skipped; a change reruns that stage and every stage after it.")
         {
-            recipeFile, output, from, until, dryRun, endpoint, model, apiKey,
+            recipeFile, output, from, until, dryRun, executor, workers, endpoint, model, apiKey,
         };
         command.SetAction(p =>
         {
@@ -29,7 +40,7 @@ internal static class RunCommand
                 recipe = recipe.WithEndpoint(new RecipeEndpoint(urls, p.GetValue(model) ?? throw new ArgumentException("--endpoint needs --model NAME"), p.GetValue(apiKey), 0));
             var runDirectory = Path.GetFullPath(p.GetValue(output)
                 ?? (recipe.Output is { } declared ? Path.Combine(recipe.Directory, declared) : Path.Combine("out", Path.GetFileNameWithoutExtension(recipe.File))));
-            var plan = new StagePlanner(recipe, runDirectory).Plan();
+            var plan = new StagePlanner(recipe, runDirectory, p.GetValue(workers)).Plan();
             return new RecipeRunner(recipe, runDirectory, plan, Console.Out).Run(new RunRequest(p.GetValue(from), p.GetValue(until), p.GetValue(dryRun)));
         });
         return command;

@@ -24,6 +24,9 @@ internal sealed record PlannedStage(RecipeStage Stage, StageShape Shape, int Num
 
     public required string Fingerprint { get; init; }
 
+    /// <summary>How many shard processes run the stage (1: one process); sharded stages end with merge-shards.</summary>
+    public int Shards { get; init; } = 1;
+
     public string Name => Stage.Name;
 
     /// <summary>Whether the output is complete on disk: datasets and selections carry the file written last; other outputs the product.</summary>

@@ -48,7 +48,7 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
                 AtomicFile.WriteAllText(path, content);
             }
             if (stage.Shape.ProductFile is not null) Directory.CreateDirectory(stage.Output);
-            var result = StageProcess.Run(stage.Args, recipe.Directory, LogFile(stage));
+            var result = stage.Shards > 1 ? RunSharded(stage) : StageProcess.Run(stage.Args, recipe.Directory, LogFile(stage));
             if (result.ExitCode > Program.Rejected || !stage.OutputComplete)
             {
                 records.Remove(stage.Name);
@@ -74,6 +74,22 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
         // the outputs decide, not what ran this time: a rerun that skips everything reports the rejects it keeps
         return plan.Take(until + 1).Any(s => s.Shape.Output == StageOutputKind.Dataset && Terminal.RunSummary.ExitCode(Pipeline.Manifest.Load(s.Output)) != 0)
             ? Program.Rejected : Program.Ok;
+    }
+
+    /// <summary>
+    /// The stage as <see cref="PlannedStage.Shards"/> processes at once, each its shard of the input,
+    /// then merge-shards. A shard that fails leaves the others complete: the next run skips them.
+    /// </summary>
+    private StageResult RunSharded(PlannedStage stage)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var shards = Enumerable.Range(0, stage.Shards).Select(i => Task.Run(() =>
+            StageProcess.Run([.. stage.Args, "--shard", $"{i}/{stage.Shards}"], recipe.Directory, Path.Combine(runDirectory, "logs", $"{stage.Name}.shard-{i}.log")))).ToArray();
+        Task.WaitAll(shards);
+        var results = shards.Select(t => t.Result).ToList();
+        var failed = results.FirstOrDefault(r => r.ExitCode > Program.Rejected);
+        var merge = failed ?? StageProcess.Run(["merge-shards", stage.Output], recipe.Directory, LogFile(stage));
+        return new StageResult(merge.ExitCode, clock.Elapsed, results.Max(r => r.PeakMemoryBytes));
     }
 
     /// <summary>report.html and report.json of the run as it now stands, rewritten whenever a stage ran (it reads every stage, so it cannot be stale).</summary>

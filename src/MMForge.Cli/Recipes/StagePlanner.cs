@@ -9,7 +9,8 @@ namespace MMForge.Cli.Recipes;
 /// of the stage's command (unknown names and values the command would refuse are errors naming
 /// the recipe line) and computing each stage's fingerprint.
 /// </summary>
-internal sealed class StagePlanner(Recipe recipe, string runDirectory)
+/// <param name="workers">Worker processes of the local executor: stages that take --shard run as that many shard processes of one thread, the others as one process of that many threads; null keeps the recipe's workers.</param>
+internal sealed class StagePlanner(Recipe recipe, string runDirectory, int? workers = null)
 {
     public const string StagesFolder = "stages", ParamsFolder = "params";
 
@@ -48,12 +49,27 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory)
         var parameters = ParamsInForce(stage, command).ToList();
         foreach (var param in parameters) args.AddRange(Arguments(stage, command, param, files, fingerprint));
         CheckParses(args, stage, parameters);
-        foreach (var arg in args.Skip(head.Count)) fingerprint.Add(arg.Replace(runDirectory, "$RUN", StringComparison.Ordinal));
+        var shards = workers is > 1 && Has(command, "--shard") ? workers.Value : 1;
+        // a sharded stage writes its records in shard order, so its output differs from one process's
+        if (shards > 1) fingerprint.Add("shards:" + shards);
+        foreach (var arg in WithoutThreads(args.Skip(head.Count))) fingerprint.Add(arg.Replace(runDirectory, "$RUN", StringComparison.Ordinal));
         foreach (var (path, content) in files) fingerprint.Add(content);
         return new PlannedStage(stage, shape, number)
         {
-            Inputs = inputs, Args = args, Output = output, ParamFiles = files, Fingerprint = fingerprint.Finish(),
+            Inputs = inputs, Args = args, Output = output, ParamFiles = files, Fingerprint = fingerprint.Finish(), Shards = shards,
         };
+    }
+
+    /// <summary>The arguments without --workers: output is the same whatever the thread count (a tested contract), so changing it reruns nothing.</summary>
+    private static IEnumerable<string> WithoutThreads(IEnumerable<string> args)
+    {
+        var skipValue = false;
+        foreach (var arg in args)
+        {
+            if (skipValue) { skipValue = false; continue; }
+            if (arg is "--workers" or "-j") { skipValue = true; continue; }
+            yield return arg;
+        }
     }
 
     private Command Find(string[] words)
@@ -88,8 +104,9 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory)
         var own = stage.ParamsFor(recipe.Endpoint is not null);
         var keys = own.Select(p => p.OptionName).ToHashSet(StringComparer.Ordinal);
         IEnumerable<RecipeParam> added = [];
-        if (recipe.Workers is { } workers && Has(command, "--workers") && !keys.Contains("--workers"))
-            added = added.Append(new RecipeParam("workers", new ScalarValue(workers.ToString()), stage.Line));
+        var threads = workers is { } processes ? (processes > 1 && Has(command, "--shard") ? 1 : processes) : recipe.Workers;
+        if (threads is { } n && Has(command, "--workers") && !keys.Contains("--workers"))
+            added = added.Append(new RecipeParam("workers", new ScalarValue(n.ToString()), stage.Line));
         if (recipe.Endpoint is { } endpoint && Has(command, "--endpoint") && !keys.Contains("--endpoint"))
         {
             added = added.Append(new RecipeParam("endpoint", new ListValue(endpoint.Urls), endpoint.Line));

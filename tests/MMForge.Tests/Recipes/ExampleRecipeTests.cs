@@ -183,3 +183,35 @@ internal static class ExampleCopy
             File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
     }
 }
+
+/// <summary>The example recipe on the local executor with two worker processes.</summary>
+public sealed class LocalExecutorTests
+{
+    [Fact]
+    public void Two_workers_shard_the_record_stages_with_the_same_counts_and_a_change_of_workers_reruns_them()
+    {
+        using var dir = TestPaths.NewTempDir();
+        ExampleCopy.Into(dir.File("examples"));
+        var run = dir.File("run");
+        CliRunner.Result Run(params string[] extra) => CliRunner.Run(dir.File("examples"), ["run", "recipe.yaml", "-o", run, "--until", "dedup", .. extra]);
+
+        var first = Run("--workers", "2");
+
+        Assert.True(first.ExitCode is 0 or 1, first.Stdout + first.Stderr);
+        foreach (var (stage, records) in new[] { ("validate", 20L), ("hash", 20L), ("dedup", 18L) })
+            Assert.Equal((stage, records), (stage, Manifest.Load(Path.Combine(run, "stages", stage)).Records));
+        foreach (var stage in new[] { "validate", "hash" })
+        {
+            Assert.Equal(2, (int)Manifest.Load(Path.Combine(run, "stages", stage)).Stages[^1].Params["shards"]!);
+            Assert.True(File.Exists(Path.Combine(run, "logs", $"{stage}.shard-1.log")));
+        }
+        Assert.Contains("mmforge dedup", File.ReadAllText(Path.Combine(run, "logs", "dedup.log")));
+        Assert.Contains("--workers 2", File.ReadAllText(Path.Combine(run, "logs", "dedup.log")));
+
+        Assert.All(Run("--workers", "2").Stdout.Split('\n').Where(l => l.StartsWith('[')), l => Assert.Contains("unchanged, skipped", l));
+        var single = Run("--workers", "1");
+        var ran = single.Stdout.Split('\n').Where(l => l.Contains(": running (")).Select(l => l[(l.IndexOf(']') + 2)..l.IndexOf(':')]).ToList();
+        Assert.Equal(["validate", "hash", "dedup"], ran);
+        Assert.Equal(20, Manifest.Load(Path.Combine(run, "stages", "hash")).Records);
+    }
+}

@@ -1,0 +1,97 @@
+using MMForge.Pipeline;
+using MMForge.Tests.Cli;
+using MMForge.Tests.Recipes;
+using MMForge.Tests.Support;
+
+namespace MMForge.Tests.ScaleOut;
+
+/// <summary>--shard and merge-shards through the real CLI, on the example's real data.</summary>
+public sealed class ShardTests : IDisposable
+{
+    private readonly TempDir _dir = TestPaths.NewTempDir();
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>The example ingested and validated once, as the input the sharded stages read.</summary>
+    private string Validated()
+    {
+        ExampleCopy.Into(_dir.File("examples"));
+        var run = CliRunner.Run(_dir.File("examples"), "run", "recipe.yaml", "-o", _dir.File("run"), "--until", "validate");
+        Assert.True(run.ExitCode is 0 or 1, run.Stdout + run.Stderr);
+        return Path.Combine(_dir.File("run"), "stages", "validate");
+    }
+
+    private CliRunner.Result Hash(string input, string output, params string[] extra) =>
+        CliRunner.Run(_dir.Path, ["hash", input, "-o", output, "--workers", "1", .. extra]);
+
+    [Fact]
+    public void Three_shards_merged_hold_exactly_the_records_of_one_process_and_a_relaunch_skips_finished_shards()
+    {
+        var input = Validated();
+        Assert.True(Hash(input, _dir.File("whole")).ExitCode is 0 or 1);
+        var sharded = _dir.File("sharded");
+        var perShard = new List<int>();
+        for (var i = 0; i < 3; i++)
+        {
+            var result = Hash(input, sharded, "--shard", $"{i}/3");
+            Assert.True(result.ExitCode is 0 or 1, result.Stdout + result.Stderr);
+            perShard.Add(Ingest.Samples(Path.Combine(sharded, "shards", $"{i:D5}-of-00003")).Count);
+        }
+        Assert.All(perShard, n => Assert.InRange(n, 1, 19)); // the hash spreads the 20 records
+
+        var again = Hash(input, sharded, "--shard", "1/3");
+        Assert.Contains("shard 1/3 is already complete", again.Stdout);
+        var merge = CliRunner.Run(_dir.Path, "merge-shards", sharded);
+        Assert.True(merge.ExitCode is 0 or 1, merge.Stdout + merge.Stderr);
+
+        var whole = Ingest.Samples(_dir.File("whole"));
+        var merged = Ingest.Samples(sharded);
+        Assert.Equal(20, merged.Count);
+        Assert.Equal(whole.Select(s => (s.Id, s.Images.FirstOrDefault()?.Phash)).Order(), merged.Select(s => (s.Id, s.Images.FirstOrDefault()?.Phash)).Order());
+        var manifest = Manifest.Load(sharded);
+        Assert.Equal((20L, 3), (manifest.Stages[^1].RecordsIn, (int)manifest.Stages[^1].Params["shards"]!));
+        Assert.Equal(Manifest.Load(_dir.File("whole")).RecordsBySource, manifest.RecordsBySource);
+    }
+
+    [Fact]
+    public void Merge_is_refused_while_a_shard_is_missing_or_only_partly_written()
+    {
+        var input = Validated();
+        var sharded = _dir.File("sharded");
+        Assert.True(Hash(input, sharded, "--shard", "0/2").ExitCode is 0 or 1);
+        // what a killed shard leaves: its temporary folder, records but no manifest
+        Directory.CreateDirectory(Path.Combine(sharded, "shards", "00001-of-00002.tmp-4242", "data"));
+        File.WriteAllText(Path.Combine(sharded, "shards", "00001-of-00002.tmp-4242", "data", "part-00000.jsonl"), "{}\n");
+
+        var merge = CliRunner.Run(_dir.Path, "merge-shards", sharded);
+
+        Assert.Equal(2, merge.ExitCode);
+        Assert.Contains("1 of 2 shards are not complete: 1/2", merge.Stderr);
+        Assert.False(File.Exists(Path.Combine(sharded, Manifest.FileName)));
+    }
+
+    [Theory]
+    [InlineData("3/3")]
+    [InlineData("-1/2")]
+    [InlineData("1")]
+    [InlineData("a/b")]
+    public void A_bad_shard_is_refused_with_the_expected_form(string shard) =>
+        Assert.Contains("expected INDEX/COUNT", Assert.Throws<ArgumentException>(() => ShardSpec.Parse(shard)).Message);
+
+    [Fact]
+    public void A_shard_parses_and_names_its_folder() =>
+        Assert.Equal(Path.Combine("out", "shards", "00002-of-00010"), ShardSpec.Parse("2/10").Directory("out"));
+
+    [Fact]
+    public void The_partition_depends_on_the_record_location_alone()
+    {
+        var a = new MMForge.Formats.RecordLocation("/data/one/part-00000.jsonl", 7, 1234, 80);
+        var b = a with { File = "/elsewhere/part-00000.jsonl" };
+        for (var count = 1; count <= 8; count++)
+        {
+            var owners = Enumerable.Range(0, count).Where(i => new ShardSpec(i, count).Owns(a)).ToList();
+            Assert.Single(owners);
+            Assert.True(new ShardSpec(owners[0], count).Owns(b));
+        }
+    }
+}
