@@ -18,27 +18,7 @@ public sealed class PipelineBench : IBenchmark
 
     public int Run(BenchArgs args)
     {
-        var options = new ScaledExampleOptions(args.Int("--samples", 100_000), args.Int("--per-image", 4), args.Int("--seed", 1));
-        var workers = args.Optional("--workers") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : (int?)null;
-        var template = args.Optional("--recipe") ?? Path.Combine(BenchArgs.Repository(), "examples", "recipe.yaml");
-        var dir = args.WorkDir(Name);
-        var name = $"{options.Samples}x{options.SamplesPerImage}-seed{options.Seed}";
-
-        Console.WriteLine($"mmforge pipeline benchmark, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
-        var data = Path.Combine(dir, "data-" + name);
-        var example = ScaledExample.Open(data, args.Shared("--photos", "samples"), options);
-        Console.WriteLine($"data: {data} (generated in {example.GenerationSeconds:F0} s; reused while its example.json matches)");
-        Console.WriteLine($"  samples by source: {string.Join(", ", example.SamplesBySource.Select(s => $"{s.Key} {s.Value:N0}"))}");
-        Console.WriteLine($"  {example.Images:N0} images ({example.ImageBytes / 1e6:F0} MB): {example.ChartImages:N0} PNG charts, {example.ExactCopyImages:N0} byte copies, {example.NearCopyImages:N0} re-encoded copies");
-        Console.WriteLine($"  planted: {example.DuplicateConversations:N0} repeated conversations on the same image, {example.DuplicatesOnCopiedImages:N0} on a copy of the image; " +
-                          $"broken: {string.Join(", ", example.BrokenByKind.Select(b => $"{b.Key} {b.Value}"))}");
-
-        var recipe = Path.Combine(dir, $"recipe-{name}.yaml");
-        ScaledRecipe.Write(template, recipe, data, example.Sources.Select(s => (Path.Combine(data, s.File), s.Format, s.Name)), workers, example.Options.Samples);
-        var runDir = Path.Combine(dir, "run-" + name);
-        if (Directory.Exists(runDir)) Directory.Delete(runDir, recursive: true);
-        Console.WriteLine($"recipe: {recipe} (the stages of {template}), run: {runDir}");
-
+        var (options, recipe, runDir) = Prepare(args, "run");
         var cli = Path.Combine(AppContext.BaseDirectory, "MMForge.Cli.dll");
         var stageCpu = new ChildCpu();
         var first = ChildRun.Start("dotnet", [cli, "run", recipe, "-o", runDir], poll: stageCpu.Poll);
@@ -68,7 +48,36 @@ public sealed class PipelineBench : IBenchmark
         return skipped == stages.Count ? 0 : 1;
     }
 
-    private static int Failed(string what, ChildRun run)
+    /// <summary>
+    /// The scaled data (generated or reused) and the scaled recipe over it, with what the data holds
+    /// printed; a fresh run directory named <paramref name="runName"/>. Shared with <see cref="ExecutorBench"/>.
+    /// </summary>
+    public static (ScaledExampleOptions Options, string Recipe, string RunDir) Prepare(BenchArgs args, string runName)
+    {
+        var options = new ScaledExampleOptions(args.Int("--samples", 100_000), args.Int("--per-image", 4), args.Int("--seed", 1));
+        var workers = args.Optional("--workers") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : (int?)null;
+        var template = args.Optional("--recipe") ?? Path.Combine(BenchArgs.Repository(), "examples", "recipe.yaml");
+        var dir = args.WorkDir("pipeline");
+        var name = $"{options.Samples}x{options.SamplesPerImage}-seed{options.Seed}";
+
+        Console.WriteLine($"mmforge pipeline benchmark, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        var data = Path.Combine(dir, "data-" + name);
+        var example = ScaledExample.Open(data, args.Shared("--photos", "samples"), options);
+        Console.WriteLine($"data: {data} (generated in {example.GenerationSeconds:F0} s; reused while its example.json matches)");
+        Console.WriteLine($"  samples by source: {string.Join(", ", example.SamplesBySource.Select(s => $"{s.Key} {s.Value:N0}"))}");
+        Console.WriteLine($"  {example.Images:N0} images ({example.ImageBytes / 1e6:F0} MB): {example.ChartImages:N0} PNG charts, {example.ExactCopyImages:N0} byte copies, {example.NearCopyImages:N0} re-encoded copies");
+        Console.WriteLine($"  planted: {example.DuplicateConversations:N0} repeated conversations on the same image, {example.DuplicatesOnCopiedImages:N0} on a copy of the image; " +
+                          $"broken: {string.Join(", ", example.BrokenByKind.Select(b => $"{b.Key} {b.Value}"))}");
+
+        var recipe = Path.Combine(dir, $"recipe-{name}.yaml");
+        ScaledRecipe.Write(template, recipe, data, example.Sources.Select(s => (Path.Combine(data, s.File), s.Format, s.Name)), workers, example.Options.Samples);
+        var runDir = Path.Combine(dir, $"{runName}-{name}");
+        if (Directory.Exists(runDir)) Directory.Delete(runDir, recursive: true);
+        Console.WriteLine($"recipe: {recipe} (the stages of {template}), run: {runDir}");
+        return (options, recipe, runDir);
+    }
+
+    public static int Failed(string what, ChildRun run)
     {
         Console.Error.WriteLine($"{what} failed (exit {run.ExitCode}):\n{run.Output}");
         return 1;
