@@ -32,6 +32,7 @@ public static class Program
             ReportCommand.Create(),
             RunCommand.Create(),
             MergeShardsCommand.Create(),
+            StatusCommand.Create(),
             ListCommands.Formats(),
             ListCommands.Rules(),
         };

@@ -59,7 +59,8 @@ public static class DirectorySwap
         }
     }
 
-    private static bool IsRunning(int pid)
+    /// <summary>Whether the process that owns a temporary directory still runs (a killed one left it behind).</summary>
+    public static bool IsRunning(int pid)
     {
         try
         {

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using MMForge.Pipeline;
+using MMForge.Tests.Cli;
+using MMForge.Tests.Support;
+
+namespace MMForge.Tests.ScaleOut;
+
+/// <summary>A shard killed with SIGKILL while writing: status sees it failed, a relaunch redoes it alone, and the merged result equals an uninterrupted run's.</summary>
+public sealed class ShardCrashTests
+{
+    [Fact]
+    public void A_killed_shard_shows_as_failed_and_its_relaunch_gives_the_same_bytes_as_an_uninterrupted_run()
+    {
+        using var dir = TestPaths.NewTempDir();
+        var images = TestPaths.Sample("data-juicer", "images");
+        var names = Directory.GetFiles(images).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        // many records over a few real images: enough work that the kill lands mid-shard
+        File.WriteAllLines(dir.File("in.jsonl"), Enumerable.Range(0, 40_000).Select(i => JsonSerializer.Serialize(new
+        {
+            id = $"r{i}", image = names[i % names.Count],
+            conversations = new[] { new { from = "human", value = $"<image>\nQuestion {i}?" }, new { from = "gpt", value = $"Answer {i}." } },
+        })));
+        Assert.True(CliRunner.Run(dir.Path, "ingest", "in.jsonl", "--image-root", images, "-o", "in").ExitCode is 0 or 1);
+        string[] Hash(string output, int shard) => ["hash", "in", "-o", output, "--workers", "1", "--shard", $"{shard}/2", "--shard-records", "1000"];
+        foreach (var shard in new[] { 0, 1 }) Assert.True(CliRunner.Run(dir.Path, Hash("clean", shard)).ExitCode is 0 or 1);
+        Assert.True(CliRunner.Run(dir.Path, "merge-shards", "clean").ExitCode is 0 or 1);
+
+        Assert.True(CliRunner.Run(dir.Path, Hash("crashed", 1)).ExitCode is 0 or 1);
+        using (var victim = CliRunner.Start(dir.Path, Hash("crashed", 0)))
+        {
+            var shards = dir.File(Path.Combine("crashed", "shards"));
+            // kill once its first output shard file is on disk: records written, manifest not yet
+            bool Writing() => Directory.Exists(shards) && Directory.GetDirectories(shards, "00000-of-00002.tmp-*")
+                .Any(temp => Directory.GetFiles(temp, "part-00001*", SearchOption.AllDirectories).Length > 0);
+            while (!Writing() && !victim.HasExited) Thread.Sleep(20);
+            Assert.False(victim.HasExited, "the shard finished before it could be killed; give it more records");
+            victim.Kill();
+            victim.WaitForExit();
+        }
+        Assert.Equal(new ShardStatus(2, 1, 0, 1), ShardStatus.Of(dir.File("crashed")));
+        Assert.Equal(2, CliRunner.Run(dir.Path, "merge-shards", "crashed").ExitCode);
+
+        Assert.True(CliRunner.Run(dir.Path, Hash("crashed", 0)).ExitCode is 0 or 1);
+        Assert.True(CliRunner.Run(dir.Path, "merge-shards", "crashed").ExitCode is 0 or 1);
+
+        Assert.Equal(new ShardStatus(2, 2, 0, 0), ShardStatus.Of(dir.File("crashed")));
+        Assert.Equal(File.ReadAllText(dir.File(Path.Combine("clean", "manifest.json"))), File.ReadAllText(dir.File(Path.Combine("crashed", "manifest.json"))));
+        foreach (var file in Manifest.Load(dir.File("clean")).Shards)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File("clean"), file.File)), File.ReadAllBytes(Path.Combine(dir.File("crashed"), file.File)));
+    }
+}
