@@ -19,10 +19,13 @@ internal static class RunCommand
         var apiKey = new Option<string?>("--api-key-env") { Description = "Environment variable holding the API key for --endpoint (never printed or stored)." };
         var executor = new Option<string>("--executor")
         {
-            Description = "Where the stages run: local = processes on this machine.",
+            Description = "Where the stages run: local = processes on this machine; slurm = one batch job per stage (job arrays of --workers shard tasks for validate, hash and tag, each from SLURM_ARRAY_TASK_ID, then a merge job), chained with afterok, submitted with sbatch and followed with squeue; the run and recipe folders must be on storage every node sees (docs/scale-out.md).",
             DefaultValueFactory = _ => "local",
         };
-        executor.AcceptOnlyFromAmong("local");
+        executor.AcceptOnlyFromAmong("local", "slurm");
+        var partition = new Option<string?>("--partition") { Description = "slurm: the partition to submit to (default: the cluster's)." };
+        var time = new Option<string?>("--time") { Description = "slurm: time limit per job, in Slurm's format (e.g. 2:00:00)." };
+        var cpus = new Option<int?>("--cpus") { Description = "slurm: CPUs per task (--cpus-per-task)." };
         var workers = new Option<int?>("--workers", "-j")
         {
             Description = "Cores to use: stages that take --shard (validate, hash, tag) run as this many shard processes of one thread each, then merge-shards; the others as one process of this many threads. Default: the recipe's workers, one process per stage.",
@@ -31,7 +34,7 @@ internal static class RunCommand
         var command = new Command("run", "Run a recipe: every stage from raw sources to stage mixes, exports and report.html, as one resumable run. "
             + "A stage whose command line, parameter files and inputs are unchanged since it last ran is skipped; a change reruns that stage and every stage after it.")
         {
-            recipeFile, output, from, until, dryRun, executor, workers, endpoint, model, apiKey,
+            recipeFile, output, from, until, dryRun, executor, workers, partition, time, cpus, endpoint, model, apiKey,
         };
         command.SetAction(p =>
         {
@@ -41,7 +44,8 @@ internal static class RunCommand
             var runDirectory = Path.GetFullPath(p.GetValue(output)
                 ?? (recipe.Output is { } declared ? Path.Combine(recipe.Directory, declared) : Path.Combine("out", Path.GetFileNameWithoutExtension(recipe.File))));
             var plan = new StagePlanner(recipe, runDirectory, p.GetValue(workers)).Plan();
-            return new RecipeRunner(recipe, runDirectory, plan, Console.Out).Run(new RunRequest(p.GetValue(from), p.GetValue(until), p.GetValue(dryRun)));
+            var slurm = p.GetValue(executor) == "slurm" ? new SlurmOptions(p.GetValue(partition), p.GetValue(time), p.GetValue(cpus)) : null;
+            return new RecipeRunner(recipe, runDirectory, plan, Console.Out).Run(new RunRequest(p.GetValue(from), p.GetValue(until), p.GetValue(dryRun), slurm));
         });
         return command;
     }

@@ -4,7 +4,7 @@ using MMForge.Recipes;
 namespace MMForge.Cli.Recipes;
 
 /// <summary>What <c>mmforge run</c> was asked to do besides running the recipe.</summary>
-internal sealed record RunRequest(string? From, string? Until, bool DryRun);
+internal sealed record RunRequest(string? From, string? Until, bool DryRun, SlurmOptions? Slurm = null);
 
 /// <summary>Why a stage runs or not, as the run prints it.</summary>
 internal enum StageDecision { Unchanged, New, Changed, OutputMissing, Forced, AfterUntil }
@@ -31,6 +31,8 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
         Directory.CreateDirectory(runDirectory);
         using var runLock = LockRun();
         var summary = new RunSummaryTable(runDirectory);
+        var slurm = request.Slurm is { } slurmOptions ? new SlurmExecutor(runDirectory, recipe.Directory, slurmOptions, output) : null;
+        var submitted = new List<PlannedStage>();
         for (var i = 0; i < plan.Count; i++)
         {
             var stage = plan[i];
@@ -48,23 +50,21 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
                 AtomicFile.WriteAllText(path, content);
             }
             if (stage.Shape.ProductFile is not null) Directory.CreateDirectory(stage.Output);
-            var result = stage.Shards > 1 ? RunSharded(stage) : StageProcess.Run(stage.Args, recipe.Directory, LogFile(stage));
-            if (result.ExitCode > Program.Rejected || !stage.OutputComplete)
+            if (slurm is not null)
             {
-                records.Remove(stage.Name);
-                Save(records);
-                output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: FAILED (exit {result.ExitCode}); its output is in {LogFile(stage)}; stages after it did not run");
-                return result.ExitCode == Program.Usage ? Program.Usage : Program.Rejected;
+                slurm.Submit(stage);
+                submitted.Add(stage);
+                continue;
             }
-            records[stage.Name] = new RunStage
-            {
-                Name = stage.Name, Command = stage.Shape.Command, Kind = stage.Shape.Output,
-                Output = Path.GetRelativePath(runDirectory, stage.Output), Inputs = stage.Inputs.Select(s => s.Name).ToList(),
-                Fingerprint = stage.Fingerprint, Seconds = Math.Round(result.Elapsed.TotalSeconds, 3), PeakMemoryBytes = result.PeakMemoryBytes,
-            };
-            Save(records);
-            summary.Add(stage, "ran", records[stage.Name]);
-            output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: {summary.Counts(stage)} in {result.Elapsed.TotalSeconds:F1}s");
+            var result = stage.Shards > 1 ? RunSharded(stage) : StageProcess.Run(stage.Args, recipe.Directory, LogFile(stage));
+            if (!Finished(stage, result, records, summary)) return result.ExitCode == Program.Usage ? Program.Usage : Program.Rejected;
+        }
+        if (slurm is not null)
+        {
+            slurm.Wait();
+            // Slurm ran them; whether each stage succeeded is what it left on shared storage
+            foreach (var stage in submitted)
+                if (!Finished(stage, new StageResult(stage.OutputComplete ? Program.Ok : Program.Rejected, TimeSpan.Zero, 0), records, summary)) return Program.Rejected;
         }
         var reportFile = Path.Combine(runDirectory, Reports.ReportBuilder.HtmlFile);
         if (decisions.All(d => d is StageDecision.Unchanged or StageDecision.AfterUntil) && File.Exists(reportFile))
@@ -74,6 +74,28 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
         // the outputs decide, not what ran this time: a rerun that skips everything reports the rejects it keeps
         return plan.Take(until + 1).Any(s => s.Shape.Output == StageOutputKind.Dataset && Terminal.RunSummary.ExitCode(Pipeline.Manifest.Load(s.Output)) != 0)
             ? Program.Rejected : Program.Ok;
+    }
+
+    /// <summary>Records a stage that ran and completed its output, or says it failed (false: the run stops).</summary>
+    private bool Finished(PlannedStage stage, StageResult result, Dictionary<string, RunStage> records, RunSummaryTable summary)
+    {
+        if (result.ExitCode > Program.Rejected || !stage.OutputComplete)
+        {
+            records.Remove(stage.Name);
+            Save(records);
+            output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: FAILED (exit {result.ExitCode}); its output is in {LogFile(stage)}; stages after it did not run");
+            return false;
+        }
+        records[stage.Name] = new RunStage
+        {
+            Name = stage.Name, Command = stage.Shape.Command, Kind = stage.Shape.Output,
+            Output = Path.GetRelativePath(runDirectory, stage.Output), Inputs = stage.Inputs.Select(s => s.Name).ToList(),
+            Fingerprint = stage.Fingerprint, Seconds = Math.Round(result.Elapsed.TotalSeconds, 3), PeakMemoryBytes = result.PeakMemoryBytes,
+        };
+        Save(records);
+        summary.Add(stage, "ran", records[stage.Name]);
+        output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: {summary.Counts(stage)} in {result.Elapsed.TotalSeconds:F1}s");
+        return true;
     }
 
     /// <summary>

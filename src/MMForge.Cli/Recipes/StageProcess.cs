@@ -16,10 +16,9 @@ internal static class StageProcess
 
     public static StageResult Run(IReadOnlyList<string> args, string workingDirectory, string logFile)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, UseShellExecute = false };
-        // started as 'dotnet MMForge.Cli.dll': the child needs the assembly again; an apphost is the command itself
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
+        var command = Command();
+        var start = new ProcessStartInfo(command[0]) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in command.Skip(1).Concat(args)) start.ArgumentList.Add(arg);
         Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
         var clock = Stopwatch.StartNew();
         using var log = new StreamWriter(logFile) { AutoFlush = true };
@@ -31,6 +30,14 @@ internal static class StageProcess
         copy.Wait();
         return new StageResult(process.ExitCode, clock.Elapsed, peak);
     }
+
+    /// <summary>
+    /// How to start this mmforge again: started as 'dotnet MMForge.Cli.dll', the program and the
+    /// assembly; an apphost is the command itself.
+    /// </summary>
+    public static IReadOnlyList<string> Command() => Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet"
+        ? [Environment.ProcessPath!, typeof(Program).Assembly.Location]
+        : [Environment.ProcessPath!];
 
     /// <summary>The kernel's high-water mark of the process's resident memory (VmHWM), 0 once it has gone.</summary>
     private static long PeakResident(int pid)

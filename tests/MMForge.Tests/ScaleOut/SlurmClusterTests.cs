@@ -39,7 +39,7 @@ public sealed class SlurmClusterTests
     }
 
     /// <summary>Starts the one-machine cluster, or skips the test with the reason it cannot run here.</summary>
-    private static void StartLocalCluster()
+    internal static void StartLocalCluster()
     {
         var start = Run(NoEnvironment, Path.Combine(TestPaths.RepoRoot, "scripts", "slurm-local.sh"), "start");
         if (start.ExitCode == CannotRunSlurm) Assert.Skip(start.Stderr.Trim());

@@ -1,0 +1,42 @@
+using MMForge.Recipes;
+using MMForge.Tests.Cli;
+using MMForge.Tests.Recipes;
+using MMForge.Tests.Support;
+
+namespace MMForge.Tests.ScaleOut;
+
+/// <summary>The example recipe on the real one-machine Slurm cluster: its outputs are byte for byte those of the local executor.</summary>
+public sealed class SlurmExecutorTests
+{
+    [Fact]
+    public void The_example_recipe_on_slurm_writes_exactly_what_the_local_executor_writes()
+    {
+        SlurmClusterTests.StartLocalCluster();
+        using var dir = TestPaths.NewTempDir();
+        ExampleCopy.Into(dir.File("examples"));
+        var run = dir.File("run");
+        CliRunner.Result Run(params string[] executor) => CliRunner.Run(dir.File("examples"), ["run", "recipe.yaml", "-o", run, "--workers", "2", .. executor]);
+
+        var local = Run("--executor", "local");
+        Assert.True(local.ExitCode is 0 or 1, local.Stdout + local.Stderr);
+        Directory.Move(run, dir.File("run-local"));
+        var slurm = Run("--executor", "slurm");
+
+        Assert.True(slurm.ExitCode is 0 or 1, slurm.Stdout + slurm.Stderr);
+        Assert.Contains("slurm: submitted hash as job", slurm.Stdout);
+        Assert.Contains("(array 0-1, shards from 0)", slurm.Stdout);
+        Assert.True(File.Exists(Path.Combine(run, "logs", "hash.shard-1.log")), "per-task logs");
+        var expected = Files(Path.Combine(dir.File("run-local"), "stages"));
+        var actual = Files(Path.Combine(run, "stages"));
+        Assert.Equal(expected.Keys, actual.Keys);
+        foreach (var (file, bytes) in expected) Assert.True(bytes.AsSpan().SequenceEqual(actual[file]), $"{file} differs between the local and the slurm run");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File("run-local"), "report.json")), File.ReadAllBytes(Path.Combine(run, "report.json")));
+        Assert.Equal(RunFile.Load(dir.File("run-local")).Stages.Select(s => s.Fingerprint), RunFile.Load(run).Stages.Select(s => s.Fingerprint));
+
+        var again = Run("--executor", "slurm");
+        Assert.DoesNotContain("slurm: submitted", again.Stdout);
+    }
+
+    private static SortedDictionary<string, byte[]> Files(string root) => new(
+        Directory.GetFiles(root, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(root, f), File.ReadAllBytes), StringComparer.Ordinal);
+}
