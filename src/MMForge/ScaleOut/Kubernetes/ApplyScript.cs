@@ -20,25 +20,24 @@ internal static class ApplyScript
             set -euo pipefail
             cd "$(dirname "$0")"
             namespace={{Quote(options.Namespace)}}
-            timeout={{Quote(options.WaitTimeout)}}
+            timeout_seconds={{options.WaitTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}}
 
-            # kubectl wait takes one condition: wait for complete and for failed at once, stop at the
-            # first to return (or time out), then read whether the Job completed.
+            # kubectl wait takes one condition, and a Job that failed never completes: wait for
+            # "complete" a little at a time and look for "Failed" between the waits.
             run_job() {
-              local file=$1 job=$2 complete failed state
+              local file=$1 job=$2 deadline=$((SECONDS + timeout_seconds)) conditions
               kubectl apply --namespace "$namespace" -f "$file"
-              kubectl wait --namespace "$namespace" --for=condition=complete --timeout="$timeout" "job/$job" >/dev/null 2>&1 &
-              complete=$!
-              kubectl wait --namespace "$namespace" --for=condition=failed --timeout="$timeout" "job/$job" >/dev/null 2>&1 &
-              failed=$!
-              wait -n || true
-              kill "$complete" "$failed" 2>/dev/null || true
-              wait || true
-              state=$(kubectl get --namespace "$namespace" "job/$job" -o 'jsonpath={.status.conditions[?(@.type=="Complete")].status}')
-              if [[ $state != True ]]; then
-                echo "job $job did not complete; see: kubectl describe --namespace $namespace job/$job" >&2
-                exit 1
-              fi
+              until kubectl wait --namespace "$namespace" --for=condition=complete --timeout=30s "job/$job" >/dev/null 2>&1; do
+                conditions=$(kubectl get --namespace "$namespace" "job/$job" -o 'jsonpath={.status.conditions[?(@.status=="True")].type}')
+                if [[ " $conditions " == *" Failed "* ]]; then
+                  echo "job $job failed; see: kubectl describe --namespace $namespace job/$job" >&2
+                  exit 1
+                fi
+                if ((SECONDS >= deadline)); then
+                  echo "job $job did not complete within $timeout_seconds s" >&2
+                  exit 1
+                fi
+              done
               echo "job $job complete"
             }
 

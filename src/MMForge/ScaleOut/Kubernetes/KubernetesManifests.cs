@@ -116,6 +116,7 @@ public static class KubernetesManifests
         if (options.BackoffLimitPerIndex < 0) throw new ArgumentException("backoffLimitPerIndex cannot be negative");
         if (options.MaxFailedIndexes < 0) throw new ArgumentException("maxFailedIndexes cannot be negative");
         if (options.Parallelism < 1) throw new ArgumentException("parallelism must be at least 1");
+        if (options.WaitTimeoutSeconds < 1) throw new ArgumentException("the wait timeout must be positive");
         if (options.ActiveDeadlineSeconds < 1) throw new ArgumentException("activeDeadlineSeconds must be positive");
         foreach (var (key, value) in options.Labels) KubernetesNames.CheckLabel(key, value);
     }

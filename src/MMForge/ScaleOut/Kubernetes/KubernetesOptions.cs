@@ -44,8 +44,8 @@ public sealed record KubernetesOptions
     /// <summary>Seconds a Job may run before Kubernetes stops it (spec.activeDeadlineSeconds); no limit when null.</summary>
     public long? ActiveDeadlineSeconds { get; init; }
 
-    /// <summary>How long apply.sh waits for one Job, as kubectl's --timeout takes it.</summary>
-    public string WaitTimeout { get; init; } = "24h";
+    /// <summary>How long apply.sh waits for one Job to complete before it gives up.</summary>
+    public long WaitTimeoutSeconds { get; init; } = 86400;
 
     /// <summary>Labels added to every Job and its pods.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
