@@ -1,6 +1,7 @@
 using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using YamlDotNet.Serialization;
 
 namespace MMForge.ScaleOut.Kubernetes;
 
@@ -31,10 +32,13 @@ internal static class YamlNodes
     public static YamlMappingNode Map(IEnumerable<KeyValuePair<string, string>> entries) =>
         new(entries.Select(e => new KeyValuePair<YamlNode, YamlNode>(Text(e.Key), Text(e.Value))));
 
+    /// <summary>One YAML document without the explicit "..." end marker YamlStream.Save writes.</summary>
     public static string Document(YamlNode root)
     {
         var writer = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
-        new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
+        Serializer.Serialize(writer, root);
         return writer.ToString();
     }
+
+    private static readonly ISerializer Serializer = new SerializerBuilder().Build();
 }
