@@ -1,0 +1,9 @@
+namespace MMForge.ScaleOut.Kubernetes;
+
+/// <summary>
+/// One Job of the plan, in apply order: a stage's tasks (<see cref="Completions"/> indexes, each
+/// adding <c>--shard $(JOB_COMPLETION_INDEX)/N</c> when sharded) or the merge task after them.
+/// <see cref="Args"/> are the container's args as written in the manifest: the stage's own "$"
+/// doubled (<see cref="KubernetesManifests.EscapeExpansion"/>), so only the shard index is expanded.
+/// </summary>
+public sealed record KubernetesJob(string Stage, string Name, string FileName, IReadOnlyList<string> Args, int Completions);
