@@ -19,10 +19,14 @@ internal static class RunCommand
         var apiKey = new Option<string?>("--api-key-env") { Description = "Environment variable holding the API key for --endpoint (never printed or stored)." };
         var executor = new Option<string>("--executor")
         {
-            Description = "Where the stages run: local = processes on this machine; slurm = one batch job per stage (job arrays of --workers shard tasks for validate, hash and tag, each from SLURM_ARRAY_TASK_ID, then a merge job), chained with afterok, submitted with sbatch and followed with squeue; the run and recipe folders must be on storage every node sees (docs/scale-out.md).",
+            Description = "Where the stages run: local = processes on this machine; k8s = Kubernetes Indexed Job manifests per stage and an apply.sh that applies them in order (written, not applied); slurm = one batch job per stage (job arrays of --workers shard tasks for validate, hash and tag, each from SLURM_ARRAY_TASK_ID, then a merge job), chained with afterok, submitted with sbatch and followed with squeue; the run and recipe folders must be on storage every node sees (docs/scale-out.md).",
             DefaultValueFactory = _ => "local",
         };
-        executor.AcceptOnlyFromAmong("local", "slurm");
+        executor.AcceptOnlyFromAmong("local", "slurm", "k8s");
+        var image = new Option<string?>("--image") { Description = "k8s: the container image with mmforge as its command." };
+        var claim = new Option<string?>("--claim") { Description = "k8s: the PersistentVolumeClaim holding the run directory, mounted at the run directory's path." };
+        var recipeClaim = new Option<string?>("--recipe-claim") { Description = "k8s: the claim holding the recipe's folder and its inputs, mounted read-only at the recipe folder's path (default: the run directory's claim, which must then hold it)." };
+        var k8sNamespace = new Option<string>("--namespace") { Description = "k8s: namespace of the Jobs.", DefaultValueFactory = _ => "default" };
         var partition = new Option<string?>("--partition") { Description = "slurm: the partition to submit to (default: the cluster's)." };
         var time = new Option<string?>("--time") { Description = "slurm: time limit per job, in Slurm's format (e.g. 2:00:00)." };
         var cpus = new Option<int?>("--cpus") { Description = "slurm: CPUs per task (--cpus-per-task)." };
@@ -34,7 +38,7 @@ internal static class RunCommand
         var command = new Command("run", "Run a recipe: every stage from raw sources to stage mixes, exports and report.html, as one resumable run. "
             + "A stage whose command line, parameter files and inputs are unchanged since it last ran is skipped; a change reruns that stage and every stage after it.")
         {
-            recipeFile, output, from, until, dryRun, executor, workers, partition, time, cpus, endpoint, model, apiKey,
+            recipeFile, output, from, until, dryRun, executor, workers, partition, time, cpus, image, claim, recipeClaim, k8sNamespace, endpoint, model, apiKey,
         };
         command.SetAction(p =>
         {
@@ -45,7 +49,17 @@ internal static class RunCommand
                 ?? (recipe.Output is { } declared ? Path.Combine(recipe.Directory, declared) : Path.Combine("out", Path.GetFileNameWithoutExtension(recipe.File))));
             var plan = new StagePlanner(recipe, runDirectory, p.GetValue(workers)).Plan();
             var slurm = p.GetValue(executor) == "slurm" ? new SlurmOptions(p.GetValue(partition), p.GetValue(time), p.GetValue(cpus)) : null;
-            return new RecipeRunner(recipe, runDirectory, plan, Console.Out).Run(new RunRequest(p.GetValue(from), p.GetValue(until), p.GetValue(dryRun), slurm));
+            var kubernetes = p.GetValue(executor) == "k8s"
+                ? new MMForge.ScaleOut.Kubernetes.KubernetesOptions
+                {
+                    RunName = recipe.Name ?? Path.GetFileNameWithoutExtension(recipe.File), RunDirectory = runDirectory, Namespace = p.GetValue(k8sNamespace)!,
+                    Image = p.GetValue(image) ?? throw new ArgumentException("--executor k8s needs --image (the container image running mmforge)"),
+                    ClaimName = p.GetValue(claim) ?? throw new ArgumentException("--executor k8s needs --claim (the PersistentVolumeClaim holding the run directory)"),
+                    WorkingDirectory = recipe.Directory,
+                    ExtraClaims = p.GetValue(recipeClaim) is { } held ? [new MMForge.ScaleOut.Kubernetes.ClaimMount(held, recipe.Directory, ReadOnly: true)] : [],
+                }
+                : null;
+            return new RecipeRunner(recipe, runDirectory, plan, Console.Out).Run(new RunRequest(p.GetValue(from), p.GetValue(until), p.GetValue(dryRun), slurm, kubernetes));
         });
         return command;
     }

@@ -4,7 +4,7 @@ using MMForge.Recipes;
 namespace MMForge.Cli.Recipes;
 
 /// <summary>What <c>mmforge run</c> was asked to do besides running the recipe.</summary>
-internal sealed record RunRequest(string? From, string? Until, bool DryRun, SlurmOptions? Slurm = null);
+internal sealed record RunRequest(string? From, string? Until, bool DryRun, SlurmOptions? Slurm = null, ScaleOut.Kubernetes.KubernetesOptions? Kubernetes = null);
 
 /// <summary>Why a stage runs or not, as the run prints it.</summary>
 internal enum StageDecision { Unchanged, New, Changed, OutputMissing, Forced, AfterUntil }
@@ -43,13 +43,19 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
                 summary.Add(stage, "skipped", records[stage.Name]);
                 continue;
             }
-            output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: running ({Describe(decisions[i])}): mmforge {string.Join(' ', stage.Args.Select(StageProcess.Quote))}");
+            var verb = request.Kubernetes is not null ? "to run on Kubernetes" : slurm is not null ? "submitting" : "running";
+            output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: {verb} ({Describe(decisions[i])}): mmforge {string.Join(' ', stage.Args.Select(StageProcess.Quote))}");
             foreach (var (path, content) in stage.ParamFiles)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 AtomicFile.WriteAllText(path, content);
             }
             if (stage.Shape.ProductFile is not null) Directory.CreateDirectory(stage.Output);
+            if (request.Kubernetes is not null)
+            {
+                submitted.Add(stage);
+                continue;
+            }
             if (slurm is not null)
             {
                 slurm.Submit(stage);
@@ -59,6 +65,7 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
             var result = stage.Shards > 1 ? RunSharded(stage) : StageProcess.Run(stage.Args, recipe.Directory, LogFile(stage));
             if (!Finished(stage, result, records, summary)) return result.ExitCode == Program.Usage ? Program.Usage : Program.Rejected;
         }
+        if (request.Kubernetes is { } kubernetes) return WriteKubernetes(submitted, kubernetes);
         if (slurm is not null)
         {
             slurm.Wait();
@@ -74,6 +81,19 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
         // the outputs decide, not what ran this time: a rerun that skips everything reports the rejects it keeps
         return plan.Take(until + 1).Any(s => s.Shape.Output == StageOutputKind.Dataset && Terminal.RunSummary.ExitCode(Pipeline.Manifest.Load(s.Output)) != 0)
             ? Program.Rejected : Program.Ok;
+    }
+
+    /// <summary>
+    /// The stages that must run as Kubernetes Indexed Jobs under RUN/k8s/ with apply.sh, which applies
+    /// them in order; nothing runs here and nothing is recorded: a later 'mmforge run' on the same
+    /// storage sees the finished outputs (shards skip themselves) and records them.
+    /// </summary>
+    private int WriteKubernetes(IReadOnlyList<PlannedStage> stages, ScaleOut.Kubernetes.KubernetesOptions options)
+    {
+        var folder = Path.Combine(runDirectory, "k8s");
+        var jobs = ScaleOut.Kubernetes.KubernetesManifests.Write(stages.Select(s => new ScaleOut.Kubernetes.ScaleOutStage(s.Name, s.Args, s.Shards)).ToList(), options, folder);
+        output.WriteLine($"k8s: {jobs.Count} Job manifest(s) for {stages.Count} stage(s) in {folder}; apply them in order with {Path.Combine(folder, "apply.sh")}");
+        return Program.Ok;
     }
 
     /// <summary>Records a stage that ran and completed its output, or says it failed (false: the run stops).</summary>

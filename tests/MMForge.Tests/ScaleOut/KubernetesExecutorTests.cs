@@ -1,0 +1,41 @@
+using MMForge.Recipes;
+using MMForge.Tests.Cli;
+using MMForge.Tests.Recipes;
+using MMForge.Tests.Support;
+using YamlDotNet.RepresentationModel;
+
+namespace MMForge.Tests.ScaleOut;
+
+/// <summary>mmforge run --executor k8s on the example: the plan's stages as Indexed Job manifests, written not applied.</summary>
+public sealed class KubernetesExecutorTests
+{
+    [Fact]
+    public void The_example_recipe_becomes_one_job_per_stage_and_a_merge_job_per_sharded_stage()
+    {
+        using var dir = TestPaths.NewTempDir();
+        ExampleCopy.Into(dir.File("examples"));
+        var run = dir.File("run");
+
+        var result = CliRunner.Run(dir.File("examples"), "run", "recipe.yaml", "-o", run, "--executor", "k8s", "--workers", "4", "--image", "registry.example/mmforge:1", "--claim", "runs");
+
+        Assert.Equal(0, result.ExitCode);
+        var files = Directory.GetFiles(Path.Combine(run, "k8s"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(14, files.Count); // 11 stages, validate, hash and tag sharded with a merge each
+        Assert.Equal(["01-ingest.yaml", "02-validate.yaml", "03-validate-merge.yaml"], files.Take(3));
+        var yaml = new YamlStream();
+        using (var reader = File.OpenText(Path.Combine(run, "k8s", "04-hash.yaml"))) yaml.Load(reader);
+        var spec = (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["spec"];
+        Assert.Equal(("Indexed", "4"), (((YamlScalarNode)spec["completionMode"]).Value, ((YamlScalarNode)spec["completions"]).Value));
+        var container = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)spec["template"])["spec"])["containers"])[0];
+        var args = ((YamlSequenceNode)container["args"]).Select(a => ((YamlScalarNode)a).Value).ToList();
+        Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], args.TakeLast(2));
+        Assert.Equal(dir.File("examples"), ((YamlScalarNode)container["workingDir"]).Value);
+        Assert.True(File.Exists(Path.Combine(run, "params", "ingest.sources.json")), "the files the pods read are written");
+        Assert.Empty(RunFile.IsRun(run) ? RunFile.Load(run).Stages : []);
+        Assert.Contains("apply them in order", result.Stdout);
+
+        var missing = CliRunner.Run(dir.File("examples"), "run", "recipe.yaml", "-o", dir.File("other"), "--executor", "k8s", "--claim", "runs");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("--image", missing.Stderr);
+    }
+}
