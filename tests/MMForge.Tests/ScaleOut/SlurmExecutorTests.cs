@@ -26,17 +26,11 @@ public sealed class SlurmExecutorTests
         Assert.Contains("slurm: submitted hash as job", slurm.Stdout);
         Assert.Contains("(array 0-1, shards from 0)", slurm.Stdout);
         Assert.True(File.Exists(Path.Combine(run, "logs", "hash.shard-1.log")), "per-task logs");
-        var expected = Files(Path.Combine(dir.File("run-local"), "stages"));
-        var actual = Files(Path.Combine(run, "stages"));
-        Assert.Equal(expected.Keys, actual.Keys);
-        foreach (var (file, bytes) in expected) Assert.True(bytes.AsSpan().SequenceEqual(actual[file]), $"{file} differs between the local and the slurm run");
+        FileTree.AssertIdentical(Path.Combine(dir.File("run-local"), "stages"), Path.Combine(run, "stages"), "between the local and the slurm run");
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File("run-local"), "report.json")), File.ReadAllBytes(Path.Combine(run, "report.json")));
         Assert.Equal(RunFile.Load(dir.File("run-local")).Stages.Select(s => s.Fingerprint), RunFile.Load(run).Stages.Select(s => s.Fingerprint));
 
         var again = Run("--executor", "slurm");
         Assert.DoesNotContain("slurm: submitted", again.Stdout);
     }
-
-    private static SortedDictionary<string, byte[]> Files(string root) => new(
-        Directory.GetFiles(root, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(root, f), File.ReadAllBytes), StringComparer.Ordinal);
 }
