@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using MMForge.Formats.Writers;
 
 namespace MMForge.Pipeline;
@@ -9,11 +8,8 @@ namespace MMForge.Pipeline;
 /// shard order, with the counts added up, and the shards' rejects in one file. No record is copied.
 /// Refused until every shard of the count is complete, so a partial stage is never taken as done.
 /// </summary>
-public static partial class ShardMerge
+public static class ShardMerge
 {
-    [GeneratedRegex(@"^(\d{5})-of-(\d{5})$")]
-    private static partial Regex ShardName();
-
     public static Manifest Merge(string stageOutput)
     {
         var shards = Complete(stageOutput);
@@ -59,14 +55,15 @@ public static partial class ShardMerge
     public static List<string> Complete(string stageOutput)
     {
         var folder = Path.Combine(stageOutput, ShardSpec.Folder);
-        var found = Directory.Exists(folder)
-            ? Directory.GetDirectories(folder).Select(d => (Dir: d, Match: ShardName().Match(Path.GetFileName(d)))).Where(d => d.Match.Success).ToList()
-            : [];
+        var found = new List<(ShardSpec Shard, string Dir)>();
+        if (Directory.Exists(folder))
+            foreach (var dir in Directory.GetDirectories(folder))
+                if (ShardSpec.TryParseFolder(Path.GetFileName(dir), out var shard, out var writer) && writer is null) found.Add((shard, dir));
         if (found.Count == 0) throw new ArgumentException($"{stageOutput} has no shards (run the stage with --shard INDEX/COUNT first)");
-        var counts = found.Select(f => int.Parse(f.Match.Groups[2].Value)).Distinct().ToList();
+        var counts = found.Select(f => f.Shard.Count).Distinct().ToList();
         if (counts.Count > 1) throw new ArgumentException($"{folder} holds shards of different counts ({string.Join(", ", counts)}); remove the old ones");
         var count = counts[0];
-        var complete = found.Where(f => DatasetDirectory.IsDataset(f.Dir)).ToDictionary(f => int.Parse(f.Match.Groups[1].Value), f => f.Dir);
+        var complete = found.Where(f => DatasetDirectory.IsDataset(f.Dir)).ToDictionary(f => f.Shard.Index, f => f.Dir);
         var missing = Enumerable.Range(0, count).Where(i => !complete.ContainsKey(i)).ToList();
         if (missing.Count > 0)
             throw new ArgumentException($"{stageOutput}: {missing.Count} of {count} shards are not complete: {string.Join(", ", missing.Take(20).Select(i => $"{i}/{count}"))}; run them again (finished shards are skipped)");

@@ -1,4 +1,5 @@
-using System.Text;
+using System.Text.RegularExpressions;
+using MMForge.Filters;
 using MMForge.Formats;
 
 namespace MMForge.Pipeline;
@@ -9,7 +10,7 @@ namespace MMForge.Pipeline;
 /// partition depends on the input alone, never on timing or on how a scheduler splits work, so a
 /// relaunched shard processes exactly the records it did before.
 /// </summary>
-public readonly record struct ShardSpec(int Index, int Count)
+public readonly partial record struct ShardSpec(int Index, int Count)
 {
     /// <summary>The folder of a shard's dataset inside the stage's output folder.</summary>
     public const string Folder = "shards";
@@ -22,7 +23,8 @@ public readonly record struct ShardSpec(int Index, int Count)
         return new ShardSpec(index, count);
     }
 
-    public bool Owns(RecordLocation location) => Fnv1a(location.PortableKey) % (ulong)Count == (ulong)Index;
+    /// <summary>Whether the record at <paramref name="location"/> is this shard's: the project's stable string hash (the same in every process and on every machine, unlike string.GetHashCode) modulo the count.</summary>
+    public bool Owns(RecordLocation location) => StableRandom.Bits(0, location.PortableKey) % (ulong)Count == (ulong)Index;
 
     /// <summary>Where this shard's dataset goes inside the stage's output folder <paramref name="stageOutput"/>.</summary>
     public string Directory(string stageOutput) => Path.Combine(stageOutput, Folder, Name);
@@ -32,11 +34,19 @@ public readonly record struct ShardSpec(int Index, int Count)
 
     public override string ToString() => $"{Index}/{Count}";
 
-    /// <summary>FNV-1a over the key's UTF-8 bytes: stable across processes and machines, unlike string.GetHashCode.</summary>
-    private static ulong Fnv1a(string key)
+    [GeneratedRegex(@"^(\d{5})-of-(\d{5})(?:\.tmp-(\d+))?$")]
+    private static partial Regex FolderName();
+
+    /// <summary>
+    /// The shard a folder under <see cref="Folder"/> holds, from its <see cref="Name"/>; for the
+    /// temporary folder a shard is written in (<c>NAME.tmp-PID</c>, see DirectorySwap) also the
+    /// writing process. False for any other folder.
+    /// </summary>
+    public static bool TryParseFolder(string folderName, out ShardSpec shard, out int? writer)
     {
-        var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes(key)) hash = (hash ^ b) * 1099511628211UL;
-        return hash;
+        var match = FolderName().Match(folderName);
+        shard = match.Success ? new ShardSpec(int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value)) : default;
+        writer = match.Success && match.Groups[3].Success ? int.Parse(match.Groups[3].Value) : null;
+        return match.Success && shard.Index < shard.Count;
     }
 }
