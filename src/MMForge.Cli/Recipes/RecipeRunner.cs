@@ -51,14 +51,9 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
                 AtomicFile.WriteAllText(path, content);
             }
             if (stage.Shape.ProductFile is not null) Directory.CreateDirectory(stage.Output);
-            if (request.Kubernetes is not null)
+            if (request.Kubernetes is not null || slurm is not null)
             {
-                submitted.Add(stage);
-                continue;
-            }
-            if (slurm is not null)
-            {
-                slurm.Submit(stage);
+                slurm?.Submit(stage); // Kubernetes manifests are written once the whole plan is known
                 submitted.Add(stage);
                 continue;
             }

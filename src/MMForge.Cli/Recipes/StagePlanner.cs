@@ -117,11 +117,14 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory, int? work
         return own.Concat(added);
     }
 
-    private static bool Has(Command command, string name) => command.Options.Any(o => o.Name == name || o.Aliases.Contains(name));
+    private static bool Has(Command command, string name) => command.Options.Any(o => Named(o, name));
+
+    /// <summary>Whether <paramref name="option"/> answers to <paramref name="name"/> (its name or an alias, e.g. -j for --workers).</summary>
+    private static bool Named(Option option, string name) => option.Name == name || option.Aliases.Contains(name);
 
     private List<string> Arguments(RecipeStage stage, Command command, RecipeParam param, SortedDictionary<string, string> files, StageFingerprint fingerprint)
     {
-        var option = command.Options.FirstOrDefault(o => (o.Name == param.OptionName || o.Aliases.Contains(param.OptionName)) && !o.Hidden)
+        var option = command.Options.FirstOrDefault(o => Named(o, param.OptionName) && !o.Hidden)
             ?? throw new RecipeException(recipe.File, param.Line, $"stage '{stage.Name}' (mmforge {string.Join(' ', StageShape.Of(stage.Kind).Words)}) has no parameter '{param.Key}'; "
                 + "its parameters: " + string.Join(", ", command.Options.Where(o => !o.Hidden && o.Name is not ("--output" or "--help" or "--sources-file")).Select(o => o.Name.TrimStart('-').Replace('-', '_'))));
         if (option.Name is "--output" or "--sources-file")
@@ -167,7 +170,7 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory, int? work
         var error = _root.Parse([.. args]).Errors.FirstOrDefault();
         if (error is null) return;
         var param = error.SymbolResult is System.CommandLine.Parsing.OptionResult option
-            ? parameters.FirstOrDefault(p => p.OptionName == option.Option.Name || option.Option.Aliases.Contains(p.OptionName))
+            ? parameters.FirstOrDefault(p => Named(option.Option, p.OptionName))
             : null;
         var what = param is null ? $"stage '{stage.Name}'" : $"stage '{stage.Name}', parameter '{param.Key}'";
         throw new RecipeException(recipe.File, param?.Line ?? stage.Line, $"{what}: {error.Message}");
