@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MMForge.Tests.Cli;
 using MMForge.Tests.Support;
 
@@ -11,15 +10,8 @@ public sealed class DedupCrashTests
     public void A_dedup_killed_at_any_point_reruns_to_the_same_bytes()
     {
         using var dir = TestPaths.NewTempDir();
-        var images = TestPaths.Sample("data-juicer", "images");
-        var names = Directory.GetFiles(images).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         // repeated questions on a few images: exact and near duplicates for every cluster kind
-        File.WriteAllLines(dir.File("in.jsonl"), Enumerable.Range(0, 30_000).Select(i => JsonSerializer.Serialize(new
-        {
-            id = $"r{i}", image = names[i % names.Count],
-            conversations = new[] { new { from = "human", value = $"<image>\nWhat is shown in picture number {i % 7_000}?" }, new { from = "gpt", value = $"Picture {i % 7_000} shows item {i % 5_000}." } },
-        })));
-        Assert.True(CliRunner.Run(dir.Path, "ingest", "in.jsonl", "--image-root", images, "-o", "in").ExitCode is 0 or 1);
+        ManyRecords.Ingest(dir, 30_000, i => ($"What is shown in picture number {i % 7_000}?", $"Picture {i % 7_000} shows item {i % 5_000}."));
         Assert.True(CliRunner.Run(dir.Path, "hash", "in", "-o", "hashed").ExitCode is 0 or 1);
         Assert.True(CliRunner.Run(dir.Path, "dedup", "hashed", "-o", "clean", "--workers", "1").ExitCode is 0 or 1);
 

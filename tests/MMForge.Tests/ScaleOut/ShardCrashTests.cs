@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MMForge.Pipeline;
 using MMForge.Tests.Cli;
 using MMForge.Tests.Support;
@@ -12,15 +11,8 @@ public sealed class ShardCrashTests
     public void A_killed_shard_shows_as_failed_and_its_relaunch_gives_the_same_bytes_as_an_uninterrupted_run()
     {
         using var dir = TestPaths.NewTempDir();
-        var images = TestPaths.Sample("data-juicer", "images");
-        var names = Directory.GetFiles(images).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         // many records over a few real images: enough work that the kill lands mid-shard
-        File.WriteAllLines(dir.File("in.jsonl"), Enumerable.Range(0, 40_000).Select(i => JsonSerializer.Serialize(new
-        {
-            id = $"r{i}", image = names[i % names.Count],
-            conversations = new[] { new { from = "human", value = $"<image>\nQuestion {i}?" }, new { from = "gpt", value = $"Answer {i}." } },
-        })));
-        Assert.True(CliRunner.Run(dir.Path, "ingest", "in.jsonl", "--image-root", images, "-o", "in").ExitCode is 0 or 1);
+        ManyRecords.Ingest(dir, 40_000, i => ($"Question {i}?", $"Answer {i}."));
         string[] Hash(string output, int shard) => ["hash", "in", "-o", output, "--workers", "1", "--shard", $"{shard}/2", "--shard-records", "1000"];
         foreach (var shard in new[] { 0, 1 }) Assert.True(CliRunner.Run(dir.Path, Hash("clean", shard)).ExitCode is 0 or 1);
         Assert.True(CliRunner.Run(dir.Path, "merge-shards", "clean").ExitCode is 0 or 1);
