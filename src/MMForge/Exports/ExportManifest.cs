@@ -3,18 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace MMForge.Exports;
 
-/// <summary>JSON settings of everything an export writes: indented, snake_case, non-ASCII kept readable, no nulls.</summary>
-public static class ExportJson
-{
-    public static readonly JsonSerializerOptions Indented = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-}
-
 /// <summary>One part of an export in <c>export.json</c>.</summary>
 public sealed class ExportedPartInfo
 {
@@ -52,9 +40,9 @@ public sealed class ExportManifest
 
     public static bool IsExport(string dir) => File.Exists(Path.Combine(dir, FileName));
 
-    public string ToJson() => JsonSerializer.Serialize(this, ExportJson.Indented) + "\n";
+    public string ToJson() => JsonSerializer.Serialize(this, Pipeline.StateFileJson.Options) + "\n";
 
     public static ExportManifest Load(string dir) =>
-        JsonSerializer.Deserialize<ExportManifest>(File.ReadAllText(Path.Combine(dir, FileName)), ExportJson.Indented)
+        JsonSerializer.Deserialize<ExportManifest>(File.ReadAllText(Path.Combine(dir, FileName)), Pipeline.StateFileJson.Options)
         ?? throw new FormatException($"{dir}/{FileName} is empty");
 }

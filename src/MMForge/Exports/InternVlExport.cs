@@ -27,6 +27,6 @@ public sealed class InternVlExport() : TrainerFormat("internvl", "internvl = NAM
                     ["length"] = part.Records,
                 },
             };
-            return new MetaFile(MetaFileOf(part.Name), meta.ToJsonString(ExportJson.Indented) + "\n");
+            return new MetaFile(MetaFileOf(part.Name), meta.ToJsonString(Pipeline.StateFileJson.Options) + "\n");
         });
 }

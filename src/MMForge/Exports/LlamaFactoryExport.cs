@@ -36,6 +36,6 @@ public sealed class LlamaFactoryExport() : TrainerFormat("llama-factory", "llama
                     ["observation_tag"] = "observation", ["function_tag"] = "function_call", ["system_tag"] = Roles.System,
                 },
             };
-        yield return new MetaFile(DatasetInfoFile, info.ToJsonString(ExportJson.Indented) + "\n");
+        yield return new MetaFile(DatasetInfoFile, info.ToJsonString(Pipeline.StateFileJson.Options) + "\n");
     }
 }

@@ -20,14 +20,8 @@ public sealed class SourceListEntry
 /// </summary>
 public static class SourceListFile
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    /// <summary>mmforge's file conventions, refusing unknown keys: a misspelt "image_root" must not be ignored.</summary>
+    private static readonly JsonSerializerOptions Options = new(Pipeline.StateFileJson.Options) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
 
     public static string ToJson(IEnumerable<SourceListEntry> entries) => JsonSerializer.Serialize(entries.ToList(), Options) + "\n";
 

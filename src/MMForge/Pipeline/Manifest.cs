@@ -36,22 +36,14 @@ public sealed class Manifest
     public SortedDictionary<string, long> DroppedPairsByRule { get; set; } = new(StringComparer.Ordinal);
     public List<StageInfo> Stages { get; set; } = [];
 
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    public string ToJson() => JsonSerializer.Serialize(this, Options) + "\n";
+    public string ToJson() => JsonSerializer.Serialize(this, StateFileJson.Options) + "\n";
 
     public static Manifest Load(string datasetDir)
     {
         var path = Path.Combine(datasetDir, FileName);
         try
         {
-            var manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path), Options)
+            var manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path), StateFileJson.Options)
                 ?? throw new FormatException($"{path} is empty");
             if (manifest.SchemaVersion > CurrentSchemaVersion)
                 throw new FormatException($"{path} has schema version {manifest.SchemaVersion}; this mmforge reads up to {CurrentSchemaVersion}");

@@ -58,13 +58,6 @@ public sealed class RunFile
 
     public List<RunStage> Stages { get; set; } = [];
 
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static bool IsRun(string dir) => File.Exists(Path.Combine(dir, FileName));
 
     public static RunFile Load(string runDir)
@@ -72,7 +65,7 @@ public sealed class RunFile
         var path = Path.Combine(runDir, FileName);
         try
         {
-            return JsonSerializer.Deserialize<RunFile>(File.ReadAllText(path), Options) ?? throw new FormatException($"{path} is empty");
+            return JsonSerializer.Deserialize<RunFile>(File.ReadAllText(path), Pipeline.StateFileJson.Options) ?? throw new FormatException($"{path} is empty");
         }
         catch (JsonException e)
         {
@@ -81,5 +74,5 @@ public sealed class RunFile
     }
 
     public void Save(string runDir) =>
-        Formats.Writers.AtomicFile.WriteAllText(Path.Combine(runDir, FileName), JsonSerializer.Serialize(this, Options) + "\n");
+        Formats.Writers.AtomicFile.WriteAllText(Path.Combine(runDir, FileName), JsonSerializer.Serialize(this, Pipeline.StateFileJson.Options) + "\n");
 }

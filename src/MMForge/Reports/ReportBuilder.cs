@@ -114,6 +114,6 @@ public static class ReportBuilder
     private static TagSection TagsOf(TagStatistics tags, ReportOptions options)
     {
         var view = new TagStatisticsView { TopTags = options.TopTags, MatrixTags = options.HeatmapTags, MatrixTypes = int.MaxValue, MatrixLevel = 2 };
-        return JsonSerializer.Deserialize<TagSection>(tags.ToJson(view), ReportModel.JsonOptions)!;
+        return JsonSerializer.Deserialize<TagSection>(tags.ToJson(view), Pipeline.StateFileJson.Options)!;
     }
 }

@@ -31,15 +31,7 @@ public sealed class ReportModel
     public HistogramData VisualTokens { get; set; } = new();
     public List<GalleryItem> Gallery { get; set; } = [];
 
-    internal static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions) + "\n";
+    public string ToJson() => JsonSerializer.Serialize(this, Pipeline.StateFileJson.Options) + "\n";
 }
 
 /// <summary>Records out of one stage, in pipeline order.</summary>

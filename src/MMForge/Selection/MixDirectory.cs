@@ -48,14 +48,6 @@ public sealed class MixDirectory
     public int SchemaVersion { get; set; } = CurrentSchemaVersion;
     public List<MixInfo> Mixes { get; set; } = [];
 
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public static bool IsMixDirectory(string dir) => File.Exists(Path.Combine(dir, FileName));
 
     public static MixDirectory Load(string dir)
@@ -63,7 +55,7 @@ public sealed class MixDirectory
         var path = Path.Combine(dir, FileName);
         try
         {
-            var mixes = JsonSerializer.Deserialize<MixDirectory>(File.ReadAllText(path), Options) ?? throw new FormatException($"{path} is empty");
+            var mixes = JsonSerializer.Deserialize<MixDirectory>(File.ReadAllText(path), Pipeline.StateFileJson.Options) ?? throw new FormatException($"{path} is empty");
             foreach (var mix in mixes.Mixes)
                 if (mix.Dir.Contains("..") || Path.IsPathRooted(mix.Dir))
                     throw new FormatException($"{path}: mix {mix.Name} points outside the mix directory: {mix.Dir}");
@@ -80,5 +72,5 @@ public sealed class MixDirectory
 
     /// <summary>Written last, after every mix's dataset is complete, so its presence marks a complete selection.</summary>
     public void Save(string dir) =>
-        Formats.Writers.AtomicFile.WriteAllText(Path.Combine(dir, FileName), JsonSerializer.Serialize(this, Options) + "\n");
+        Formats.Writers.AtomicFile.WriteAllText(Path.Combine(dir, FileName), JsonSerializer.Serialize(this, Pipeline.StateFileJson.Options) + "\n");
 }
