@@ -13,7 +13,9 @@ public sealed class AtomicFile : IDisposable
         Path = System.IO.Path.GetFullPath(path);
         var dir = System.IO.Path.GetDirectoryName(Path)!;
         Directory.CreateDirectory(dir);
-        TempPath = System.IO.Path.Combine(dir, "." + System.IO.Path.GetFileName(Path) + ".tmp-" + Environment.ProcessId);
+        var prefix = "." + System.IO.Path.GetFileName(Path) + ".tmp-";
+        RemoveAbandonedTemps(dir, prefix);
+        TempPath = System.IO.Path.Combine(dir, prefix + Environment.ProcessId);
         Stream = new FileStream(TempPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
     }
 
@@ -34,6 +36,17 @@ public sealed class AtomicFile : IDisposable
         if (_committed) return;
         Stream.Dispose();
         File.Delete(TempPath);
+    }
+
+    /// <summary>Deletes the temporary files of this path that killed processes left (named after their process, which no longer runs), so crashes do not pile them up.</summary>
+    private static void RemoveAbandonedTemps(string dir, string prefix)
+    {
+        foreach (var file in Directory.EnumerateFiles(dir, prefix + "*"))
+        {
+            if (!int.TryParse(System.IO.Path.GetFileName(file)[prefix.Length..], out var pid) || pid == Environment.ProcessId || Pipeline.DirectorySwap.IsRunning(pid)) continue;
+            try { File.Delete(file); }
+            catch (IOException) { } // another process cleaning up at the same moment
+        }
     }
 
     /// <summary>Writes a whole small file atomically.</summary>
