@@ -50,7 +50,7 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory, int? work
         foreach (var param in parameters) args.AddRange(Arguments(stage, command, param, files, fingerprint));
         CheckParses(args, stage, parameters);
         var shards = workers is > 1 && Has(command, "--shard") ? workers.Value : 1;
-        // a sharded stage writes its records in shard order, so its output differs from one process's
+        // a sharded stage's records are one process's, in the same order, but its manifest lists them per shard and records the count
         if (shards > 1) fingerprint.Add("shards:" + shards);
         foreach (var arg in WithoutThreads(args.Skip(head.Count))) fingerprint.Add(arg.Replace(runDirectory, "$RUN", StringComparison.Ordinal));
         foreach (var (path, content) in files) fingerprint.Add(content);

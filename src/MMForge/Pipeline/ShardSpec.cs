@@ -1,19 +1,24 @@
 using System.Text.RegularExpressions;
-using MMForge.Filters;
 using MMForge.Formats;
 
 namespace MMForge.Pipeline;
 
 /// <summary>
-/// One part of a stage's input, <c>--shard INDEX/COUNT</c>: the records whose location (file name
-/// and position, <see cref="RecordLocation.PortableKey"/>) hashes to INDEX modulo COUNT. The
-/// partition depends on the input alone, never on timing or on how a scheduler splits work, so a
-/// relaunched shard processes exactly the records it did before.
+/// One part of a stage's input, <c>--shard INDEX/COUNT</c>: the INDEX-th of COUNT contiguous runs
+/// of the input's records, numbered in input order and cut by the record count the input
+/// datasets' manifests declare. The partition depends on the input alone, never on timing or on
+/// how a scheduler splits work, so a relaunched shard processes exactly the records it did
+/// before; and since each run is in input order, the shards' outputs joined in shard order are
+/// the one-process output, record for record, so a stage after a sharded one sees its input in
+/// the same order and decides the same (dedup's "first seen").
 /// </summary>
 public readonly partial record struct ShardSpec(int Index, int Count)
 {
     /// <summary>The folder of a shard's dataset inside the stage's output folder.</summary>
     public const string Folder = "shards";
+
+    /// <summary>The folder of the key shards of a global stage (dedup), which one step reads together before the shards write.</summary>
+    public const string KeysFolder = "keys";
 
     public static ShardSpec Parse(string text)
     {
@@ -23,8 +28,31 @@ public readonly partial record struct ShardSpec(int Index, int Count)
         return new ShardSpec(index, count);
     }
 
-    /// <summary>Whether the record at <paramref name="location"/> is this shard's: the project's stable string hash (the same in every process and on every machine, unlike string.GetHashCode) modulo the count.</summary>
-    public bool Owns(RecordLocation location) => StableRandom.Bits(0, location.PortableKey) % (ulong)Count == (ulong)Index;
+    /// <summary>
+    /// This shard's items of an input of <paramref name="total"/> records (<see cref="TotalOf"/>):
+    /// numbers [total x INDEX / COUNT, total x (INDEX + 1) / COUNT); the last shard also takes any
+    /// records beyond the declared total. Reading stops after the shard's last record.
+    /// </summary>
+    public IEnumerable<T> Take<T>(IEnumerable<T> items, long total)
+    {
+        var first = total * Index / Count;
+        var end = Index == Count - 1 ? long.MaxValue : total * (Index + 1) / Count;
+        long number = 0;
+        foreach (var item in items)
+        {
+            if (number >= end) yield break;
+            if (number++ >= first) yield return item;
+        }
+    }
+
+    /// <summary>How many records the input holds, from its datasets' manifests; sharding needs mmforge datasets as input.</summary>
+    public static long TotalOf(IEnumerable<OpenedSource> sources)
+    {
+        var manifests = new HashSet<Manifest>(ReferenceEqualityComparer.Instance);
+        foreach (var source in sources)
+            manifests.Add(source.DatasetManifest ?? throw new ArgumentException($"--shard splits mmforge datasets by the record counts of their manifests; '{source.File ?? source.Name}' is not one (ingest it first)"));
+        return manifests.Sum(m => m.Records);
+    }
 
     /// <summary>Where this shard's dataset goes inside the stage's output folder <paramref name="stageOutput"/>.</summary>
     public string Directory(string stageOutput) => Path.Combine(stageOutput, Folder, Name);
