@@ -52,23 +52,8 @@ public static class ShardMerge
     }
 
     /// <summary>The shard folders in index order, after checking that all of one count are there and complete.</summary>
-    public static List<string> Complete(string stageOutput)
-    {
-        var folder = Path.Combine(stageOutput, ShardSpec.Folder);
-        var found = new List<(ShardSpec Shard, string Dir)>();
-        if (Directory.Exists(folder))
-            foreach (var dir in Directory.GetDirectories(folder))
-                if (ShardSpec.TryParseFolder(Path.GetFileName(dir), out var shard, out var writer) && writer is null) found.Add((shard, dir));
-        if (found.Count == 0) throw new ArgumentException($"{stageOutput} has no shards (run the stage with --shard INDEX/COUNT first)");
-        var counts = found.Select(f => f.Shard.Count).Distinct().ToList();
-        if (counts.Count > 1) throw new ArgumentException($"{folder} holds shards of different counts ({string.Join(", ", counts)}); remove the old ones");
-        var count = counts[0];
-        var complete = found.Where(f => DatasetDirectory.IsDataset(f.Dir)).ToDictionary(f => f.Shard.Index, f => f.Dir);
-        var missing = Enumerable.Range(0, count).Where(i => !complete.ContainsKey(i)).ToList();
-        if (missing.Count > 0)
-            throw new ArgumentException($"{stageOutput}: {missing.Count} of {count} shards are not complete: {string.Join(", ", missing.Take(20).Select(i => $"{i}/{count}"))}; run them again (finished shards are skipped)");
-        return Enumerable.Range(0, count).Select(i => complete[i]).ToList();
-    }
+    public static List<string> Complete(string stageOutput) =>
+        ShardFolders.Complete(Path.Combine(stageOutput, ShardSpec.Folder), DatasetDirectory.IsDataset, "dataset");
 
     private static void Add(SortedDictionary<string, long> into, SortedDictionary<string, long> counts)
     {

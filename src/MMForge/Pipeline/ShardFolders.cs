@@ -1,0 +1,27 @@
+namespace MMForge.Pipeline;
+
+/// <summary>
+/// The shard folders (<c>IIIII-of-NNNNN</c>, see <see cref="ShardSpec"/>) under one folder, checked
+/// before anything joins them: all of one count, every one complete, so a partial stage is
+/// never taken as done.
+/// </summary>
+public static class ShardFolders
+{
+    /// <summary>The folders in index order; <paramref name="isComplete"/> says whether a shard finished; <paramref name="what"/> names the shards in errors ("key").</summary>
+    public static List<string> Complete(string folder, Func<string, bool> isComplete, string what)
+    {
+        var found = new List<(ShardSpec Shard, string Dir)>();
+        if (Directory.Exists(folder))
+            foreach (var dir in Directory.GetDirectories(folder))
+                if (ShardSpec.TryParseFolder(Path.GetFileName(dir), out var shard, out var writer) && writer is null) found.Add((shard, dir));
+        if (found.Count == 0) throw new ArgumentException($"{folder} has no {what} shards (run the stage with --shard INDEX/COUNT first)");
+        var counts = found.Select(f => f.Shard.Count).Distinct().ToList();
+        if (counts.Count > 1) throw new ArgumentException($"{folder} holds {what} shards of different counts ({string.Join(", ", counts)}); remove the old ones");
+        var count = counts[0];
+        var complete = found.Where(f => isComplete(f.Dir)).ToDictionary(f => f.Shard.Index, f => f.Dir);
+        var missing = Enumerable.Range(0, count).Where(i => !complete.ContainsKey(i)).ToList();
+        if (missing.Count > 0)
+            throw new ArgumentException($"{folder}: {missing.Count} of {count} {what} shards are not complete: {string.Join(", ", missing.Take(20).Select(i => $"{i}/{count}"))}; run them again (finished shards are skipped)");
+        return Enumerable.Range(0, count).Select(i => complete[i]).ToList();
+    }
+}
