@@ -64,12 +64,30 @@ internal static class DedupCommand
         {
             Description = "Directory for the temporary id and signature files (default: the system temp folder); they are deleted at the end.",
         };
+        var phase = new Option<string?>("--phase")
+        {
+            Description = "Run one step of a sharded dedup (what 'mmforge run --workers N' and the Slurm/Kubernetes executors do): "
+                + "keys = with --shard I/N, write the keys of that shard's records to OUTPUT/keys/; decide = merge every shard's keys in input order and take the decisions "
+                + "one process would (writes OUTPUT/clusters.jsonl and OUTPUT/keys/decisions.jsonl); write = with --shard I/N, write that shard's records with the decisions "
+                + "(the default when --shard is given), then 'mmforge merge-shards OUTPUT'. Without --phase and --shard: all in this process.",
+        };
+        phase.AcceptOnlyFromAmong(Phases);
         var command = new Command("dedup", "Remove duplicate samples: exact copies (Infinity-MM's rule), near-duplicate images (pHash distance) and near-duplicate text (MinHash LSH). "
             + "One sample per cluster is kept (lowest qw2vl_loss, then largest image, then first seen); every removed sample goes to rejects/ with the sample it duplicates, "
             + "and clusters.jsonl lists each removal with its kind and distance.")
         {
-            input, output, match, scope, distance, threshold, permutations, bands, shingle, spill, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
+            input, output, match, scope, distance, threshold, permutations, bands, shingle, spill, phase, shared.Shard, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
         };
+        command.Validators.Add(result =>
+        {
+            var sharded = result.GetValue(shared.Shard) is not null;
+            switch (result.GetValue(phase))
+            {
+                case KeysPhase when !sharded: result.AddError("--phase keys needs --shard INDEX/COUNT"); break;
+                case DecidePhase when sharded: result.AddError("--phase decide reads every shard's keys; leave out --shard"); break;
+                case WritePhase when !sharded: result.AddError("--phase write needs --shard INDEX/COUNT"); break;
+            }
+        });
         command.SetAction(p =>
         {
             var options = new DedupOptions
@@ -88,13 +106,56 @@ internal static class DedupCommand
             options.Text.Validate();
             var dir = p.GetValue(output)!;
             var sources = shared.OpenDataset(p, p.GetValue(input)!);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            using var writer = new DatasetOutput(dir, shared.Output(p));
-            var manifest = new ProgressDisplay(DedupJob.Stage).Run(report => new DedupJob(options).Run(sources, writer, report));
-            RunSummary.Print(DedupJob.Stage, manifest, dir, Path.Combine(dir, DatasetDirectory.RejectsFile), clock.Elapsed);
-            // Removing duplicates is the job done; only other rejects (undecodable records) make it exit 1.
-            return manifest.RejectsByRule.Keys.All(rule => rule.StartsWith("dedup-", StringComparison.Ordinal)) ? Program.Ok : Program.Rejected;
+            var job = new DedupJob(options);
+            return (p.GetValue(phase), shared.ShardOf(p)) switch
+            {
+                (KeysPhase, { } shard) => WriteKeys(job, sources, shard, dir),
+                (DecidePhase, _) => Decide(job, sources, dir),
+                (_, { } shard) => WriteShard(job, sources, shard, dir, shared.Output(p)),
+                _ => Write(dir, shared.Output(p), (writer, report) => job.Run(sources, writer, report)),
+            };
         });
         return command;
+    }
+
+    private const string KeysPhase = "keys", DecidePhase = "decide", WritePhase = "write";
+    private static readonly string[] Phases = [KeysPhase, DecidePhase, WritePhase];
+
+    private static int WriteKeys(DedupJob job, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string dir)
+    {
+        if (job.KeysWritten(shard, dir))
+        {
+            Console.Out.WriteLine($"dedup: keys of shard {shard} are already complete in {dir}; skipped");
+            return Program.Ok;
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var records = new ProgressDisplay(DedupJob.Stage).Run(report => job.WriteKeys(sources, shard, dir, report));
+        Console.Out.WriteLine($"dedup: keys of shard {shard}: {records:N0} records read in {clock.Elapsed.TotalSeconds:F1}s");
+        return Program.Ok;
+    }
+
+    private static int Decide(DedupJob job, IReadOnlyList<MMForge.Formats.OpenedSource> sources, string dir)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var removed = job.DecideFromKeys(sources, dir);
+        Console.Out.WriteLine($"dedup: decided on every shard's keys in {clock.Elapsed.TotalSeconds:F1}s: {removed:N0} samples to remove; {Path.Combine(dir, ClustersFile.FileName)}");
+        return Program.Ok;
+    }
+
+    private static int WriteShard(DedupJob job, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string dir, DatasetWriterOptions writer)
+    {
+        var shardDir = shard.Directory(dir);
+        if (JobRunner.FinishedShard(job.WritingOptions(shard), shardDir) is { } done) return done;
+        return Write(shardDir, writer, (output, report) => job.Apply(sources, output, shard, dir, report));
+    }
+
+    /// <summary>Runs a writing pass with progress and the summary; removing duplicates is the job done, so only other rejects (undecodable records) make it exit 1.</summary>
+    private static int Write(string dir, DatasetWriterOptions options, Func<DatasetOutput, Action<JobProgress>, Manifest> run)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var output = new DatasetOutput(dir, options);
+        var manifest = new ProgressDisplay(DedupJob.Stage).Run(report => run(output, report));
+        RunSummary.Print(DedupJob.Stage, manifest, dir, Path.Combine(dir, DatasetDirectory.RejectsFile), clock.Elapsed);
+        return manifest.RejectsByRule.Keys.All(rule => rule.StartsWith("dedup-", StringComparison.Ordinal)) ? Program.Ok : Program.Rejected;
     }
 }

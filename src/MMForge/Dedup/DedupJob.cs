@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MMForge.Dedup.Text;
 using MMForge.Formats;
+using MMForge.Formats.Writers;
 using MMForge.Pipeline;
 
 namespace MMForge.Dedup;
@@ -13,36 +14,96 @@ namespace MMForge.Dedup;
 /// writes <see cref="ClustersFile"/> beside the shards. Ordinals are input order, so the
 /// result does not depend on the number of workers.
 /// </summary>
+/// <remarks>
+/// Sharded, the same passes run as three steps on many machines: each shard writes the keys of
+/// its records (<see cref="WriteKeys"/>), one step merges them in input order and decides
+/// (<see cref="DecideFromKeys"/>: the one-process decisions, clusters.jsonl), and each shard
+/// writes its records with those decisions (<see cref="Apply"/>), for merge-shards to join.
+/// </remarks>
 public sealed class DedupJob(DedupOptions options)
 {
     public const string Stage = "dedup";
 
-    /// <summary>Runs both passes; <paramref name="progress"/> hears of the key pass (sources named "keys of ...") and then the writing pass.</summary>
+    /// <summary>Runs both passes in this process; <paramref name="progress"/> hears of the key pass (sources named "keys of ...") and then the writing pass.</summary>
     public Manifest Run(IReadOnlyList<OpenedSource> sources, DatasetOutput output, Action<JobProgress>? progress = null)
     {
-        var removals = Decide(sources, output, progress);
-        var job = new RecordJob(new JobOptions
+        var removals = Decide(sources, add => ReadKeys(sources, null, add, progress), write =>
         {
-            Stage = Stage,
-            Rules = Filters.RuleSet.Of(new DuplicateRemovalRule(removals)),
-            Workers = options.Workers,
-            Params = Params(),
-        }, progress);
-        return job.Run(sources, output);
+            using var clusters = output.CreateFile(ClustersFile.FileName);
+            write(clusters);
+        });
+        return new RecordJob(WritingOptions(null, removals), progress).Run(sources, output);
     }
 
+    /// <summary>Sharded step 1: the keys of <paramref name="shard"/>'s records into <c>OUTPUT/keys/</c>; returns how many records the shard read.</summary>
+    public long WriteKeys(IReadOnlyList<OpenedSource> sources, ShardSpec shard, string stageOutput, Action<JobProgress>? progress)
+    {
+        long records = 0;
+        KeyShardFile.Write(KeyShards.FileOf(stageOutput, shard), Parameters, options.Text.Permutations,
+            add => records = ReadKeys(sources, shard, add, progress));
+        return records;
+    }
+
+    /// <summary>Whether a previous launch already wrote <paramref name="shard"/>'s keys with these options.</summary>
+    public bool KeysWritten(ShardSpec shard, string stageOutput) => KeyShardFile.ParametersOf(KeyShards.FileOf(stageOutput, shard)) == Parameters;
+
     /// <summary>
-    /// The key pass and every decision taken on its keys: the removed samples by where they were
-    /// read, with their rule and reason, and clusters.jsonl written. The keys are dropped when it
-    /// returns, so the writing pass does not hold them.
+    /// Sharded step 2: every shard's keys merged in input order, the decisions taken on them as
+    /// one process takes them; writes clusters.jsonl into the stage's output and the decisions
+    /// for <see cref="Apply"/>. Returns how many samples are removed.
     /// </summary>
-    private Dictionary<(string File, long Offset), (string Rule, string Reason)> Decide(IReadOnlyList<OpenedSource> sources, DatasetOutput output, Action<JobProgress>? progress)
+    public int DecideFromKeys(IReadOnlyList<OpenedSource> sources, string stageOutput)
+    {
+        var files = KeyShards.Complete(stageOutput, Parameters);
+        var removals = Decide(sources, add =>
+        {
+            foreach (var keyed in KeyShards.InInputOrder(files, options.Text.Permutations)) add(keyed);
+        }, write =>
+        {
+            using var clusters = new AtomicFile(Path.Combine(stageOutput, ClustersFile.FileName));
+            write(clusters.Stream);
+            clusters.Commit();
+        });
+        RemovalDecisions.Write(RemovalDecisions.PathIn(stageOutput), DecisionsHeader(files.Count), removals);
+        return removals.Count;
+    }
+
+    /// <summary>Sharded step 3: <paramref name="shard"/>'s records written with the decisions of step 2.</summary>
+    public Manifest Apply(IReadOnlyList<OpenedSource> sources, DatasetOutput output, ShardSpec shard, string stageOutput, Action<JobProgress>? progress) =>
+        new RecordJob(WritingOptions(shard, RemovalDecisions.Read(RemovalDecisions.PathIn(stageOutput), DecisionsHeader(shard.Count))), progress).Run(sources, output);
+
+    /// <summary>The writing pass's options for a shard (what a relaunch compares with a finished shard's manifest).</summary>
+    public JobOptions WritingOptions(ShardSpec shard) => WritingOptions(shard, new Dictionary<(string, long), (string, string)>());
+
+    private long ReadKeys(IReadOnlyList<OpenedSource> sources, ShardSpec? shard, Action<KeyedSample> add, Action<JobProgress>? progress)
+    {
+        using var pass = new KeyPass(options);
+        return pass.Run(sources, shard, add, progress);
+    }
+
+    private JobOptions WritingOptions(ShardSpec? shard, IReadOnlyDictionary<(string File, long Offset), (string Rule, string Reason)> removals) => new()
+    {
+        Stage = Stage,
+        Rules = Filters.RuleSet.Of(new DuplicateRemovalRule(removals)),
+        Workers = options.Workers,
+        Params = Params(),
+        Shard = shard,
+    };
+
+    /// <summary>
+    /// Every decision taken on the keys <paramref name="readKeys"/> hands over in input order: the
+    /// removed samples by where they were read, with their rule and reason, and clusters.jsonl
+    /// given to <paramref name="writeClusters"/>. The keys are dropped when it returns, so the
+    /// writing pass does not hold them.
+    /// </summary>
+    private Dictionary<(string File, long Offset), (string Rule, string Reason)> Decide(IReadOnlyList<OpenedSource> sources, Action<Action<KeyedSample>> readKeys, Action<Action<Stream>> writeClusters)
     {
         var spill = options.SpillDirectory ?? Path.GetTempPath();
         using var ids = new IdSpill(spill);
         using var texts = options.ComparesText ? new MinHashLsh(options.Text, spill) : null;
-        KeyPassResult read;
-        using (var keyPass = new KeyPass(options, ids, texts)) read = keyPass.Run(sources, progress);
+        var collector = new KeyCollector(ids, texts, options.Text.Permutations, sources.Sum(s => s.DatasetManifest?.Records ?? 0));
+        readKeys(collector.Add);
+        var read = collector.Result;
         var edges = ExactDuplicates.Edges(read.Keys).ToList();
         var near = new NearDuplicates(read.Keys, options);
         edges.AddRange(options.Match switch
@@ -55,11 +116,17 @@ public sealed class DedupJob(DedupOptions options)
         var removals = DuplicateClusters.Resolve(read.Keys, edges);
 
         var names = ids.Read(removals.SelectMany(r => new[] { r.Ordinal, r.DuplicateOf, r.Kept }).ToHashSet());
-        using (var clusters = output.CreateFile(ClustersFile.FileName)) ClustersFile.Write(clusters, removals, names);
+        writeClusters(stream => ClustersFile.Write(stream, removals, names));
         return removals.ToDictionary(
             r => (read.FileOf(r.Ordinal), read.Keys[r.Ordinal].Offset),
             r => (r.Edge.Kind.RuleName(), ClustersFile.Reason(r, names)));
     }
+
+    /// <summary>What key files are made with: the options that change a key or a decision.</summary>
+    private string Parameters => Params().ToJsonString();
+
+    /// <summary>What decisions are made for: the options and the number of shards that read the keys.</summary>
+    private string DecisionsHeader(int shards) => $"{Parameters} shards {shards}";
 
     private JsonObject Params() => new()
     {

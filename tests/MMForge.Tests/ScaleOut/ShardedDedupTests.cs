@@ -1,0 +1,121 @@
+using MMForge.Pipeline;
+using MMForge.Tests.Cli;
+using MMForge.Tests.Support;
+
+namespace MMForge.Tests.ScaleOut;
+
+/// <summary>
+/// dedup as a map/reduce over shards (keys per shard, one decide step, a writing pass per shard,
+/// merge-shards): the decisions are the one-process decisions, whatever the shard count, and a
+/// shard killed at any point is finished by its relaunch with the same bytes.
+/// </summary>
+public sealed class ShardedDedupTests
+{
+    private static string[] Dedup(string output, params string[] more) => ["dedup", "hashed", "-o", output, "--workers", "1", .. more];
+
+    /// <summary>Repeated questions on the few data-juicer images (byte-identical copies and a near-duplicate pair among them): exact, near-image and near-text clusters.</summary>
+    private static TempDir HashedRecords(int count)
+    {
+        var dir = TestPaths.NewTempDir();
+        ManyRecords.Ingest(dir, count, i => ($"What is shown in picture number {i % (count / 4)}?", $"Picture {i % (count / 4)} shows item {i % (count / 6)}."));
+        Assert.True(CliRunner.Run(dir.Path, "hash", "in", "-o", "hashed").ExitCode is 0 or 1);
+        return dir;
+    }
+
+    private static void RunSharded(TempDir dir, string output, int shards, params string[] options)
+    {
+        for (var i = 0; i < shards; i++) Ok(CliRunner.Run(dir.Path, Dedup(output, [.. options, "--phase", "keys", "--shard", $"{i}/{shards}"])));
+        Ok(CliRunner.Run(dir.Path, Dedup(output, [.. options, "--phase", "decide"])));
+        for (var i = 0; i < shards; i++) Ok(CliRunner.Run(dir.Path, Dedup(output, [.. options, "--shard", $"{i}/{shards}"])));
+        Ok(CliRunner.Run(dir.Path, "merge-shards", output));
+    }
+
+    private static void Ok(CliRunner.Result result) => Assert.True(result.ExitCode is 0 or 1, result.Stdout + result.Stderr);
+
+    [Theory]
+    [InlineData("image+text", 2)]
+    [InlineData("image+text", 5)]
+    [InlineData("image", 3)]
+    [InlineData("text", 3)]
+    public void Sharded_dedup_removes_exactly_what_one_process_removes(string match, int shards)
+    {
+        using var dir = HashedRecords(3_000);
+        Ok(CliRunner.Run(dir.Path, Dedup("one", "--match", match)));
+        RunSharded(dir, "sharded", shards, "--match", match);
+
+        var (one, sharded) = (Manifest.Load(dir.File("one")), Manifest.Load(dir.File("sharded")));
+        Assert.True(one.Rejected > 100, $"the data must hold duplicates, removed {one.Rejected}");
+        Assert.Equal(one.RejectsByRule, sharded.RejectsByRule);
+        Assert.Equal(one.Records, sharded.Records);
+        Assert.Equal(File.ReadAllBytes(dir.File("one/clusters.jsonl")), File.ReadAllBytes(dir.File("sharded/clusters.jsonl")));
+        // the same records and the same rejects with the same reasons; only their order is the shards'
+        Assert.Equal(Lines(dir.File("one"), one.Shards.Select(s => s.File)), Lines(dir.File("sharded"), sharded.Shards.Select(s => s.File)));
+        Assert.Equal(Lines(dir.File("one"), [DatasetDirectory.RejectsFile]), Lines(dir.File("sharded"), [DatasetDirectory.RejectsFile]));
+    }
+
+    private static List<string> Lines(string dataset, IEnumerable<string> files) =>
+        files.SelectMany(f => File.ReadAllLines(Path.Combine(dataset, f))).Order(StringComparer.Ordinal).ToList();
+
+    [Fact]
+    public void The_steps_refuse_to_go_on_from_missing_or_mismatched_keys_and_decisions()
+    {
+        using var dir = HashedRecords(400);
+        Ok(CliRunner.Run(dir.Path, Dedup("out", "--phase", "keys", "--shard", "0/2")));
+
+        var early = CliRunner.Run(dir.Path, Dedup("out", "--phase", "decide"));
+        Assert.Equal(2, early.ExitCode);
+        Assert.Contains("1 of 2 key shards are not complete: 1/2", early.Stderr);
+        var unwritten = CliRunner.Run(dir.Path, Dedup("out", "--shard", "0/2"));
+        Assert.Equal(2, unwritten.ExitCode);
+        Assert.Contains("--phase decide", unwritten.Stderr);
+
+        Ok(CliRunner.Run(dir.Path, Dedup("out", "--phase", "keys", "--shard", "1/2", "--match", "exact")));
+        var mixed = CliRunner.Run(dir.Path, Dedup("out", "--phase", "decide"));
+        Assert.Equal(2, mixed.ExitCode);
+        Assert.Contains("made with other dedup options", mixed.Stderr);
+
+        Ok(CliRunner.Run(dir.Path, Dedup("out", "--phase", "keys", "--shard", "1/2")));
+        Ok(CliRunner.Run(dir.Path, Dedup("out", "--phase", "decide")));
+        var otherCount = CliRunner.Run(dir.Path, Dedup("out", "--shard", "0/3"));
+        Assert.Equal(2, otherCount.ExitCode);
+        Assert.Contains("another shard count", otherCount.Stderr);
+
+        Assert.Equal(2, CliRunner.Run(dir.Path, Dedup("out", "--phase", "keys")).ExitCode);
+        Assert.Equal(2, CliRunner.Run(dir.Path, Dedup("out", "--phase", "decide", "--shard", "0/2")).ExitCode);
+    }
+
+    [Fact]
+    public void A_shard_killed_while_writing_keys_or_records_is_finished_by_its_relaunch_with_the_same_bytes()
+    {
+        using var dir = HashedRecords(30_000);
+        RunSharded(dir, "clean", 2);
+        var random = new Random(7);
+
+        // killed in the key pass: the whole sharded run again finishes it
+        Kill(dir, random, Dedup("crashed", "--phase", "keys", "--shard", "0/2"));
+        RunSharded(dir, "crashed", 2);
+        AssertSame(dir, "the key pass");
+
+        // killed in the writing pass, with every key and the decisions ready
+        for (var i = 0; i < 2; i++) Ok(CliRunner.Run(dir.Path, Dedup("crashed", "--phase", "keys", "--shard", $"{i}/2")));
+        Ok(CliRunner.Run(dir.Path, Dedup("crashed", "--phase", "decide")));
+        Kill(dir, random, Dedup("crashed", "--shard", "0/2"));
+        RunSharded(dir, "crashed", 2);
+        AssertSame(dir, "the writing pass");
+    }
+
+    private static void Kill(TempDir dir, Random random, string[] command)
+    {
+        using var victim = CliRunner.Start(dir.Path, command);
+        Thread.Sleep(random.Next(200, 700));
+        Assert.False(victim.HasExited, "the step finished before it could be killed; give it more records");
+        victim.Kill();
+        victim.WaitForExit();
+    }
+
+    private static void AssertSame(TempDir dir, string killedIn)
+    {
+        FileTree.AssertIdentical(dir.File("clean"), dir.File("crashed"), $"after a kill during {killedIn}");
+        Directory.Delete(dir.File("crashed"), recursive: true);
+    }
+}
