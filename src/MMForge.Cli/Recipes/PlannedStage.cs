@@ -24,10 +24,13 @@ internal sealed record PlannedStage(RecipeStage Stage, StageShape Shape, int Num
 
     public required string Fingerprint { get; init; }
 
-    /// <summary>How many shard processes run the stage (1: one process); sharded stages end with merge-shards.</summary>
+    /// <summary>How many shard processes run the stage (1: one process); sharded stages end with merge-shards (<see cref="ScaleOut"/>).</summary>
     public int Shards { get; init; } = 1;
 
     public string Name => Stage.Name;
+
+    /// <summary>The stage as the executors run it, in steps.</summary>
+    public ScaleOut.ScaleOutStage ScaleOut => new(Name, Args, Shards);
 
     /// <summary>Whether the output is complete on disk: datasets and selections carry the file written last; other outputs the product.</summary>
     public bool OutputComplete => Shape.Output switch

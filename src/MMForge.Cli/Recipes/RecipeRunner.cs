@@ -51,6 +51,7 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
                 AtomicFile.WriteAllText(path, content);
             }
             if (stage.Shape.ProductFile is not null) Directory.CreateDirectory(stage.Output);
+            if (stage.Shards > 1) ForgetShardsOfOtherRuns(stage);
             if (request.Kubernetes is not null || slurm is not null)
             {
                 slurm?.Submit(stage); // Kubernetes manifests are written once the whole plan is known
@@ -86,7 +87,7 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
     private int WriteKubernetes(IReadOnlyList<PlannedStage> stages, ScaleOut.Kubernetes.KubernetesOptions options)
     {
         var folder = Path.Combine(runDirectory, "k8s");
-        var jobs = ScaleOut.Kubernetes.KubernetesManifests.Write(stages.Select(s => new ScaleOut.Kubernetes.ScaleOutStage(s.Name, s.Args, s.Shards)).ToList(), options, folder);
+        var jobs = ScaleOut.Kubernetes.KubernetesManifests.Write(stages.Select(s => s.ScaleOut).ToList(), options, folder);
         output.WriteLine($"k8s: {jobs.Count} Job manifest(s) for {stages.Count} stage(s) in {folder}; apply them in order with {Path.Combine(folder, "apply.sh")}");
         return Program.Ok;
     }
@@ -114,20 +115,46 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
     }
 
     /// <summary>
-    /// The stage as <see cref="PlannedStage.Shards"/> processes at once, each its shard of the input,
-    /// then merge-shards. A shard that fails leaves the others complete: the next run skips them.
+    /// The stage's steps in order, a step run per shard as <see cref="PlannedStage.Shards"/>
+    /// processes at once, each its shard of the input. A shard that fails leaves the others
+    /// complete, and the steps after it do not run: the next run skips the finished shards.
     /// </summary>
     private StageResult RunSharded(PlannedStage stage)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var shards = Enumerable.Range(0, stage.Shards).Select(i => Task.Run(() =>
-            StageProcess.Run([.. stage.Args, "--shard", $"{i}/{stage.Shards}"], recipe.Directory, Path.Combine(runDirectory, "logs", $"{stage.Name}.shard-{i}.log")))).ToArray();
-        Task.WaitAll(shards);
-        var results = shards.Select(t => t.Result).ToList();
-        var failed = results.FirstOrDefault(r => r.ExitCode > Program.Rejected);
-        var merge = failed ?? StageProcess.Run(["merge-shards", stage.Output], recipe.Directory, LogFile(stage));
-        return new StageResult(merge.ExitCode, clock.Elapsed, results.Max(r => r.PeakMemoryBytes));
+        StageResult? last = null;
+        long peak = 0;
+        foreach (var step in stage.ScaleOut.Steps)
+        {
+            var name = stage.Name + step.Suffix;
+            var tasks = step.PerShard
+                ? Enumerable.Range(0, stage.Shards).Select(i => Task.Run(() =>
+                    StageProcess.Run([.. step.Args, "--shard", $"{i}/{stage.Shards}"], recipe.Directory, Path.Combine(runDirectory, "logs", $"{name}.shard-{i}.log")))).ToArray()
+                : [Task.Run(() => StageProcess.Run(step.Args, recipe.Directory, Path.Combine(runDirectory, "logs", $"{name}.log")))];
+            Task.WaitAll(tasks);
+            peak = Math.Max(peak, tasks.Max(t => t.Result.PeakMemoryBytes));
+            if (tasks.Select(t => t.Result).FirstOrDefault(r => r.ExitCode > Program.Rejected) is { } failed) return failed with { Elapsed = clock.Elapsed };
+            last = tasks[0].Result;
+        }
+        return last! with { Elapsed = clock.Elapsed, PeakMemoryBytes = peak };
     }
+
+    /// <summary>
+    /// A shard skips itself when it finds its output complete with the same parameters, but a
+    /// changed input (an earlier stage ran again) does not change its parameters: so the shards and
+    /// keys a stage folder holds are kept only for a relaunch of the same stage (same fingerprint,
+    /// written beside them) and removed otherwise.
+    /// </summary>
+    private static void ForgetShardsOfOtherRuns(PlannedStage stage)
+    {
+        var mark = Path.Combine(stage.Output, ShardsFingerprintFile);
+        if (File.Exists(mark) && File.ReadAllText(mark) == stage.Fingerprint) return;
+        foreach (var folder in new[] { Pipeline.ShardSpec.Folder, Pipeline.ShardSpec.KeysFolder })
+            if (Directory.Exists(Path.Combine(stage.Output, folder))) Directory.Delete(Path.Combine(stage.Output, folder), recursive: true);
+        AtomicFile.WriteAllText(mark, stage.Fingerprint);
+    }
+
+    private const string ShardsFingerprintFile = ".shards-fingerprint";
 
     /// <summary>report.html and report.json of the run as it now stands, rewritten whenever a stage ran (it reads every stage, so it cannot be stale).</summary>
     private void WriteReport()

@@ -6,10 +6,10 @@ namespace MMForge.Cli.Recipes;
 internal sealed record SlurmOptions(string? Partition, string? Time, int? Cpus);
 
 /// <summary>
-/// Runs stages on Slurm: each stage becomes a batch script under RUN/slurm/ and one job (or, when
-/// sharded, job arrays of at most the cluster's MaxArraySize tasks, each task its shard from
-/// SLURM_ARRAY_TASK_ID, then a merge-shards job after them), every job waiting for the previous
-/// stage's last job with afterok (and cancelled if that one fails). Then it polls squeue until
+/// Runs stages on Slurm: each step of a stage (<see cref="ScaleOut.ScaleOutStage.Steps"/>) becomes
+/// a batch script under RUN/slurm/ and one job, or, for a step run per shard, job arrays of at
+/// most the cluster's MaxArraySize tasks, each task its shard from SLURM_ARRAY_TASK_ID; every job
+/// waits for the step before it with afterok (and is cancelled if that one fails). Then it polls squeue until
 /// the jobs are gone; whether each stage succeeded is read from its output, not from Slurm.
 /// Needs the run directory and the recipe's folder on storage every node sees.
 /// </summary>
@@ -20,22 +20,26 @@ internal sealed class SlurmExecutor(string runDirectory, string workingDirectory
     private string? _last;
     private int? _maxArraySize;
 
-    /// <summary>Submits the stage after the stages submitted before it.</summary>
+    /// <summary>Submits the stage's steps after the stages submitted before it, each step after the one before.</summary>
     public void Submit(PlannedStage stage)
     {
-        if (stage.Shards <= 1)
+        foreach (var step in stage.ScaleOut.Steps)
         {
-            _last = Sbatch(Script(stage.Name, stage.Args, shards: null), stage.Name, Log(stage.Name, array: false), array: null, after: _last);
-            return;
+            var name = stage.Name + step.Suffix;
+            if (!step.PerShard)
+            {
+                _last = Sbatch(Script(name, step.Args, shards: null), name, Log(name, array: false), array: null, after: _last);
+                continue;
+            }
+            var chunk = MaxArraySize();
+            var arrays = new List<string>();
+            for (var offset = 0; offset < stage.Shards; offset += chunk)
+            {
+                var tasks = Math.Min(chunk, stage.Shards - offset);
+                arrays.Add(Sbatch(Script(name, step.Args, (offset, stage.Shards)), name, Log(name, array: true), $"0-{tasks - 1}", _last, offset));
+            }
+            _last = string.Join(':', arrays);
         }
-        var chunk = MaxArraySize();
-        var arrays = new List<string>();
-        for (var offset = 0; offset < stage.Shards; offset += chunk)
-        {
-            var tasks = Math.Min(chunk, stage.Shards - offset);
-            arrays.Add(Sbatch(Script(stage.Name, stage.Args, (offset, stage.Shards)), stage.Name, Log(stage.Name, array: true), $"0-{tasks - 1}", _last, offset));
-        }
-        _last = Sbatch(Script(stage.Name + ".merge", ["merge-shards", stage.Output], shards: null), stage.Name + "-merge", Log(stage.Name, array: false), null, string.Join(':', arrays));
     }
 
     /// <summary>Waits until every submitted job has left the queue.</summary>

@@ -1,14 +1,19 @@
-namespace MMForge.ScaleOut.Kubernetes;
+namespace MMForge.ScaleOut;
 
 /// <summary>
 /// One stage of a planned run as an executor sees it: the mmforge arguments that run it (the words
 /// after "mmforge", e.g. <c>hash RUN/stages/validate -o RUN/stages/hash --workers 2</c>) and how many
-/// shard tasks share its input. With <see cref="Shards"/> above 1 each task adds <c>--shard i/N</c>
-/// and a merge task (<c>merge-shards OUTPUT</c>) joins their outputs before the next stage.
+/// shard tasks share its input. Executors run its <see cref="Steps"/> one after the other.
 /// </summary>
 public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int Shards = 1)
 {
-    public const string ShardOption = "--shard", OutputOption = "-o";
+    public const string ShardOption = "--shard", OutputOption = "-o", PhaseOption = "--phase", MergeCommand = "merge-shards";
+
+    /// <summary>
+    /// Commands that decide on every shard's keys before any shard writes (global stages): their
+    /// shards first write keys, one task decides, then the shards write. dedup is the one.
+    /// </summary>
+    private static readonly HashSet<string> KeyedCommands = ["dedup"];
 
     /// <summary>The value after <c>-o</c>: what the merge task joins.</summary>
     public string? Output
@@ -17,6 +22,28 @@ public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int 
         {
             var at = Args.ToList().IndexOf(OutputOption);
             return at >= 0 && at + 1 < Args.Count ? Args[at + 1] : null;
+        }
+    }
+
+    /// <summary>
+    /// What runs, in order. One process: the command line. Sharded: the shard tasks (each adds
+    /// <c>--shard i/N</c>), then <c>merge-shards OUTPUT</c>; a global stage puts a key step and a
+    /// decide step before them.
+    /// </summary>
+    public IReadOnlyList<ScaleOutStep> Steps
+    {
+        get
+        {
+            if (Shards == 1) return [new ScaleOutStep("", Args, PerShard: false)];
+            var merge = new ScaleOutStep("-merge", [MergeCommand, Output!], PerShard: false);
+            if (!KeyedCommands.Contains(Args[0])) return [new ScaleOutStep("", Args, PerShard: true), merge];
+            return
+            [
+                new ScaleOutStep("-keys", [.. Args, PhaseOption, "keys"], PerShard: true),
+                new ScaleOutStep("-decide", [.. Args, PhaseOption, "decide"], PerShard: false),
+                new ScaleOutStep("", Args, PerShard: true),
+                merge,
+            ];
         }
     }
 
@@ -30,3 +57,9 @@ public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int 
         if (Output is null) throw new ArgumentException($"stage '{Name}' runs in {Shards} shards but its command line has no '{OutputOption} OUTPUT' for the merge step to join");
     }
 }
+
+/// <summary>
+/// One step of a stage: its arguments, whether it runs once per shard (the executor adds
+/// <c>--shard i/N</c>) or once, and what its job's name adds to the stage's ("-keys", "-merge").
+/// </summary>
+public sealed record ScaleOutStep(string Suffix, IReadOnlyList<string> Args, bool PerShard);

@@ -188,7 +188,7 @@ internal static class ExampleCopy
 public sealed class LocalExecutorTests
 {
     [Fact]
-    public void Two_workers_shard_the_record_stages_with_the_same_counts_and_a_change_of_workers_reruns_them()
+    public void Two_workers_shard_the_record_stages_and_dedup_with_the_same_counts_and_a_change_of_workers_reruns_them()
     {
         using var dir = TestPaths.NewTempDir();
         ExampleCopy.Into(dir.File("examples"));
@@ -200,18 +200,46 @@ public sealed class LocalExecutorTests
         Assert.True(first.ExitCode is 0 or 1, first.Stdout + first.Stderr);
         foreach (var (stage, records) in new[] { ("validate", 20L), ("hash", 20L), ("dedup", 18L) })
             Assert.Equal((stage, records), (stage, Manifest.Load(Path.Combine(run, "stages", stage)).Records));
-        foreach (var stage in new[] { "validate", "hash" })
+        foreach (var stage in new[] { "validate", "hash", "dedup" })
         {
             Assert.Equal(2, (int)Manifest.Load(Path.Combine(run, "stages", stage)).Stages[^1].Params["shards"]!);
             Assert.True(File.Exists(Path.Combine(run, "logs", $"{stage}.shard-1.log")));
         }
-        Assert.Contains("mmforge dedup", File.ReadAllText(Path.Combine(run, "logs", "dedup.log")));
-        Assert.Contains("--workers 2", File.ReadAllText(Path.Combine(run, "logs", "dedup.log")));
+        // dedup's global steps: keys per shard, one decision, then the shards write
+        Assert.Contains("--phase keys", File.ReadAllText(Path.Combine(run, "logs", "dedup-keys.shard-1.log")));
+        Assert.Contains("decided on every shard's keys", File.ReadAllText(Path.Combine(run, "logs", "dedup-decide.log")));
+        var shardedClusters = File.ReadAllBytes(Path.Combine(run, "stages", "dedup", "clusters.jsonl"));
 
         Assert.All(Run("--workers", "2").Stdout.Split('\n').Where(l => l.StartsWith('[')), l => Assert.Contains("unchanged, skipped", l));
         var single = Run("--workers", "1");
         var ran = single.Stdout.Split('\n').Where(l => l.Contains(": running (")).Select(l => l[(l.IndexOf(']') + 2)..l.IndexOf(':')]).ToList();
         Assert.Equal(["validate", "hash", "dedup"], ran);
+        Assert.Equal(shardedClusters, File.ReadAllBytes(Path.Combine(run, "stages", "dedup", "clusters.jsonl")));
         Assert.Equal(20, Manifest.Load(Path.Combine(run, "stages", "hash")).Records);
+    }
+
+    [Fact]
+    public void Two_workers_export_exactly_what_one_worker_exports()
+    {
+        using var dir = TestPaths.NewTempDir();
+        ExampleCopy.Into(dir.File("examples"));
+        var run = dir.File("run");
+        var exports = new[] { "export-llava-onevision", "export-llama-factory", "export-internvl" };
+        SortedDictionary<string, byte[]> Exported(string workers)
+        {
+            var result = CliRunner.Run(dir.File("examples"), "run", "recipe.yaml", "-o", run, "--workers", workers);
+            Assert.True(result.ExitCode is 0 or 1, result.Stdout + result.Stderr);
+            var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+            foreach (var export in exports)
+                foreach (var (file, bytes) in FileTree.Read(Path.Combine(run, "stages", export))) files[Path.Combine(export, file)] = bytes;
+            return files;
+        }
+
+        var sharded = Exported("2");
+        var single = Exported("1");
+
+        Assert.True(sharded.Count > 20, "the exports hold their records, meta files and images");
+        Assert.Equal(single.Keys, sharded.Keys);
+        foreach (var (file, bytes) in single) Assert.True(bytes.AsSpan().SequenceEqual(sharded[file]), $"{file} differs between 1 and 2 workers");
     }
 }

@@ -10,7 +10,7 @@ namespace MMForge.Tests.ScaleOut;
 public sealed class KubernetesExecutorTests
 {
     [Fact]
-    public void The_example_recipe_becomes_one_job_per_stage_and_a_merge_job_per_sharded_stage()
+    public void The_example_recipe_becomes_one_job_per_stage_a_merge_job_per_sharded_stage_and_key_and_decide_jobs_for_dedup()
     {
         using var dir = TestPaths.NewTempDir();
         ExampleCopy.Into(dir.File("examples"));
@@ -20,16 +20,16 @@ public sealed class KubernetesExecutorTests
 
         Assert.Equal(0, result.ExitCode);
         var files = Directory.GetFiles(Path.Combine(run, "k8s"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(14, files.Count); // 11 stages, validate, hash and tag sharded with a merge each
+        Assert.Equal(17, files.Count); // 11 stages; validate, hash and tag sharded with a merge each; dedup with keys, decide, write, merge
         Assert.Equal(["01-ingest.yaml", "02-validate.yaml", "03-validate-merge.yaml"], files.Take(3));
-        var yaml = new YamlStream();
-        using (var reader = File.OpenText(Path.Combine(run, "k8s", "04-hash.yaml"))) yaml.Load(reader);
-        var spec = (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["spec"];
+        Assert.Equal(["06-dedup-keys.yaml", "07-dedup-decide.yaml", "08-dedup.yaml", "09-dedup-merge.yaml"], files.Skip(5).Take(4));
+        Assert.Equal(["--phase", "keys", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "06-dedup-keys.yaml")).TakeLast(4));
+        Assert.Equal(["--phase", "decide"], Args(Spec(run, "07-dedup-decide.yaml")).TakeLast(2));
+        Assert.Equal("1", ((YamlScalarNode)Spec(run, "07-dedup-decide.yaml")["completions"]).Value);
+        var spec = Spec(run, "04-hash.yaml");
         Assert.Equal(("Indexed", "4"), (((YamlScalarNode)spec["completionMode"]).Value, ((YamlScalarNode)spec["completions"]).Value));
-        var container = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)spec["template"])["spec"])["containers"])[0];
-        var args = ((YamlSequenceNode)container["args"]).Select(a => ((YamlScalarNode)a).Value).ToList();
-        Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], args.TakeLast(2));
-        Assert.Equal(dir.File("examples"), ((YamlScalarNode)container["workingDir"]).Value);
+        Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(spec).TakeLast(2));
+        Assert.Equal(dir.File("examples"), ((YamlScalarNode)Container(spec)["workingDir"]).Value);
         Assert.True(File.Exists(Path.Combine(run, "params", "ingest.sources.json")), "the files the pods read are written");
         Assert.Empty(RunFile.IsRun(run) ? RunFile.Load(run).Stages : []);
         Assert.Contains("apply them in order", result.Stdout);
@@ -38,4 +38,16 @@ public sealed class KubernetesExecutorTests
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("--image", missing.Stderr);
     }
+
+    private static YamlMappingNode Spec(string run, string file)
+    {
+        var yaml = new YamlStream();
+        using (var reader = File.OpenText(Path.Combine(run, "k8s", file))) yaml.Load(reader);
+        return (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["spec"];
+    }
+
+    private static YamlMappingNode Container(YamlMappingNode spec) =>
+        (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)spec["template"])["spec"])["containers"])[0];
+
+    private static List<string> Args(YamlMappingNode spec) => ((YamlSequenceNode)Container(spec)["args"]).Select(a => ((YamlScalarNode)a).Value!).ToList();
 }

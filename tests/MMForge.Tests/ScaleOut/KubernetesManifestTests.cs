@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using MMForge.ScaleOut;
 using MMForge.ScaleOut.Kubernetes;
 using MMForge.Tests.Support;
 using YamlDotNet.RepresentationModel;

@@ -5,12 +5,13 @@ namespace MMForge.ScaleOut.Kubernetes;
 
 /// <summary>
 /// Writes a planned run as Kubernetes Indexed Jobs: one YAML file per Job, numbered in the order
-/// they must run (a sharded stage's Job, then its merge Job), and <c>apply.sh</c>, which applies
+/// they must run (each stage's <see cref="ScaleOutStage.Steps"/>: its shard Job, a global stage's key and
+/// decide Jobs before it, the merge Job after it), and <c>apply.sh</c>, which applies
 /// them one after the other. Same stages and options, byte-identical files.
 /// </summary>
 public static class KubernetesManifests
 {
-    public const string ApplyScriptFile = "apply.sh", MergeCommand = "merge-shards";
+    public const string ApplyScriptFile = "apply.sh";
 
     /// <summary>
     /// The argument each shard task gets after --shard. The Job controller puts JOB_COMPLETION_INDEX
@@ -28,7 +29,6 @@ public static class KubernetesManifests
     // Pods of an Indexed Job are named and host-named JOB-INDEX (JobSpec.completionMode); an index has
     // at most 6 digits (completions <= 10^5 for Indexed Jobs), so a Job name of 56 keeps that a 63-character label.
     private const int MaxJobName = KubernetesNames.MaxLabel - 7, MaxRunPart = 24;
-    private const string MergeSuffix = "-merge";
 
     public static IReadOnlyList<KubernetesJob> Write(IReadOnlyList<ScaleOutStage> stages, KubernetesOptions options, string outputDir)
     {
@@ -51,20 +51,18 @@ public static class KubernetesManifests
         var duplicate = stages.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"two stages are named '{duplicate.Key}'");
 
-        var count = stages.Sum(s => s.Shards > 1 ? 2 : 1);
+        var count = stages.Sum(s => s.Steps.Count);
         var width = Math.Max(2, count.ToString(CultureInfo.InvariantCulture).Length);
         var run = KubernetesNames.Sanitize(options.RunName, MaxRunPart, "mmforge");
         var jobs = new List<KubernetesJob>(count);
         foreach (var stage in stages)
-        {
-            var args = stage.Args.Select(EscapeExpansion).ToList();
-            if (stage.Shards == 1) jobs.Add(Job(stage, args, 1, ""));
-            else
+            foreach (var step in stage.Steps)
             {
-                jobs.Add(Job(stage, [.. args, ScaleOutStage.ShardOption, ShardValue(stage.Shards)], stage.Shards, ""));
-                jobs.Add(Job(stage, [MergeCommand, EscapeExpansion(stage.Output!)], 1, MergeSuffix));
+                var args = step.Args.Select(EscapeExpansion).ToList();
+                jobs.Add(step.PerShard
+                    ? Job(stage, [.. args, ScaleOutStage.ShardOption, ShardValue(stage.Shards)], stage.Shards, step.Suffix)
+                    : Job(stage, args, 1, step.Suffix));
             }
-        }
         return jobs;
 
         KubernetesJob Job(ScaleOutStage stage, IReadOnlyList<string> args, int completions, string suffix)
