@@ -242,4 +242,28 @@ public sealed class LocalExecutorTests
         Assert.Equal(single.Keys, sharded.Keys);
         foreach (var (file, bytes) in single) Assert.True(bytes.AsSpan().SequenceEqual(sharded[file]), $"{file} differs between 1 and 2 workers");
     }
+
+    [Fact]
+    public void Shards_of_a_stage_whose_input_changed_are_made_again_not_skipped()
+    {
+        using var dir = TestPaths.NewTempDir();
+        ExampleCopy.Into(dir.File("examples"));
+        var run = dir.File("run");
+        void Run()
+        {
+            var result = CliRunner.Run(dir.File("examples"), "run", "recipe.yaml", "-o", run, "--until", "hash", "--workers", "2");
+            Assert.True(result.ExitCode is 0 or 1, result.Stdout + result.Stderr);
+        }
+        List<string> Ids(string stage) => Ingest.Samples(Path.Combine(run, "stages", stage)).Select(s => s.Source + "/" + s.Id).ToList();
+
+        Run();
+        var before = Ids("validate");
+        // another validate: a balance rule off keeps the yes/no record it dropped; hash's parameters stay the same
+        var recipe = dir.File("examples/recipe.yaml");
+        File.WriteAllText(recipe, File.ReadAllText(recipe).Replace("enable: [yes-no-balance]", "enable: []"));
+        Run();
+
+        Assert.NotEqual(before, Ids("validate"));
+        Assert.Equal(Ids("validate"), Ids("hash"));
+    }
 }
