@@ -50,7 +50,9 @@ public sealed class DedupJob(DedupOptions options)
     /// <summary>
     /// Sharded step 2: every shard's keys merged in input order, the decisions taken on them as
     /// one process takes them; writes clusters.jsonl into the stage's output and the decisions
-    /// for <see cref="Apply"/>. Returns how many samples are removed.
+    /// for <see cref="Apply"/>. Returns how many samples are removed. A relaunch decides again
+    /// rather than trusting an earlier decisions file: it is quick next to the key pass, and
+    /// the key files may have been made again since.
     /// </summary>
     public int DecideFromKeys(IReadOnlyList<OpenedSource> sources, string stageOutput)
     {
