@@ -58,9 +58,11 @@ public static class MapCommand
             Description = $"A type counts towards a tag's document frequency only when at least this share of its seed samples carry the tag (default {defaults.DfMinShare}; 0 = sklearn's df).",
             DefaultValueFactory = _ => defaults.DfMinShare,
         };
-        var command = new Command("fit", "Fit the correspondence on a seed dataset in one streaming pass and write model.json.")
+        var command = new Command("fit", "Fit the correspondence on a seed dataset in one streaming pass and write model.json. "
+            + "With --shard I/N only the counts of part I are written (OUTPUT's folder/shards/IIIII-of-NNNNN/" + ShardMerge.CountsFile + "); "
+            + "'mmforge merge-shards' on OUTPUT's folder adds the parts up and writes the model, byte-identical to one process's, every threshold applied to the sums.")
         {
-            seed, output, unit, minSupport, tf, dfMinShare, maxTags, shared.MaxRecordBytes,
+            seed, output, unit, minSupport, tf, dfMinShare, maxTags, shared.MaxRecordBytes, shared.Shard,
         };
         command.SetAction(p =>
         {
@@ -73,18 +75,50 @@ public static class MapCommand
                 MaxTagsPerType = p.GetValue(maxTags),
             };
             options.Validate();
-            var log = p.InvocationConfiguration.Output;
             var unreadable = new UnreadableRecords(p.InvocationConfiguration.Error);
-            var model = CorrespondenceModel.Fit(ReadSamples(shared.OpenDataset(p, p.GetValue(seed)!), unreadable).Select(s => s.Sample), options);
             var path = p.GetValue(output)!;
+            var shard = shared.ShardOf(p);
+            var samples = ReadSamples(shared.OpenDataset(p, p.GetValue(seed)!), unreadable, shard).Select(s => s.Sample);
+            if (shard is { } part) return WriteCountShard(p, part, path, options, samples, unreadable);
+            var model = CorrespondenceModel.Fit(samples, options);
             model.Save(path);
-            var s = model.Seed;
-            log.WriteLine($"map fit: {s.Used:N0} of {s.Samples:N0} seed samples used ({s.WithoutImageTags:N0} without image tags, {s.WithoutType:N0} without an instruction type at {p.GetValue(unit)}; {s.IgnoredInstructionTags:N0} instruction tags too coarse or malformed)");
-            log.WriteLine($"  {model.Types.Count:N0} types, {model.Documents:N0} with at least {options.MinSupport} seed samples (scored), {model.Idf.Count:N0} distinct image tags -> {path}");
-            if (model.Documents == 0) p.InvocationConfiguration.Error.WriteLine($"warning: no type has {options.MinSupport} seed samples; the model scores nothing (lower --min-support or add seed data)");
-            return unreadable.Count > 0 || model.Documents == 0 ? Program.Rejected : Program.Ok;
+            return Report(p, "map fit", model, path, unreadable.Count);
         });
         return command;
+    }
+
+    /// <summary>The map half of a sharded fit: this shard's counts, or nothing when a previous launch counted them with the same settings.</summary>
+    private static int WriteCountShard(ParseResult p, ShardSpec shard, string modelPath, CorrespondenceOptions options, IEnumerable<Sample> samples, UnreadableRecords unreadable)
+    {
+        var log = p.InvocationConfiguration.Output;
+        var modelFile = Path.GetFileName(modelPath);
+        var dir = shard.Directory(CountShard.StageOf(modelPath));
+        var counted = CountShard.Finished(dir, shard, modelFile, options);
+        if (counted is not null) log.WriteLine($"map fit: shard {shard} is already complete in {dir}; skipped");
+        else
+        {
+            counted = CountShard.Count(dir, shard, modelFile, options, samples, () => unreadable.Count);
+            var s = counted.Counts;
+            log.WriteLine($"map fit: shard {shard} counted {s.Used:N0} of {s.Samples:N0} seed samples ({s.WithoutImageTags:N0} without image tags, {s.WithoutType:N0} without an instruction type) -> {Path.Combine(dir, ShardMerge.CountsFile)}");
+            log.WriteLine($"  'mmforge merge-shards {CountShard.StageOf(modelPath)}' writes {modelFile} once all {shard.Count} shards are counted");
+        }
+        return counted.UnreadableRecords > 0 ? Program.Rejected : Program.Ok;
+    }
+
+    /// <summary>
+    /// The summary of a fitted model, for one process's fit and for the reduce of a sharded one
+    /// alike; exit 1 when records were unreadable or no type has enough seed samples to be scored.
+    /// </summary>
+    internal static int Report(ParseResult p, string what, CorrespondenceModel model, string path, long unreadable)
+    {
+        var log = p.InvocationConfiguration.Output;
+        var s = model.Seed;
+        var options = model.Options;
+        var unit = Unit(model);
+        log.WriteLine($"{what}: {s.Used:N0} of {s.Samples:N0} seed samples used ({s.WithoutImageTags:N0} without image tags, {s.WithoutType:N0} without an instruction type at {unit}; {s.IgnoredInstructionTags:N0} instruction tags too coarse or malformed)");
+        log.WriteLine($"  {model.Types.Count:N0} types, {model.Documents:N0} with at least {options.MinSupport} seed samples (scored), {model.Idf.Count:N0} distinct image tags -> {path}");
+        if (model.Documents == 0) p.InvocationConfiguration.Error.WriteLine($"warning: no type has {options.MinSupport} seed samples; the model scores nothing (lower --min-support or add seed data)");
+        return unreadable > 0 || model.Documents == 0 ? Program.Rejected : Program.Ok;
     }
 
     private static Command ExplainCommand()
@@ -181,12 +215,21 @@ public static class MapCommand
 
     private sealed record KeyedSample(string Key, Sample Sample);
 
-    /// <summary>Decodes a dataset's records one at a time; unreadable ones (a source that breaks off among them) are reported and skipped.</summary>
-    private static IEnumerable<KeyedSample> ReadSamples(IEnumerable<OpenedSource> sources, UnreadableRecords unreadable)
+    /// <summary>
+    /// Decodes a dataset's records one at a time, only <paramref name="shard"/>'s when given (chosen
+    /// by location before decoding, as every sharded stage chooses); unreadable ones (a source that
+    /// breaks off among them) are reported and skipped.
+    /// </summary>
+    private static IEnumerable<KeyedSample> ReadSamples(IEnumerable<OpenedSource> sources, UnreadableRecords unreadable, ShardSpec? shard = null)
     {
         foreach (var source in sources)
             foreach (var raw in RecordJob.Guarded(SourceContext.ForReading(source)))
             {
+                if (shard is { } part && !part.Owns(raw.Location))
+                {
+                    raw.Release();
+                    continue;
+                }
                 Decoded decoded;
                 try { decoded = RecordDecoder.Decode(raw, source.Codec); }
                 finally { raw.Release(); }

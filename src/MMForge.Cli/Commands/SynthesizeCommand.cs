@@ -55,18 +55,23 @@ internal static class SynthesizeCommand
         var minScore = new Option<int>("--min-answer-score") { Description = $"Lowest answer score (1-10, judged by the VLM) kept; Infinity-MM dropped answers below 8 (default {defaults.MinAnswerScore}).", DefaultValueFactory = _ => defaults.MinAnswerScore };
         var styles = new Option<string>("--answer-styles") { Description = "Mix of answer styles as weights: short (a word or phrase), brief (short explanation, then the answer), detailed (step by step, then the answer).", DefaultValueFactory = _ => defaults.Styles.ToString() };
         var prompts = new Option<string?>("--prompts") { Description = "Directory of prompt templates replacing the shipped ones (files named as in docs/prompts.md, e.g. vlm-question.txt, llm-conversation.txt)." };
-        var journal = new Option<string?>("--journal") { Description = "SQLite journal of every finished step, so a killed run resumes without repeating calls (default OUTPUT.journal.sqlite beside the output)." };
+        var journal = new Option<string?>("--journal")
+        {
+            Description = "SQLite journal of every finished step, so a killed run resumes without repeating calls (default OUTPUT.journal.sqlite beside the output). "
+                + "With --shard each shard keeps its own beside it, NAME.IIIII-of-NNNNN.sqlite (OUTPUT.journal.00000-of-00004.sqlite).",
+        };
         var imagesInFlight = new Option<int>("--images-in-flight") { Description = "Images generated at once (default: twice --concurrency), so every request slot stays busy.", DefaultValueFactory = _ => 0 };
         var command = new Command("synthesize", "Generate new multi-turn instruction samples: with a VLM (the Infinity-MM method), with a text-only LLM from captions and boxes (LLaVA/SVIT), or from the images' annotations alone.")
         {
             input, output, generator, seedSet, map, llmKinds, randomSeed, maxPairs, types, typeTemperature, minRelevance, minScore, styles, prompts, journal, imagesInFlight,
-            shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
+            shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes, shared.Shard,
         };
         foreach (var option in models.All) command.Options.Add(option);
         command.SetAction(p =>
         {
             var sources = shared.OpenDataset(p, p.GetValue(input)!);
             var dir = p.GetValue(output)!;
+            var shard = shared.ShardOf(p);
             if (p.GetValue(generator) == AnnotationSynthesisStep.Generator) return RunAnnotations(p, shared, sources, dir, p.GetValue(randomSeed), p.GetValue(maxPairs));
 
             // what the vlm generator reads is checked before any server is contacted
@@ -89,12 +94,13 @@ internal static class SynthesizeCommand
             var job = new SynthesisJob(chosen, new SynthesisOptions
             {
                 JournalPath = p.GetValue(journal) ?? Path.GetFullPath(dir).TrimEnd('/') + ".journal.sqlite",
+                Shard = shard,
                 MaxPairs = p.GetValue(maxPairs),
                 ImagesInFlight = inFlight,
                 Workers = p.GetValue(shared.Workers),
                 Log = Console.Error.WriteLine,
             }, () => client.Usage);
-            var exit = Run(sources, dir, shared.Output(p), job);
+            var exit = Run(sources, shard is { } part ? part.Directory(dir) : dir, shared.Output(p), job);
             ModelOptions.PrintUsage(client);
             return exit;
         });
@@ -112,12 +118,15 @@ internal static class SynthesizeCommand
         return (correspondence, seeds);
     }
 
+    /// <summary>Runs the job into <paramref name="dir"/> (a shard's folder when sharded: a shard finished with the same parameters is skipped).</summary>
     private static int Run(IReadOnlyList<MMForge.Formats.OpenedSource> sources, string dir, DatasetWriterOptions writerOptions, SynthesisJob job)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var journal = job.OpenJournal();
+        if (JobRunner.FinishedShard(job.WritingOptions(journal), dir) is { } done) return done;
         using var writer = new DatasetOutput(dir, writerOptions);
         var manifest = new ProgressDisplay(SynthesisJob.Stage).RunWithStatus(status =>
-            job.Run(sources, writer, g => status(SynthesisStatus.Describe(g)), w => status($"synthesize: writing, {w.Records:N0} images")));
+            job.Run(journal, sources, writer, g => status(SynthesisStatus.Describe(g)), w => status($"synthesize: writing, {w.Records:N0} images")));
         var rejects = Path.Combine(dir, DatasetDirectory.RejectsFile);
         RunSummary.Print(SynthesisJob.Stage, manifest, dir, rejects, clock.Elapsed);
         // Candidates refused by the judges are the method at work; images that failed are not.
@@ -134,6 +143,7 @@ internal static class SynthesizeCommand
             Stage = SynthesisJob.Stage,
             Rules = Filters.RuleSet.Of(new AnnotationSynthesisStep(new AnnotationQuestions(seed, CocoCategories.Names), seed, maxPairs)),
             Workers = p.GetValue(shared.Workers),
+            Shard = shared.ShardOf(p),
             Params = new JsonObject { ["generator"] = AnnotationSynthesisStep.Generator, ["random_seed"] = seed, ["max_turns"] = maxPairs },
         };
         return JobRunner.RunToDataset(options, sources, dir, shared.Output(p));

@@ -7,11 +7,17 @@ namespace MMForge.Pipeline;
 /// manifest) into the stage's dataset: one manifest at OUTPUT listing every shard's data files in
 /// shard order, with the counts added up, and the shards' rejects in one file. No record is copied.
 /// Refused until every shard of the count is complete, so a partial stage is never taken as done.
+/// The shards of a map/reduce stage (map fit) hold partial counts instead of a dataset
+/// (<see cref="CountsFile"/>); their stage adds them up (<see cref="HasCountShards"/> tells which).
 /// </summary>
 public static class ShardMerge
 {
+    /// <summary>The file a map/reduce stage's shard holds instead of a dataset: its partial counts, written last, which its stage's reduce adds up.</summary>
+    public const string CountsFile = "counts.json";
+
     public static Manifest Merge(string stageOutput)
     {
+        if (HasCountShards(stageOutput)) throw new ArgumentException($"{stageOutput}: the shards hold counts, not datasets; their stage's reduce adds them up ('mmforge merge-shards' does)");
         var shards = Complete(stageOutput);
         var manifests = shards.Select(Manifest.Load).ToList();
         var merged = new Manifest();
@@ -54,6 +60,24 @@ public static class ShardMerge
     /// <summary>The shard folders in index order, after checking that all of one count are there and complete.</summary>
     public static List<string> Complete(string stageOutput) =>
         ShardFolders.Complete(Path.Combine(stageOutput, ShardSpec.Folder), DatasetDirectory.IsDataset, "dataset");
+
+    /// <summary>Whether a shard folder is complete: a dataset (its manifest is written last) or a count shard (its folder moved into place whole with its counts).</summary>
+    public static bool IsComplete(string shardDir) => DatasetDirectory.IsDataset(shardDir) || HoldsCounts(shardDir);
+
+    public static bool HoldsCounts(string shardDir) => File.Exists(Path.Combine(shardDir, CountsFile));
+
+    /// <summary>Whether the stage's complete shards hold counts (a map/reduce stage's, reduced by that stage) rather than datasets; refused when they mix both.</summary>
+    public static bool HasCountShards(string stageOutput)
+    {
+        var folder = Path.Combine(stageOutput, ShardSpec.Folder);
+        var finished = Directory.Exists(folder)
+            ? Directory.GetDirectories(folder).Where(dir => ShardSpec.TryParseFolder(Path.GetFileName(dir), out _, out var writer) && writer is null).ToList()
+            : [];
+        var counting = finished.Count(HoldsCounts);
+        if (counting > 0 && finished.Any(DatasetDirectory.IsDataset))
+            throw new ArgumentException($"{folder} holds count shards and dataset shards; remove the shards of the other stage");
+        return counting > 0;
+    }
 
     private static void Add(SortedDictionary<string, long> into, SortedDictionary<string, long> counts)
     {

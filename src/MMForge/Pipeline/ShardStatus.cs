@@ -2,7 +2,8 @@ namespace MMForge.Pipeline;
 
 /// <summary>
 /// Where the shards of one stage stand, read from its folder alone (so it works for any executor
-/// on shared storage): complete shards have their manifest; a shard being written is a temporary
+/// on shared storage): complete shards have their manifest (or, for a map/reduce stage, their
+/// counts: <see cref="ShardMerge.IsComplete"/>); a shard being written is a temporary
 /// folder of a live process; a temporary folder whose process is gone is a shard that failed.
 /// </summary>
 public sealed record ShardStatus(int Count, int Complete, int Running, int Failed)
@@ -18,7 +19,7 @@ public sealed record ShardStatus(int Count, int Complete, int Running, int Faile
         if (shards.Count == 0) return null;
         var count = shards.Max(s => s.Shard.Count);
         var ofCount = shards.Where(s => s.Shard.Count == count).ToList();
-        var complete = ofCount.Where(s => s.Writer is null && DatasetDirectory.IsDataset(s.Dir)).Select(s => s.Shard.Index).ToHashSet();
+        var complete = ofCount.Where(s => s.Writer is null && ShardMerge.IsComplete(s.Dir)).Select(s => s.Shard.Index).ToHashSet();
         var temps = ofCount.Where(s => s.Writer is not null && !complete.Contains(s.Shard.Index)).ToList();
         var running = temps.Where(s => DirectorySwap.IsRunning(s.Writer!.Value)).Select(s => s.Shard.Index).ToHashSet();
         var failed = temps.Select(s => s.Shard.Index).Where(i => !running.Contains(i)).ToHashSet();

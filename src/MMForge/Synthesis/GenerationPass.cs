@@ -14,9 +14,10 @@ namespace MMForge.Synthesis;
 /// client's concurrency limit, so the servers always have work queued), and each result or
 /// failure is journaled as soon as it is known. Nothing is written to the output here; the
 /// writing pass reads the journal in input order, so the output does not depend on which image
-/// finished first, and a killed run resumes where it stopped.
+/// finished first, and a killed run resumes where it stopped. With a <paramref name="shard"/>, only
+/// the images of that shard are generated (chosen by location, as the writing pass chooses them).
 /// </summary>
-public sealed class GenerationPass(ISampleGenerator generator, SynthesisJournal journal, int imagesInFlight, Func<ModelUsage>? usage = null)
+public sealed class GenerationPass(ISampleGenerator generator, SynthesisJournal journal, int imagesInFlight, Func<ModelUsage>? usage = null, ShardSpec? shard = null)
 {
     public const string ModelFailedRule = "synthesis-model-failed";
     public const string FailedRule = "synthesis-failed";
@@ -32,6 +33,8 @@ public sealed class GenerationPass(ISampleGenerator generator, SynthesisJournal 
         ArgumentOutOfRangeException.ThrowIfLessThan(imagesInFlight, 1);
         clock.Restart();
         total = sources.Sum(s => s.DatasetManifest?.Records ?? 0);
+        // a shard's share is known only once read; its expected part keeps the progress and ETA meaningful meanwhile
+        if (shard is { } expected) total = (total + expected.Count - 1) / expected.Count;
         using var window = new SemaphoreSlim(imagesInFlight, imagesInFlight);
         using var stopReporting = new CancellationTokenSource();
         var reporter = progress is null ? Task.CompletedTask : ReportAsync(progress, stopReporting.Token);
@@ -42,6 +45,11 @@ public sealed class GenerationPass(ISampleGenerator generator, SynthesisJournal 
                 var context = SourceContext.ForReading(source);
                 foreach (var raw in RecordJob.Guarded(context))
                 {
+                    if (shard is { } part && !part.Owns(raw.Location))
+                    {
+                        raw.Release();
+                        continue;
+                    }
                     // a record that does not decode, or names an image outside its root, is left to the writing pass, which rejects it
                     if (RecordProcessor.DecodeIdentified(raw, source) is not { } sample || RecordProcessor.RefusedImagePath(sample, context) is not null) continue;
                     var key = SynthesisKeys.Of(sample, raw.Location);

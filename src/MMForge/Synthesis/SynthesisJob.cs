@@ -9,8 +9,20 @@ namespace MMForge.Synthesis;
 /// <summary>Settings of a synthesis run that are not the generator's own.</summary>
 public sealed record SynthesisOptions
 {
-    /// <summary>The SQLite journal that makes the run resumable.</summary>
+    /// <summary>The SQLite journal that makes the run resumable (a shard keeps its own beside it: <see cref="Journal"/>).</summary>
     public required string JournalPath { get; init; }
+
+    /// <summary>When set, only this shard's images are generated and written (<c>--shard I/N</c>).</summary>
+    public ShardSpec? Shard { get; init; }
+
+    /// <summary>
+    /// The journal this run keeps: <see cref="JournalPath"/>, or for a shard its own file beside it
+    /// (<c>NAME.IIIII-of-NNNNN.EXT</c>): shard processes never share one SQLite file (they may run on
+    /// other machines over shared storage), and a relaunched shard finds the journal it left.
+    /// </summary>
+    public string Journal => Shard is { } shard
+        ? Path.Combine(Path.GetDirectoryName(JournalPath) ?? "", $"{Path.GetFileNameWithoutExtension(JournalPath)}.{shard.Name}{Path.GetExtension(JournalPath)}")
+        : JournalPath;
 
     /// <summary>Most question/answer pairs packed into one sample.</summary>
     public int MaxPairs { get; init; } = 8;
@@ -41,20 +53,35 @@ public sealed class SynthesisJob(ISampleGenerator generator, SynthesisOptions op
 
     public Manifest Run(IReadOnlyList<OpenedSource> sources, IJobOutput output, Action<SynthesisProgress>? generating = null, Action<JobProgress>? writing = null)
     {
+        using var journal = OpenJournal();
+        return Run(journal, sources, output, generating, writing);
+    }
+
+    /// <summary>The run's journal (<see cref="SynthesisOptions.Journal"/>), started afresh when another configuration wrote it.</summary>
+    public SynthesisJournal OpenJournal() => new(options.Journal, generator.Parameters.ToJsonString(), options.Log);
+
+    /// <summary>Generates what <paramref name="journal"/> lacks, then writes the output from it.</summary>
+    public Manifest Run(SynthesisJournal journal, IReadOnlyList<OpenedSource> sources, IJobOutput output, Action<SynthesisProgress>? generating = null, Action<JobProgress>? writing = null)
+    {
         EnoughPoolThreads();
-        using var journal = new SynthesisJournal(options.JournalPath, generator.Parameters.ToJsonString(), options.Log);
-        new GenerationPass(generator, journal, options.ImagesInFlight, usage).RunAsync(sources, generating).GetAwaiter().GetResult();
+        new GenerationPass(generator, journal, options.ImagesInFlight, usage, options.Shard).RunAsync(sources, generating).GetAwaiter().GetResult();
+        return new RecordJob(WritingOptions(journal), writing).Run(sources, output);
+    }
+
+    /// <summary>The writing pass over the journal's results; its parameters are what the manifest records, so a relaunched shard compares them to skip itself.</summary>
+    public JobOptions WritingOptions(SynthesisJournal journal)
+    {
         var parameters = (JsonObject)generator.Parameters.DeepClone();
         parameters["generator"] = generator.Name;
         parameters["max_turns"] = options.MaxPairs;
-        var job = new RecordJob(new JobOptions
+        return new JobOptions
         {
             Stage = Stage,
             Rules = Filters.RuleSet.Of(new SynthesisOutputStep(journal, generator.Name, generator.Provenance, options.MaxPairs)),
             Workers = options.Workers,
             Params = parameters,
-        }, writing);
-        return job.Run(sources, output);
+            Shard = options.Shard,
+        };
     }
 
     /// <summary>

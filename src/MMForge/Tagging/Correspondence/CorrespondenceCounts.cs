@@ -55,21 +55,33 @@ public sealed class CorrespondenceCounts(TypeLevel unit)
         }
     }
 
-    /// <summary>Adds another accumulator's counts (from a parallel pass over another part of the seed set).</summary>
+    /// <summary>Adds another accumulator's counts (from a parallel pass over another part of the seed set, or a count shard).</summary>
     public void Merge(CorrespondenceCounts other)
     {
         if (other.Unit != Unit) throw new ArgumentException($"cannot merge counts at {other.Unit} into counts at {Unit}");
-        Samples += other.Samples;
-        Used += other.Used;
-        WithoutImageTags += other.WithoutImageTags;
-        WithoutType += other.WithoutType;
-        IgnoredInstructionTags += other.IgnoredInstructionTags;
-        foreach (var (type, theirs) in other._types)
-        {
-            var mine = TypeOf(type);
-            mine.Seeds += theirs.Seeds;
-            foreach (var (tag, n) in theirs.Tags) mine.Tags[tag] = mine.Tags.GetValueOrDefault(tag) + n;
-        }
+        Add(other.Summary);
+        foreach (var (type, theirs) in other._types) Add(type, theirs.Seeds, theirs.Tags);
+    }
+
+    /// <summary>The totals as the model records them.</summary>
+    public SeedSummary Summary => new(Samples, Used, WithoutImageTags, WithoutType, IgnoredInstructionTags);
+
+    /// <summary>Adds totals gathered elsewhere (read back from a count shard, or another accumulator's).</summary>
+    internal void Add(SeedSummary totals)
+    {
+        Samples += totals.Samples;
+        Used += totals.Used;
+        WithoutImageTags += totals.WithoutImageTags;
+        WithoutType += totals.WithoutType;
+        IgnoredInstructionTags += totals.IgnoredInstructionTags;
+    }
+
+    /// <summary>Adds one type's counts gathered elsewhere: its seed samples and how many of them carry each tag. Whole numbers, so the order of addition changes nothing.</summary>
+    internal void Add(string type, long seeds, IEnumerable<KeyValuePair<string, long>> tags)
+    {
+        var mine = TypeOf(type);
+        mine.Seeds += seeds;
+        foreach (var (tag, n) in tags) mine.Tags[tag] = mine.Tags.GetValueOrDefault(tag) + n;
     }
 
     private TypeCounts TypeOf(string type)

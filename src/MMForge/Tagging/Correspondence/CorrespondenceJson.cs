@@ -14,62 +14,77 @@ internal static class CorrespondenceJson
 {
     private static readonly JsonWriterOptions WriterOptions = JsonText.WriterOptions with { Indented = true, SkipValidation = false };
 
-    public static string Write(CorrespondenceModel model)
+    public static string Write(CorrespondenceModel model) => Document(w =>
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        w.WriteStartObject();
+        w.WriteNumber("version", CorrespondenceModel.FormatVersion);
+        WriteOptions(w, model.Options);
+        WriteSeed(w, model.Seed);
+        w.WriteNumber("documents", model.Documents);
+        w.WriteStartObject("idf");
+        foreach (var (tag, idf) in model.Idf.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            w.WriteStartObject();
-            w.WriteNumber("version", CorrespondenceModel.FormatVersion);
-            w.WriteStartObject("options");
-            w.WriteString("unit", UnitName(model.Options.Unit));
-            w.WriteString("tf", TfName(model.Options.Tf));
-            w.WriteBoolean("l2_normalize", model.Options.L2Normalize);
-            w.WriteNumber("min_support", model.Options.MinSupport);
-            w.WriteNumber("df_min_share", model.Options.DfMinShare);
-            w.WriteNumber("max_tags_per_type", model.Options.MaxTagsPerType);
-            w.WriteEndObject();
-            w.WriteStartObject("seed");
-            w.WriteNumber("samples", model.Seed.Samples);
-            w.WriteNumber("used", model.Seed.Used);
-            w.WriteNumber("without_image_tags", model.Seed.WithoutImageTags);
-            w.WriteNumber("without_type", model.Seed.WithoutType);
-            w.WriteNumber("ignored_instruction_tags", model.Seed.IgnoredInstructionTags);
-            w.WriteEndObject();
-            w.WriteNumber("documents", model.Documents);
-            w.WriteStartObject("idf");
-            foreach (var (tag, idf) in model.Idf.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            {
-                w.WriteStartObject(tag);
-                w.WriteNumber("df", idf.Df);
-                w.WriteNumber("idf", idf.Idf);
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
-            w.WriteStartObject("types");
-            foreach (var type in model.Types.OrderBy(t => t.Type, StringComparer.Ordinal))
-            {
-                w.WriteStartObject(type.Type);
-                w.WriteNumber("seed_samples", type.SeedSamples);
-                w.WriteBoolean("supported", type.Supported);
-                w.WriteNumber("distinct_tags", type.DistinctTags);
-                w.WriteStartArray("tags");
-                foreach (var tag in type.Tags)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("tag", tag.Tag);
-                    w.WriteNumber("count", tag.Count);
-                    w.WriteNumber("tf", tag.Tf);
-                    w.WriteNumber("idf", tag.Idf);
-                    w.WriteNumber("weight", tag.Weight);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
+            w.WriteStartObject(tag);
+            w.WriteNumber("df", idf.Df);
+            w.WriteNumber("idf", idf.Idf);
             w.WriteEndObject();
         }
+        w.WriteEndObject();
+        w.WriteStartObject("types");
+        foreach (var type in model.Types.OrderBy(t => t.Type, StringComparer.Ordinal))
+        {
+            w.WriteStartObject(type.Type);
+            w.WriteNumber("seed_samples", type.SeedSamples);
+            w.WriteBoolean("supported", type.Supported);
+            w.WriteNumber("distinct_tags", type.DistinctTags);
+            w.WriteStartArray("tags");
+            foreach (var tag in type.Tags)
+            {
+                w.WriteStartObject();
+                w.WriteString("tag", tag.Tag);
+                w.WriteNumber("count", tag.Count);
+                w.WriteNumber("tf", tag.Tf);
+                w.WriteNumber("idf", tag.Idf);
+                w.WriteNumber("weight", tag.Weight);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
+
+    /// <summary>The settings as "options": how the model was (or is to be) made.</summary>
+    public static void WriteOptions(Utf8JsonWriter w, CorrespondenceOptions options)
+    {
+        w.WriteStartObject("options");
+        w.WriteString("unit", UnitName(options.Unit));
+        w.WriteString("tf", TfName(options.Tf));
+        w.WriteBoolean("l2_normalize", options.L2Normalize);
+        w.WriteNumber("min_support", options.MinSupport);
+        w.WriteNumber("df_min_share", options.DfMinShare);
+        w.WriteNumber("max_tags_per_type", options.MaxTagsPerType);
+        w.WriteEndObject();
+    }
+
+    /// <summary>What the seed pass saw, as "seed".</summary>
+    public static void WriteSeed(Utf8JsonWriter w, SeedSummary seed)
+    {
+        w.WriteStartObject("seed");
+        w.WriteNumber("samples", seed.Samples);
+        w.WriteNumber("used", seed.Used);
+        w.WriteNumber("without_image_tags", seed.WithoutImageTags);
+        w.WriteNumber("without_type", seed.WithoutType);
+        w.WriteNumber("ignored_instruction_tags", seed.IgnoredInstructionTags);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Writes a JSON document the way model.json is written: indented, keys in the order written, a final newline.</summary>
+    public static string Document(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions)) write(w);
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
@@ -91,25 +106,8 @@ internal static class CorrespondenceJson
             if (version != CorrespondenceModel.FormatVersion)
                 throw new InvalidDataException($"{source}: model version {version} is not supported (this mmforge reads version {CorrespondenceModel.FormatVersion}); fit the model again");
 
-            var o = reader.Object(reader.Get(root, "options", "options"), "options");
-            var unitName = reader.String(o, "unit", "options.unit");
-            var tfName = reader.String(o, "tf", "options.tf");
-            var options = new CorrespondenceOptions
-            {
-                Unit = unitName switch { "l2" => TypeLevel.L2, "l3" => TypeLevel.L3, _ => throw reader.Bad("options.unit", "l2 or l3") },
-                Tf = tfName switch { "share" => TfScheme.Share, "sublinear" => TfScheme.Sublinear, _ => throw reader.Bad("options.tf", "share or sublinear") },
-                L2Normalize = reader.Bool(o, "l2_normalize", "options.l2_normalize"),
-                MinSupport = (int)reader.Int(o, "min_support", "options.min_support"),
-                DfMinShare = reader.Number(o, "df_min_share", "options.df_min_share"),
-                MaxTagsPerType = (int)reader.Int(o, "max_tags_per_type", "options.max_tags_per_type"),
-            };
-            try { options.Validate(); }
-            catch (ArgumentException e) { throw new InvalidDataException($"{source}: {e.Message}"); }
-
-            var s = reader.Object(reader.Get(root, "seed", "seed"), "seed");
-            var seed = new SeedSummary(reader.Int(s, "samples", "seed.samples"), reader.Int(s, "used", "seed.used"),
-                reader.Int(s, "without_image_tags", "seed.without_image_tags"), reader.Int(s, "without_type", "seed.without_type"),
-                reader.Int(s, "ignored_instruction_tags", "seed.ignored_instruction_tags"));
+            var options = ReadOptions(reader, root);
+            var seed = ReadSeed(reader, root);
 
             var idf = new SortedDictionary<string, TagIdf>(StringComparer.Ordinal);
             foreach (var entry in reader.Object(reader.Get(root, "idf", "idf"), "idf").EnumerateObject())
@@ -144,9 +142,40 @@ internal static class CorrespondenceJson
         }
     }
 
-    /// <summary>Typed access to the model's fields, each failure naming the field and the file.</summary>
-    private sealed class Fields(string source)
+    /// <summary>The "options" object of <paramref name="root"/>, checked.</summary>
+    public static CorrespondenceOptions ReadOptions(Fields reader, JsonElement root)
     {
+        var o = reader.Object(reader.Get(root, "options", "options"), "options");
+        var unitName = reader.String(o, "unit", "options.unit");
+        var tfName = reader.String(o, "tf", "options.tf");
+        var options = new CorrespondenceOptions
+        {
+            Unit = unitName switch { "l2" => TypeLevel.L2, "l3" => TypeLevel.L3, _ => throw reader.Bad("options.unit", "l2 or l3") },
+            Tf = tfName switch { "share" => TfScheme.Share, "sublinear" => TfScheme.Sublinear, _ => throw reader.Bad("options.tf", "share or sublinear") },
+            L2Normalize = reader.Bool(o, "l2_normalize", "options.l2_normalize"),
+            MinSupport = (int)reader.Int(o, "min_support", "options.min_support"),
+            DfMinShare = reader.Number(o, "df_min_share", "options.df_min_share"),
+            MaxTagsPerType = (int)reader.Int(o, "max_tags_per_type", "options.max_tags_per_type"),
+        };
+        try { options.Validate(); }
+        catch (ArgumentException e) { throw new InvalidDataException($"{reader.Source}: {e.Message}"); }
+        return options;
+    }
+
+    /// <summary>The "seed" object of <paramref name="root"/>.</summary>
+    public static SeedSummary ReadSeed(Fields reader, JsonElement root)
+    {
+        var s = reader.Object(reader.Get(root, "seed", "seed"), "seed");
+        return new SeedSummary(reader.Int(s, "samples", "seed.samples"), reader.Int(s, "used", "seed.used"),
+            reader.Int(s, "without_image_tags", "seed.without_image_tags"), reader.Int(s, "without_type", "seed.without_type"),
+            reader.Int(s, "ignored_instruction_tags", "seed.ignored_instruction_tags"));
+    }
+
+    /// <summary>Typed access to a file's fields, each failure naming the field and the file.</summary>
+    internal sealed class Fields(string source)
+    {
+        public string Source => source;
+
         public InvalidDataException Bad(string field, string expected) => new($"{source}: field '{field}' must be {expected}");
 
         public JsonElement Get(JsonElement obj, string name, string at) =>
@@ -166,8 +195,10 @@ internal static class CorrespondenceJson
             _ => throw Bad(at, "true or false"),
         };
 
-        public long Int(JsonElement obj, string name, string at) =>
-            Get(obj, name, at) is { ValueKind: JsonValueKind.Number } v && v.TryGetInt64(out var n) && n is >= 0 and <= int.MaxValue ? n : throw Bad(at, "a whole number from 0 to 2^31-1");
+        public long Int(JsonElement obj, string name, string at) => Int(Get(obj, name, at), at);
+
+        public long Int(JsonElement value, string at) =>
+            value is { ValueKind: JsonValueKind.Number } && value.TryGetInt64(out var n) && n is >= 0 and <= int.MaxValue ? n : throw Bad(at, "a whole number from 0 to 2^31-1");
 
         public double Number(JsonElement obj, string name, string at) =>
             Get(obj, name, at) is { ValueKind: JsonValueKind.Number } v && v.TryGetDouble(out var d) && double.IsFinite(d) && d >= 0 ? d : throw Bad(at, "a number of 0 or more");

@@ -74,8 +74,7 @@ public sealed class CorrespondenceModel
         foreach (var (tag, n) in df) idf[tag] = new TagIdf(n, Math.Log((1.0 + supported) / (1.0 + n)) + 1.0);
 
         var profiles = types.Select(t => Profile(t.Key, t.Value, IsSupported(t.Value), idf, options)).ToList();
-        var seed = new SeedSummary(counts.Samples, counts.Used, counts.WithoutImageTags, counts.WithoutType, counts.IgnoredInstructionTags);
-        return new CorrespondenceModel(options, seed, idf, profiles);
+        return new CorrespondenceModel(options, counts.Summary, idf, profiles);
     }
 
     private static TypeProfile Profile(string type, CorrespondenceCounts.TypeCounts counts, bool supported, IReadOnlyDictionary<string, TagIdf> idf, CorrespondenceOptions options)

@@ -42,12 +42,30 @@ public sealed class VlmSynthesisSetup : IDisposable
         ("InternVL/images/image4.jpg", ["animal", "sky", "text"]),
     ];
 
+    /// <summary>
+    /// Every picture of ../shared/samples with its own content (byte-identical copies left out), for
+    /// runs long enough to be killed midway: no two images ask the model the same request, so a
+    /// run's request count does not depend on which reply the cache had first.
+    /// </summary>
+    public static readonly string[] DistinctImages =
+    [
+        "InternVL/images/image1.jpg", "InternVL/images/image2.jpg", "InternVL/images/image3.jpg", "InternVL/images/image4.jpg", "InternVL/images/image5.jpg",
+        "LLaVA/llava/serve/examples/extreme_ironing.jpg", "LLaVA/llava/serve/examples/waterview.jpg",
+        "Qwen3-VL/qwen-vl-finetune/demo/images/10095.png", "Qwen3-VL/qwen-vl-finetune/demo/images/10149.png", "Qwen3-VL/qwen-vl-finetune/demo/images/COCO_train2014_000000580957.jpg",
+        "data-juicer/images/blip.jpg", "data-juicer/images/cat.jpg", "data-juicer/images/img1.png", "data-juicer/images/img2.jpg", "data-juicer/images/img3.jpg",
+        "data-juicer/images/img_pair_1.jpg", "data-juicer/images/img_pair_2.jpg",
+        "imagehash/tests/data/imagehash.png", "imagehash/tests/data/peppers.png",
+        "sahi/tests/data/coco_utils/terrain1.jpg", "sahi/tests/data/coco_utils/terrain2.png", "sahi/tests/data/coco_utils/terrain2_gray.png",
+    ];
+
     private readonly TempDir temp = TestPaths.NewTempDir();
 
-    public VlmSynthesisSetup()
+    /// <param name="targetImages">The images to synthesize for (default: the four targets), tagged in turn with the four targets' tags.</param>
+    public VlmSynthesisSetup(IReadOnlyList<string>? targetImages = null)
     {
+        var targets = targetImages?.Select((image, i) => (Image: image, TargetRows[i % TargetRows.Length].Tags)).ToArray() ?? TargetRows;
         SeedDir = Dataset("seed", SeedRows.Select((row, i) => Sample($"seed-{i}", row.Image, row.Tags, row.Question, row.Type)));
-        InputDir = Dataset("input", TargetRows.Select((row, i) => Sample($"img-{i}", row.Image, row.Tags, "Describe the image.", null)));
+        InputDir = Dataset("input", targets.Select((row, i) => Sample($"img-{i}", row.Image, row.Tags, "Describe the image.", null)));
         Correspondence = CorrespondenceModel.Fit(Ingest.Samples(SeedDir), new CorrespondenceOptions { MinSupport = 1 });
         MapPath = temp.File("model.json");
         Correspondence.Save(MapPath);
