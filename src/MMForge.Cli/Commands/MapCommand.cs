@@ -58,6 +58,9 @@ public static class MapCommand
             Description = $"A type counts towards a tag's document frequency only when at least this share of its seed samples carry the tag (default {defaults.DfMinShare}; 0 = sklearn's df).",
             DefaultValueFactory = _ => defaults.DfMinShare,
         };
+        shared.Shard.Description = "Count only part INDEX/COUNT of the seed records (chosen by a hash of their file name and position, as every sharded stage chooses) into "
+            + $"the model's folder/shards/INDEX-of-COUNT/{ShardMerge.CountsFile}; 'mmforge merge-shards FOLDER' adds the parts up and writes the model once all are counted. "
+            + "A part already counted with the same settings is skipped.";
         var command = new Command("fit", "Fit the correspondence on a seed dataset in one streaming pass and write model.json. "
             + "With --shard I/N only the counts of part I are written (OUTPUT's folder/shards/IIIII-of-NNNNN/" + ShardMerge.CountsFile + "); "
             + "'mmforge merge-shards' on OUTPUT's folder adds the parts up and writes the model, byte-identical to one process's, every threshold applied to the sums.")

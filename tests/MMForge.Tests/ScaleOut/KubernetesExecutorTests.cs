@@ -20,7 +20,7 @@ public sealed class KubernetesExecutorTests
 
         Assert.Equal(0, result.ExitCode);
         var files = Directory.GetFiles(Path.Combine(run, "k8s"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(17, files.Count); // 11 stages; validate, hash and tag sharded with a merge each; dedup with keys, decide, write, merge
+        Assert.Equal(19, files.Count); // 11 stages; validate, hash, tag, map and synthesize sharded with a merge each; dedup with keys, decide, write, merge
         Assert.Equal(["01-ingest.yaml", "02-validate.yaml", "03-validate-merge.yaml"], files.Take(3));
         Assert.Equal(["06-dedup-keys.yaml", "07-dedup-decide.yaml", "08-dedup.yaml", "09-dedup-merge.yaml"], files.Skip(5).Take(4));
         Assert.Equal(["--phase", "keys", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "06-dedup-keys.yaml")).TakeLast(4));
