@@ -58,7 +58,7 @@ public static class MapCommand
             Description = $"A type counts towards a tag's document frequency only when at least this share of its seed samples carry the tag (default {defaults.DfMinShare}; 0 = sklearn's df).",
             DefaultValueFactory = _ => defaults.DfMinShare,
         };
-        shared.Shard.Description = "Count only part INDEX/COUNT of the seed records (chosen by a hash of their file name and position, as every sharded stage chooses) into "
+        shared.Shard.Description = "Count only part INDEX/COUNT of the seed records (the INDEX-th of COUNT contiguous runs of them, as every sharded stage takes) into "
             + $"the model's folder/shards/INDEX-of-COUNT/{ShardMerge.CountsFile}; 'mmforge merge-shards FOLDER' adds the parts up and writes the model once all are counted. "
             + "A part already counted with the same settings is skipped.";
         var command = new Command("fit", "Fit the correspondence on a seed dataset in one streaming pass and write model.json. "
@@ -219,26 +219,22 @@ public static class MapCommand
     private sealed record KeyedSample(string Key, Sample Sample);
 
     /// <summary>
-    /// Decodes a dataset's records one at a time, only <paramref name="shard"/>'s when given (chosen
-    /// by location before decoding, as every sharded stage chooses); unreadable ones (a source that
+    /// Decodes a dataset's records one at a time, only <paramref name="shard"/>'s run of them when
+    /// given (taken before decoding, as every sharded stage takes it); unreadable ones (a source that
     /// breaks off among them) are reported and skipped.
     /// </summary>
-    private static IEnumerable<KeyedSample> ReadSamples(IEnumerable<OpenedSource> sources, UnreadableRecords unreadable, ShardSpec? shard = null)
+    private static IEnumerable<KeyedSample> ReadSamples(IReadOnlyList<OpenedSource> sources, UnreadableRecords unreadable, ShardSpec? shard = null)
     {
-        foreach (var source in sources)
-            foreach (var raw in RecordJob.Guarded(SourceContext.ForReading(source)))
-            {
-                if (shard is { } part && !part.Owns(raw.Location))
-                {
-                    raw.Release();
-                    continue;
-                }
-                Decoded decoded;
-                try { decoded = RecordDecoder.Decode(raw, source.Codec); }
-                finally { raw.Release(); }
-                if (decoded.Sample is { } sample) yield return new KeyedSample(sample.Id.Length > 0 ? sample.Id : raw.Location.ToString(), sample);
-                else unreadable.Report(raw.Location, decoded.Error!);
-            }
+        var records = sources.SelectMany(source => RecordJob.Guarded(SourceContext.ForReading(source)).Select(raw => (Raw: raw, Source: source)));
+        if (shard is { } part) records = part.Take(records, ShardSpec.TotalOf(sources));
+        foreach (var (raw, source) in records)
+        {
+            Decoded decoded;
+            try { decoded = RecordDecoder.Decode(raw, source.Codec); }
+            finally { raw.Release(); }
+            if (decoded.Sample is { } sample) yield return new KeyedSample(sample.Id.Length > 0 ? sample.Id : raw.Location.ToString(), sample);
+            else unreadable.Report(raw.Location, decoded.Error!);
+        }
     }
 
     /// <summary>Reports unreadable records on stderr (the first few in full) and counts them for the exit code.</summary>

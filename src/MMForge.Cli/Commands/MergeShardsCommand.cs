@@ -10,7 +10,7 @@ internal static class MergeShardsCommand
 {
     public static Command Create()
     {
-        var output = new Argument<string>("output") { Description = "The -o folder the stage's shards were run with (holding shards/INDEX-of-COUNT); for 'map fit', the model file's folder." };
+        var output = new Argument<string>("output") { Description = "The -o the stage's shards were run with: the folder holding shards/INDEX-of-COUNT; for 'map fit', the model file (its folder holds the shards) or that folder." };
         var command = new Command("merge-shards", "Join the shards of a stage run with --shard INDEX/COUNT into one dataset directory (a manifest listing every shard's files, counts added up, rejects in one file); "
             + "for 'map fit', add the shards' counts up and write the model the one-process fit writes. Refused until every shard is complete.")
         {
@@ -19,9 +19,12 @@ internal static class MergeShardsCommand
         command.SetAction(p =>
         {
             var dir = p.GetValue(output)!;
-            if (ShardMerge.HasCountShards(dir))
+            // map fit's -o names its model file, whose folder holds the count shards
+            var modelFile = Directory.Exists(dir) ? null : Path.GetFileName(dir);
+            var counted = modelFile is null ? dir : CountShard.StageOf(dir);
+            if (ShardMerge.HasCountShards(counted))
             {
-                var fit = CountShard.Reduce(dir);
+                var fit = CountShard.Reduce(counted, modelFile);
                 return MapCommand.Report(p, $"map fit (merged {fit.Shards} shards)", fit.Model, fit.Path, fit.UnreadableRecords);
             }
             var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -15,7 +15,7 @@ namespace MMForge.Synthesis;
 /// failure is journaled as soon as it is known. Nothing is written to the output here; the
 /// writing pass reads the journal in input order, so the output does not depend on which image
 /// finished first, and a killed run resumes where it stopped. With a <paramref name="shard"/>, only
-/// the images of that shard are generated (chosen by location, as the writing pass chooses them).
+/// the images of that shard's run of the input are generated (the records the writing pass takes).
 /// </summary>
 public sealed class GenerationPass(ISampleGenerator generator, SynthesisJournal journal, int imagesInFlight, Func<ModelUsage>? usage = null, ShardSpec? shard = null)
 {
@@ -33,35 +33,31 @@ public sealed class GenerationPass(ISampleGenerator generator, SynthesisJournal 
         ArgumentOutOfRangeException.ThrowIfLessThan(imagesInFlight, 1);
         clock.Restart();
         total = sources.Sum(s => s.DatasetManifest?.Records ?? 0);
-        // a shard's share is known only once read; its expected part keeps the progress and ETA meaningful meanwhile
-        if (shard is { } expected) total = (total + expected.Count - 1) / expected.Count;
+        var records = sources.Select(SourceContext.ForReading).SelectMany(context => RecordJob.Guarded(context).Select(raw => (Raw: raw, Context: context)));
+        if (shard is { } part)
+        {
+            // the shard's run of the input, numbered as the writing pass numbers it; about a COUNT-th of the images
+            records = part.Take(records, ShardSpec.TotalOf(sources));
+            total = (total + part.Count - 1) / part.Count;
+        }
         using var window = new SemaphoreSlim(imagesInFlight, imagesInFlight);
         using var stopReporting = new CancellationTokenSource();
         var reporter = progress is null ? Task.CompletedTask : ReportAsync(progress, stopReporting.Token);
         try
         {
-            foreach (var source in sources)
+            foreach (var (raw, context) in records)
             {
-                var context = SourceContext.ForReading(source);
-                foreach (var raw in RecordJob.Guarded(context))
+                // a record that does not decode, or names an image outside its root, is left to the writing pass, which rejects it
+                if (RecordProcessor.DecodeIdentified(raw, context.Source) is not { } sample || RecordProcessor.RefusedImagePath(sample, context) is not null) continue;
+                var key = SynthesisKeys.Of(sample, raw.Location);
+                if (journal.IsFinished(key))
                 {
-                    if (shard is { } part && !part.Owns(raw.Location))
-                    {
-                        raw.Release();
-                        continue;
-                    }
-                    // a record that does not decode, or names an image outside its root, is left to the writing pass, which rejects it
-                    if (RecordProcessor.DecodeIdentified(raw, source) is not { } sample || RecordProcessor.RefusedImagePath(sample, context) is not null) continue;
-                    var key = SynthesisKeys.Of(sample, raw.Location);
-                    if (journal.IsFinished(key))
-                    {
-                        Interlocked.Increment(ref fromJournal);
-                        Interlocked.Increment(ref done);
-                        continue;
-                    }
-                    await window.WaitAsync(ct).ConfigureAwait(false);
-                    _ = GenerateAsync(sample, key, context, window, ct);
+                    Interlocked.Increment(ref fromJournal);
+                    Interlocked.Increment(ref done);
+                    continue;
                 }
+                await window.WaitAsync(ct).ConfigureAwait(false);
+                _ = GenerateAsync(sample, key, context, window, ct);
             }
             // Every image has ended once every slot of the window is free again.
             for (var i = 0; i < imagesInFlight; i++) await window.WaitAsync(ct).ConfigureAwait(false);

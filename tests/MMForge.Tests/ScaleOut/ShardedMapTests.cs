@@ -39,7 +39,8 @@ public sealed class ShardedMapTests : IDisposable
         Assert.False(File.Exists(_dir.File("sharded/model.json"))); // the shards write counts only
         Assert.Equal(new ShardStatus(3, 3, 0, 0), ShardStatus.Of(_dir.File("sharded")));
 
-        var merge = CliRunner.Run(_dir.Path, "merge-shards", "sharded");
+        Assert.Contains("the shards were counted for model.json, not other.json", CliRunner.Run(_dir.Path, "merge-shards", "sharded/other.json").Stderr);
+        var merge = CliRunner.Run(_dir.Path, "merge-shards", "sharded/model.json"); // the -o the shards ran with, as the executors pass it
 
         Succeeds(merge);
         Assert.Contains("map fit (merged 3 shards): 90 of 90 seed samples used", merge.Stdout);
@@ -61,7 +62,7 @@ public sealed class ShardedMapTests : IDisposable
         var merge = CliRunner.Run(_dir.Path, "merge-shards", "sharded");
 
         Assert.Equal(2, merge.ExitCode);
-        Assert.Contains("1 of 2 shards are not complete: 1/2", merge.Stderr);
+        Assert.Contains("1 of 2 count shards are not complete: 1/2", merge.Stderr);
         Assert.False(File.Exists(_dir.File("sharded/model.json")));
     }
 

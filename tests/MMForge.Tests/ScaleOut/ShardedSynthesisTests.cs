@@ -9,7 +9,7 @@ namespace MMForge.Tests.ScaleOut;
 /// <summary>
 /// <c>mmforge synthesize --shard I/N</c> through the real CLI: every generator's choices are keyed by
 /// the record (its location and id), never by the shard, so the merged shards hold exactly the
-/// samples one process writes, in shard order.
+/// samples one process writes, in the same order (shards are contiguous runs of the input).
 /// </summary>
 public sealed class ShardedSynthesisTests
 {
@@ -31,8 +31,8 @@ public sealed class ShardedSynthesisTests
         Assert.Contains("shard 2/3 is already complete", again.Stdout);
         Succeeds(CliRunner.Run(dir.Path, "merge-shards", "sharded"));
 
-        RecordMultiset.AssertSame(dir.File("one"), dir.File("sharded"));
-        Assert.NotEmpty(RecordMultiset.Rejects(dir.File("one")));
+        DatasetLines.AssertSame(dir.File("one"), dir.File("sharded"));
+        Assert.NotEmpty(DatasetLines.Rejects(dir.File("one")));
         var (one, merged) = (Manifest.Load(dir.File("one")), Manifest.Load(dir.File("sharded")));
         Assert.Equal((one.Records, one.Rejected), (merged.Records, merged.Rejected));
         Assert.Equal(one.RejectsByRule, merged.RejectsByRule);
@@ -58,7 +58,7 @@ public sealed class ShardedSynthesisTests
         for (var i = 0; i < 2; i++) Succeeds(CliRunner.Run(setup.Path(""), Synthesize("sharded", "--shard", $"{i}/2", "--journal", setup.Path("journal.sqlite"))));
         Succeeds(CliRunner.Run(setup.Path(""), "merge-shards", setup.Path("sharded")));
 
-        RecordMultiset.AssertSame(setup.Path("one"), setup.Path("sharded"));
+        DatasetLines.AssertSame(setup.Path("one"), setup.Path("sharded"));
         Assert.Equal(2 * asked, server.RequestCount); // the shards asked what one process asked, each request once
         Assert.True(File.Exists(setup.Path("journal.00000-of-00002.sqlite")) && File.Exists(setup.Path("journal.00001-of-00002.sqlite")));
         Assert.False(File.Exists(setup.Path("journal.sqlite")));

@@ -68,7 +68,7 @@ public sealed class SynthesisShardCrashTests : IDisposable
         Succeeds(Run(Shard(server, "clean", 1)));
         Succeeds(Run("merge-shards", setup.Path("clean")));
         Succeeds(Run(Synthesize(server, "one")));
-        RecordMultiset.AssertSame(setup.Path("one"), setup.Path("clean"));
+        DatasetLines.AssertSame(setup.Path("one"), setup.Path("clean"));
         Assert.True(shard0Requests >= 60, $"{shard0Requests} requests: too few to kill shard 0 midway");
 
         var journaledAtKills = 0L;

@@ -75,9 +75,10 @@ public sealed record CountShard(ShardSpec Shard, string ModelFile, Correspondenc
     /// <summary>
     /// The reduce: the count shards of <paramref name="stageOutput"/>, all of one count and every one
     /// complete (else refused, as a dataset merge is), added up; the model built from the sums with
-    /// the shards' settings and saved as <c>STAGE/MODEL_FILE</c>.
+    /// the shards' settings and saved as <c>STAGE/MODEL_FILE</c>. <paramref name="modelFile"/>, when
+    /// given, is the name the caller expects (the -o of the shards), refused when the shards say otherwise.
     /// </summary>
-    public static ReducedFit Reduce(string stageOutput)
+    public static ReducedFit Reduce(string stageOutput, string? modelFile = null)
     {
         var folders = ShardFolders.Complete(Path.Combine(stageOutput, ShardSpec.Folder), ShardMerge.HoldsCounts, "count");
         var shards = folders.Select(Read).ToList();
@@ -93,6 +94,8 @@ public sealed record CountShard(ShardSpec Shard, string ModelFile, Correspondenc
                 throw new ArgumentException($"{stageOutput}: shard {shard.Shard} was counted with other settings than shard {first.Shard} ({shard.Options} against {first.Options}); "
                     + "run every shard with the same options (a shard counted with other settings is counted again)");
         }
+        if (modelFile is not null && modelFile != first.ModelFile)
+            throw new ArgumentException($"{stageOutput}: the shards were counted for {first.ModelFile}, not {modelFile}");
         var sums = new CorrespondenceCounts(first.Options.Unit);
         foreach (var shard in shards) sums.Merge(shard.Counts);
         var model = CorrespondenceModel.FromCounts(sums, first.Options);
