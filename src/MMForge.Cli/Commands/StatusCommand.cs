@@ -27,12 +27,14 @@ internal static class StatusCommand
             foreach (var name in names)
             {
                 var state = recorded.Any(s => s.Name == name) ? "done" : "not done";
-                var shards = ShardStatus.Of(Path.Combine(stagesFolder, name)) is { } s
-                    ? $"  shards: {s.Complete}/{s.Count} complete, {s.Running} running, {s.Failed} failed" : "";
-                Console.Out.WriteLine($"{name.PadRight(width)}  {state}{shards}");
+                var stage = Path.Combine(stagesFolder, name);
+                Console.Out.WriteLine($"{name.PadRight(width)}  {state}{Describe("keys", ShardStatus.OfKeys(stage))}{Describe("shards", ShardStatus.Of(stage))}");
             }
             return Program.Ok;
         });
         return command;
     }
+
+    private static string Describe(string what, ShardStatus? status) =>
+        status is { } s ? $"  {what}: {s.Complete}/{s.Count} complete, {s.Running} running, {s.Failed} failed" : "";
 }

@@ -39,7 +39,7 @@ public sealed class DedupJob(DedupOptions options)
     public long WriteKeys(IReadOnlyList<OpenedSource> sources, ShardSpec shard, string stageOutput, Action<JobProgress>? progress)
     {
         long records = 0;
-        KeyShardFile.Write(KeyShards.FileOf(stageOutput, shard), Parameters, options.Text.Permutations,
+        KeyShards.Write(stageOutput, shard, Parameters, options.Text.Permutations,
             add => records = ReadKeys(sources, shard, add, progress));
         return records;
     }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using MMForge.Formats.Writers;
 
 namespace MMForge.Dedup;
 
@@ -8,8 +7,8 @@ namespace MMForge.Dedup;
 /// The keys one shard's key pass found (<c>dedup --phase keys --shard I/N</c>), in the shard's
 /// input order, for the decide step to merge: a binary file of the <see cref="KeyedSample"/>s
 /// (key, id, source, place in the input, signature) behind a header naming the format and the
-/// dedup parameters they were made with. Written under a temporary name and renamed when the
-/// end mark is written, so the file exists only complete.
+/// dedup parameters they were made with, ended by an end mark. Its shard folder is written under
+/// a temporary name and moved into place when the file is complete (<see cref="KeyShards"/>).
 /// </summary>
 internal static class KeyShardFile
 {
@@ -17,11 +16,10 @@ internal static class KeyShardFile
     private const string Magic = "mmforge-dedup-keys/1";
     private const byte KeyTag = 1, FileTag = 2, EndTag = 0;
 
-    /// <summary>Writes the keys <paramref name="fill"/> hands to its writer into <paramref name="path"/>, atomically.</summary>
+    /// <summary>Writes the keys <paramref name="fill"/> hands to its writer into <paramref name="path"/>.</summary>
     public static void Write(string path, string parameters, int permutations, Action<Action<KeyedSample>> fill)
     {
-        using var file = new AtomicFile(path);
-        using (var writer = new BinaryWriter(file.Stream, Encoding.UTF8, leaveOpen: true))
+        using (var writer = new BinaryWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16), Encoding.UTF8))
         {
             writer.Write(Magic);
             writer.Write(parameters);
@@ -38,7 +36,6 @@ internal static class KeyShardFile
             });
             writer.Write(EndTag);
         }
-        file.Commit();
     }
 
     /// <summary>The parameters a complete key file was written with, or null when there is none at <paramref name="path"/>.</summary>

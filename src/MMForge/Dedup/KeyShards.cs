@@ -13,6 +13,20 @@ internal static class KeyShards
     public static string FileOf(string stageOutput, Pipeline.ShardSpec shard) =>
         Path.Combine(stageOutput, Folder, shard.Name, KeyShardFile.FileName);
 
+    /// <summary>
+    /// Writes a shard's key file as <see cref="KeyShardFile.Write"/> does, in the shard's folder
+    /// written as <c>NAME.tmp-PID</c> and moved into place when complete, as every shard is, so
+    /// `mmforge status` tells a running, failed or complete key shard apart.
+    /// </summary>
+    public static void Write(string stageOutput, Pipeline.ShardSpec shard, string parameters, int permutations, Action<Action<KeyedSample>> fill)
+    {
+        Pipeline.DirectorySwap.Write(Path.GetDirectoryName(FileOf(stageOutput, shard))!, temp =>
+        {
+            KeyShardFile.Write(Path.Combine(temp, KeyShardFile.FileName), parameters, permutations, fill);
+            return 0;
+        });
+    }
+
     /// <summary>The complete key files of every shard of one count, in shard order; refused while any is missing or was made with other parameters.</summary>
     public static List<string> Complete(string stageOutput, string parameters)
     {

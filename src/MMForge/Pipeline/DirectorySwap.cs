@@ -35,6 +35,23 @@ public static class DirectorySwap
         }
     }
 
+    /// <summary>Has <paramref name="fill"/> write the directory's files into its temporary directory, then moves it into place; on an exception the temporary directory is removed.</summary>
+    public static T Write<T>(string target, Func<string, T> fill)
+    {
+        var temp = PrepareTemp(target);
+        try
+        {
+            var result = fill(temp);
+            Commit(temp, target);
+            return result;
+        }
+        catch
+        {
+            Abandon(temp);
+            throw;
+        }
+    }
+
     /// <summary>Deletes a temporary directory that will not be committed.</summary>
     public static void Abandon(string temp)
     {

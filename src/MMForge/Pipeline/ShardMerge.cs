@@ -54,6 +54,9 @@ public static class ShardMerge
         merged.Stages.Add(stage);
         JoinRejects(stageOutput, shards);
         AtomicFile.WriteAllText(Path.Combine(stageOutput, Manifest.FileName), merged.ToJson());
+        // a global stage's keys served only its decide step: at 500 bytes a sample they are worth freeing
+        var keys = Path.Combine(stageOutput, ShardSpec.KeysFolder);
+        if (Directory.Exists(keys)) Directory.Delete(keys, recursive: true);
         return merged;
     }
 

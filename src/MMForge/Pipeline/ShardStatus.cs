@@ -9,9 +9,13 @@ namespace MMForge.Pipeline;
 public sealed record ShardStatus(int Count, int Complete, int Running, int Failed)
 {
     /// <summary>The shards of the newest count under <paramref name="stageOutput"/>, or null when it has none.</summary>
-    public static ShardStatus? Of(string stageOutput)
+    public static ShardStatus? Of(string stageOutput) => Of(Path.Combine(stageOutput, ShardSpec.Folder), ShardMerge.IsComplete);
+
+    /// <summary>The key shards of a global stage (dedup's <c>keys/</c>), each complete once its folder is in place.</summary>
+    public static ShardStatus? OfKeys(string stageOutput) => Of(Path.Combine(stageOutput, ShardSpec.KeysFolder), Directory.Exists);
+
+    private static ShardStatus? Of(string folder, Func<string, bool> isComplete)
     {
-        var folder = Path.Combine(stageOutput, ShardSpec.Folder);
         if (!Directory.Exists(folder)) return null;
         var shards = new List<(ShardSpec Shard, int? Writer, string Dir)>();
         foreach (var dir in Directory.GetDirectories(folder))
@@ -19,7 +23,7 @@ public sealed record ShardStatus(int Count, int Complete, int Running, int Faile
         if (shards.Count == 0) return null;
         var count = shards.Max(s => s.Shard.Count);
         var ofCount = shards.Where(s => s.Shard.Count == count).ToList();
-        var complete = ofCount.Where(s => s.Writer is null && ShardMerge.IsComplete(s.Dir)).Select(s => s.Shard.Index).ToHashSet();
+        var complete = ofCount.Where(s => s.Writer is null && isComplete(s.Dir)).Select(s => s.Shard.Index).ToHashSet();
         var temps = ofCount.Where(s => s.Writer is not null && !complete.Contains(s.Shard.Index)).ToList();
         var running = temps.Where(s => DirectorySwap.IsRunning(s.Writer!.Value)).Select(s => s.Shard.Index).ToHashSet();
         var failed = temps.Select(s => s.Shard.Index).Where(i => !running.Contains(i)).ToHashSet();

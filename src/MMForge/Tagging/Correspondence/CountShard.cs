@@ -49,21 +49,14 @@ public sealed record CountShard(ShardSpec Shard, string ModelFile, Correspondenc
     public static CountShard Count(string shardDir, ShardSpec shard, string modelFile, CorrespondenceOptions options, IEnumerable<Sample> samples, Func<long> unreadable)
     {
         options.Validate();
-        var temp = DirectorySwap.PrepareTemp(shardDir);
-        try
+        return DirectorySwap.Write(shardDir, temp =>
         {
             var counts = new CorrespondenceCounts(options.Unit);
             foreach (var sample in samples) counts.Add(sample);
             var counted = new CountShard(shard, modelFile, options, counts, unreadable());
             Formats.Writers.AtomicFile.WriteAllText(Path.Combine(temp, ShardMerge.CountsFile), CountShardJson.Write(counted));
-            DirectorySwap.Commit(temp, shardDir);
             return counted;
-        }
-        catch
-        {
-            DirectorySwap.Abandon(temp);
-            throw;
-        }
+        });
     }
 
     public static CountShard Read(string shardDir)
