@@ -30,7 +30,8 @@ public sealed record ExportResult(string OutDir, ExportManifest Manifest, string
 /// <summary>
 /// Writes a trainer-ready folder from a dataset or mix directory: per part, the records file
 /// through an ordinary <see cref="RecordJob"/> (streaming, in input order, rejects with reasons
-/// under <c>rejects/</c>), images placed as the options say, then the trainer's meta files and
+/// under <c>rejects/</c>), images placed as the options say on the job's worker threads
+/// (<see cref="ExportWriter"/>), then the trainer's meta files and
 /// <c>export.json</c>. Everything is written into a temporary folder that replaces the target
 /// only when complete.
 /// </summary>

@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using MMForge.Formats;
-using MMForge.Formats.Writers;
 using MMForge.Records;
 
 namespace MMForge.Exports;
@@ -33,24 +31,35 @@ public sealed class ImageCounts
 
 /// <summary>
 /// Puts a sample's images where the trainer will find them and returns them with paths relative
-/// to the export root. Stored files are named by content (the first 128 bits of SHA-256, in
-/// folders by the first two hex digits, with the extension of the sniffed format), so the same
-/// image is stored once, names never depend on untrusted paths, and two exports are identical.
-/// Called by the single writing thread, in input order.
+/// to the export root: stored in the <see cref="ImageStore"/> (copy, hard link, and bytes held in
+/// records), referenced where they are (relative), or read into the record (embed). Thread-safe:
+/// the export's worker threads place their samples' images at the same time, so the counts are
+/// made of facts that do not depend on which thread came first: every stored reference either
+/// wrote a file or found its content there, and each content is written once.
 /// </summary>
 public sealed class ImagePlacer(ImageMode mode, string workDir, string finalDir)
 {
     public const string Folder = "images";
     public const string MissingRule = "image-missing", UnreadableRule = "image-unreadable", RemoteRule = "remote-image";
 
-    /// <summary>Source file -> its path in the export; one entry per distinct file, so a file used by many samples is read once.</summary>
-    private readonly Dictionary<string, string> _stored = new(StringComparer.Ordinal);
+    private readonly ImageStore _store = new(workDir, mode == ImageMode.Hardlink);
+    private long _storedReferences, _referenced, _embedded;
 
     public ImageMode Mode => mode;
-    public ImageCounts Counts { get; } = new();
 
-    /// <summary>The first reason a hard link failed, to be said once; null when every link worked.</summary>
-    public string? LinkFallbackReason { get; private set; }
+    /// <summary>What placing has done so far (read once the placing threads are done).</summary>
+    public ImageCounts Counts => new()
+    {
+        Copied = _store.Copied,
+        Linked = _store.Linked,
+        Deduplicated = Interlocked.Read(ref _storedReferences) - _store.Copied - _store.Linked,
+        Referenced = Interlocked.Read(ref _referenced),
+        Embedded = Interlocked.Read(ref _embedded),
+        LinkFallbacks = _store.LinkFallbacks,
+    };
+
+    /// <inheritdoc cref="ImageStore.LinkFallbackReason"/>
+    public string? LinkFallbackReason => _store.LinkFallbackReason;
 
     /// <summary>
     /// The images as the export writes them. Image files were resolved to absolute paths under
@@ -63,7 +72,7 @@ public sealed class ImagePlacer(ImageMode mode, string workDir, string finalDir)
     {
         // bytes held in the record are the image itself; a path beside them (a tar member's name) names no file here
         if (image.Bytes is { Length: > 0 } bytes)
-            return mode == ImageMode.Embed ? Embedded(image, bytes) : WithPath(image, StoredBytes(bytes));
+            return mode == ImageMode.Embed ? Embedded(image, bytes) : Stored(image, _store.StoreBytes(bytes));
         if (image.Path is { } path)
         {
             if (ImagePathResolver.IsUrl(path))
@@ -74,106 +83,31 @@ public sealed class ImagePlacer(ImageMode mode, string workDir, string finalDir)
             return mode switch
             {
                 ImageMode.Relative => Referenced(image, path),
-                ImageMode.Embed => Embedded(image, Read(path, File.ReadAllBytes)),
-                _ => WithPath(image, Stored(path)),
+                ImageMode.Embed => Embedded(image, ImageStore.Read(path, File.ReadAllBytes)),
+                _ => Stored(image, _store.StoreFile(path)),
             };
         }
         throw new RecordException(MissingRule, "an image has neither a path nor bytes");
     }
 
+    private ImageRef Stored(ImageRef image, string relative)
+    {
+        Interlocked.Increment(ref _storedReferences);
+        return WithPath(image, relative);
+    }
+
     private ImageRef Referenced(ImageRef image, string path)
     {
-        Counts.Referenced++;
+        Interlocked.Increment(ref _referenced);
         return WithPath(image, Path.GetRelativePath(finalDir, path));
     }
 
     private ImageRef Embedded(ImageRef image, byte[] bytes)
     {
-        Counts.Embedded++;
+        Interlocked.Increment(ref _embedded);
         return new ImageRef { Bytes = bytes, Sha256 = image.Sha256, Phash = image.Phash, Width = image.Width, Height = image.Height, Format = image.Format };
     }
 
     private static ImageRef WithPath(ImageRef image, string path) =>
         new() { Path = path, Sha256 = image.Sha256, Phash = image.Phash, Width = image.Width, Height = image.Height, Format = image.Format };
-
-    private string Stored(string source)
-    {
-        if (_stored.TryGetValue(source, out var known))
-        {
-            Counts.Deduplicated++;
-            return known;
-        }
-        var (hash, header) = Read(source, HashWithHeader);
-        var relative = StoredName(hash, header, Path.GetExtension(source));
-        var target = Path.Combine(workDir, relative);
-        if (File.Exists(target)) Counts.Deduplicated++;
-        else
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            if (mode == ImageMode.Hardlink && TryLink(source, target)) Counts.Linked++;
-            else
-            {
-                var temp = target + ".tmp-" + Environment.ProcessId;
-                Read(source, s => { File.Copy(s, temp, overwrite: true); return 0; });
-                File.Move(temp, target, overwrite: true);
-                Counts.Copied++;
-            }
-        }
-        _stored[source] = relative;
-        return relative;
-    }
-
-    private string StoredBytes(byte[] bytes)
-    {
-        var relative = StoredName(SHA256.HashData(bytes), bytes, null);
-        var target = Path.Combine(workDir, relative);
-        if (File.Exists(target))
-        {
-            Counts.Deduplicated++;
-            return relative;
-        }
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temp = target + ".tmp-" + Environment.ProcessId;
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, target, overwrite: true);
-        Counts.Copied++;
-        return relative;
-    }
-
-    private bool TryLink(string source, string target)
-    {
-        if (HardLink.TryCreate(source, target) is not { } failure) return true;
-        Counts.LinkFallbacks++;
-        LinkFallbackReason ??= $"hard link {source} -> {target} failed ({failure}); such images were copied instead";
-        return false;
-    }
-
-    /// <summary>images/ab/ab…(32 hex digits).ext: the extension of the sniffed format, else the original's when it is plain, else .bin.</summary>
-    private static string StoredName(ReadOnlySpan<byte> sha256, ReadOnlySpan<byte> header, string? originalExtension)
-    {
-        var hex = Convert.ToHexStringLower(sha256)[..32];
-        var extension = ImageFormatSniffer.Format(header) is not null ? ImageFormatSniffer.Extension(header)
-            : originalExtension is { Length: >= 2 and <= 6 } e && e[1..].All(char.IsAsciiLetterOrDigit) ? e.ToLowerInvariant()
-            : ".bin";
-        return $"{Folder}/{hex[..2]}/{hex}{extension}";
-    }
-
-    private static (byte[] Hash, byte[] Header) HashWithHeader(string path)
-    {
-        using var stream = File.OpenRead(path);
-        var header = new byte[16];
-        header = header[..stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false)];
-        stream.Position = 0;
-        return (SHA256.HashData(stream), header);
-    }
-
-    /// <summary>Reads a source image; a file that cannot be read rejects its sample rather than ending the export.</summary>
-    private static T Read<T>(string path, Func<string, T> read)
-    {
-        try { return read(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new RecordException(UnreadableRule, $"image file {path} cannot be read: {e.Message}");
-        }
-    }
 }

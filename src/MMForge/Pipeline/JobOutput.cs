@@ -13,6 +13,14 @@ public interface IJobOutput : IDisposable
     /// <summary>Why this output cannot hold the sample without losing it (such samples are rejected), or null.</summary>
     string? CannotWrite(Sample sample) => null;
 
+    /// <summary>
+    /// Work on a kept sample that the output needs done before writing it, run on the worker
+    /// threads (so in parallel, in no particular order) after <see cref="CannotWrite"/> and the
+    /// export paths: an export places the sample's images here. Throws a
+    /// <see cref="RecordException"/> to reject the sample before anything of it is written.
+    /// </summary>
+    void Prepare(Sample sample) { }
+
     void Write(ProcessedRecord record);
     void WriteReject(byte[] line);
 
@@ -65,11 +73,22 @@ public sealed class FileOutput(string path, ISampleWriter writer, string? reject
     private AtomicFile? _rejects;
 
     public string RejectsPath { get; } = rejectsPath ?? path + ".rejects.jsonl";
-    public Func<Sample, ArraySegment<byte>>? Encoder => null;
+    public Func<Sample, ArraySegment<byte>>? Encoder => writer.Encoder;
 
     public string? CannotWrite(Sample sample) => writer.CannotWrite(sample);
 
-    public void Write(ProcessedRecord record) => writer.Write(record.Sample!);
+    public void Prepare(Sample sample) => writer.Prepare(sample);
+
+    public void Write(ProcessedRecord record)
+    {
+        if (record.Encoded is not { } encoded)
+        {
+            writer.Write(record.Sample!);
+            return;
+        }
+        writer.WriteEncoded(encoded);
+        JsonText.ReturnPooled(encoded);
+    }
 
     public void WriteReject(byte[] line)
     {

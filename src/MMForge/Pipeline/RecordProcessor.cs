@@ -88,14 +88,14 @@ public sealed class RecordProcessor(JobOptions options, IJobOutput output)
             if (verdict is var (rule, reason)) return Rejected(raw, source, sample, rule, reason, result);
         }
         if (replacements.Count > 0) (result.Sample, result.SampleSource) = (replacements[0], replacements[0].Source);
-        if (Finish(result) is { } unwritable) return Rejected(raw, source, result.Sample!, UnwritableRule, unwritable, result);
+        if (Finish(result) is var (refusingRule, refusal)) return Rejected(raw, source, result.Sample!, refusingRule, refusal, result);
         foreach (var more in replacements.Skip(1))
         {
             var following = new ProcessedRecord { Source = source, Location = raw.Location, Sample = more, SampleSource = more.Source };
-            if (Finish(following) is { } refusal)
+            if (Finish(following) is var (rule, reason))
             {
-                result.RejectLines.Add(RejectEntry.ForRecord(_stage, UnwritableRule, refusal, raw.Location, more.Source, more, default));
-                result.DroppingRules.Add(UnwritableRule);
+                result.RejectLines.Add(RejectEntry.ForRecord(_stage, rule, reason, raw.Location, more.Source, more, default));
+                result.DroppingRules.Add(rule);
                 continue;
             }
             (result.Following ??= []).Add(following);
@@ -103,13 +103,18 @@ public sealed class RecordProcessor(JobOptions options, IJobOutput output)
         return result;
     }
 
-    /// <summary>Makes a kept sample ready for the writer (export paths, provenance, encoding); why the output cannot hold it, or null.</summary>
-    private string? Finish(ProcessedRecord record)
+    /// <summary>
+    /// Makes a kept sample ready for the writer (export paths, provenance, the output's own
+    /// preparation, encoding); the rule and reason the output refuses it under, or null.
+    /// </summary>
+    private (string Rule, string Reason)? Finish(ProcessedRecord record)
     {
         var sample = record.Sample!;
-        if (output.CannotWrite(sample) is { } unwritable) return unwritable;
+        if (output.CannotWrite(sample) is { } unwritable) return (UnwritableRule, unwritable);
         options.ExportPaths?.Apply(sample, image => record.Source.ResolverFor(image).FullPath(image));
         sample.Provenance.Stages.Add(_stage);
+        try { output.Prepare(sample); }
+        catch (RecordException e) { return (e.Rule, e.Message); }
         if (output.Encoder is { } encode)
         {
             record.Encoded = encode(sample);

@@ -6,12 +6,15 @@ namespace MMForge.Formats.Writers;
 /// <summary>
 /// Saves embedded image bytes as files for formats that reference images by path only, naming
 /// each file by its content hash (so the same image is stored once) under an images folder
-/// beside the output, and returns the path relative to the output's directory.
+/// beside the output, and returns the path relative to the output's directory. Thread-safe: two
+/// threads saving the same image at once each write their own temporary file, and the second
+/// rename replaces a file with the same bytes.
 /// </summary>
 public sealed class ImageSpill(string outputPath)
 {
     private readonly string _baseDir = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
     private readonly string _folder = Path.GetFileNameWithoutExtension(outputPath) + "_images";
+    private long _temporaries;
 
     /// <summary>The sample with every bytes-only image given a path; the input sample is not changed.</summary>
     public IReadOnlyList<ImageRef> WithPaths(IReadOnlyList<ImageRef> images)
@@ -29,7 +32,7 @@ public sealed class ImageSpill(string outputPath)
         if (!File.Exists(full))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            var temp = full + ".tmp-" + Environment.ProcessId;
+            var temp = $"{full}.tmp-{Environment.ProcessId}-{Interlocked.Increment(ref _temporaries)}";
             File.WriteAllBytes(temp, image.Bytes!);
             File.Move(temp, full, overwrite: true);
         }

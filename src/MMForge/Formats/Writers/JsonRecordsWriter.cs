@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Text.Json;
 using MMForge.Records;
 
 namespace MMForge.Formats.Writers;
@@ -7,13 +6,14 @@ namespace MMForge.Formats.Writers;
 /// <summary>
 /// Writes samples through a record codec as a JSON array (<c>.json</c>) or JSON Lines
 /// (<c>.jsonl</c>, <c>.jsonl.gz</c>), streaming: memory stays at one record whatever the size.
+/// Records may be encoded ahead on worker threads (<see cref="Encoder"/>), leaving the writing
+/// thread only the separators and the copy into the file.
 /// </summary>
 public sealed class JsonRecordsWriter : ISampleWriter
 {
     private readonly IRecordCodec _codec;
     private readonly AtomicFile _file;
     private readonly Stream _stream;
-    private readonly Utf8JsonWriter _json;
     private readonly bool _array;
     private readonly ImageSpill? _spill;
     private long _count;
@@ -26,9 +26,9 @@ public sealed class JsonRecordsWriter : ISampleWriter
         _stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
             ? new GZipStream(_file.Stream, CompressionLevel.Fastest, leaveOpen: true)
             : _file.Stream;
-        _json = new Utf8JsonWriter(_stream, JsonText.WriterOptions);
         _spill = codec.EmbedsImages ? null : new ImageSpill(path);
         if (_array) _stream.WriteByte((byte)'[');
+        Encoder = Encode;
     }
 
     public long Count => _count;
@@ -37,11 +37,20 @@ public sealed class JsonRecordsWriter : ISampleWriter
 
     public void Write(Sample sample)
     {
-        if (_array && _count > 0) _stream.WriteByte((byte)',');
-        if (_array) _stream.WriteByte((byte)'\n');
-        _codec.Encode(_json, WithImagePaths(sample));
-        _json.Flush();
-        _json.Reset();
+        var encoded = Encode(sample);
+        WriteEncoded(encoded);
+        JsonText.ReturnPooled(encoded);
+    }
+
+    /// <summary>Encodes on the calling thread; thread-safe (the codecs keep no state, and <see cref="ImageSpill"/> takes concurrent saves).</summary>
+    public Func<Sample, ArraySegment<byte>> Encoder { get; }
+
+    private ArraySegment<byte> Encode(Sample sample) => JsonText.Utf8Pooled(w => _codec.Encode(w, WithImagePaths(sample)));
+
+    public void WriteEncoded(ReadOnlySpan<byte> record)
+    {
+        if (_array) _stream.Write(_count > 0 ? ",\n"u8 : "\n"u8);
+        _stream.Write(record);
         if (!_array) _stream.WriteByte((byte)'\n');
         _count++;
     }
@@ -59,14 +68,12 @@ public sealed class JsonRecordsWriter : ISampleWriter
     public void Complete()
     {
         if (_array) _stream.Write("\n]\n"u8);
-        _json.Dispose();
         if (_stream != _file.Stream) _stream.Dispose();
         _file.Commit();
     }
 
     public void Dispose()
     {
-        _json.Dispose();
         if (_stream != _file.Stream) _stream.Dispose();
         _file.Dispose();
     }
