@@ -70,8 +70,8 @@ internal sealed class SharedOptions
 
     public readonly Option<string?> Shard = new("--shard")
     {
-        Description = "Process only part INDEX/COUNT of the input (records chosen by a hash of their file name and position, the same on every machine) into OUTPUT/shards/INDEX-of-COUNT; "
-            + "'mmforge merge-shards OUTPUT' joins the parts once all are done. A part already complete with the same parameters is skipped, so a relaunch redoes only what failed.",
+        Description = "Process only part INDEX/COUNT of the input (the INDEX-th of COUNT contiguous runs of its records in input order, cut by the record counts of the input manifests) into OUTPUT/shards/INDEX-of-COUNT; "
+            + "'mmforge merge-shards OUTPUT' joins the parts once all are done, in the order one process writes. A part already complete with the same parameters is skipped, so a relaunch redoes only what failed.",
     };
 
     public ShardSpec? ShardOf(ParseResult p) => p.GetValue(Shard) is { } text ? ShardSpec.Parse(text) : null;
