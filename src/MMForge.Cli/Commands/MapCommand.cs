@@ -226,7 +226,7 @@ public static class MapCommand
     private static IEnumerable<KeyedSample> ReadSamples(IReadOnlyList<OpenedSource> sources, UnreadableRecords unreadable, ShardSpec? shard = null)
     {
         var records = sources.SelectMany(source => RecordJob.Guarded(SourceContext.ForReading(source)).Select(raw => (Raw: raw, Source: source)));
-        if (shard is { } part) records = part.Take(records, ShardSpec.TotalOf(sources));
+        if (shard is { } part) records = part.Take(records, sources);
         foreach (var (raw, source) in records)
         {
             Decoded decoded;

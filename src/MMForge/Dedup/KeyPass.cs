@@ -32,7 +32,7 @@ internal sealed class KeyPass(DedupOptions options) : IDisposable
         // a source that breaks off ends its keys there; the writing pass rejects it as source-unreadable
         var items = sources.SelectMany((source, number) => RecordJob.Guarded(SourceContext.ForReading(source))
             .Select((raw, record) => (Raw: raw, Source: source, Number: number, Record: (long)record)));
-        if (shard is { } owned) items = owned.Take(items, ShardSpec.TotalOf(sources));
+        if (shard is { } owned) items = owned.Take(items, sources);
         long records = 0, kept = 0;
         OrderedParallel.Run(items, 512, options.Workers, item => Decode(item.Raw, item.Source, item.Number, item.Record, perSource), batch =>
         {

@@ -49,7 +49,7 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
         if (options.Rules?.Balance is { } balance)
             OrderedParallel.Run(items, options.BatchSize, options.Workers, i => { RecordProcessor.Observe(i.Raw, i.Context, balance); return 0; }, _ => { });
 
-        if (options.Shard is { } shard) items = shard.Take(items, ShardSpec.TotalOf(contexts.Select(c => c.Source)));
+        if (options.Shard is { } shard) items = shard.Take(items, contexts.Select(c => c.Source));
         var processor = new RecordProcessor(options, output);
         var bySource = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var droppedByRule = new SortedDictionary<string, long>(StringComparer.Ordinal);

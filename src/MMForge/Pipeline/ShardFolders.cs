@@ -7,13 +7,23 @@ namespace MMForge.Pipeline;
 /// </summary>
 public static class ShardFolders
 {
+    /// <summary>
+    /// Every shard folder under <paramref name="folder"/> (none when it does not exist), with the
+    /// process writing it when it is still a temporary folder (<see cref="ShardSpec.TryParseFolder"/>).
+    /// </summary>
+    public static List<(ShardSpec Shard, int? Writer, string Dir)> Found(string folder)
+    {
+        var found = new List<(ShardSpec, int?, string)>();
+        if (Directory.Exists(folder))
+            foreach (var dir in Directory.GetDirectories(folder))
+                if (ShardSpec.TryParseFolder(Path.GetFileName(dir), out var shard, out var writer)) found.Add((shard, writer, dir));
+        return found;
+    }
+
     /// <summary>The folders in index order; <paramref name="isComplete"/> says whether a shard finished; <paramref name="what"/> names the shards in errors ("key").</summary>
     public static List<string> Complete(string folder, Func<string, bool> isComplete, string what)
     {
-        var found = new List<(ShardSpec Shard, string Dir)>();
-        if (Directory.Exists(folder))
-            foreach (var dir in Directory.GetDirectories(folder))
-                if (ShardSpec.TryParseFolder(Path.GetFileName(dir), out var shard, out var writer) && writer is null) found.Add((shard, dir));
+        var found = Found(folder).Where(f => f.Writer is null).ToList();
         if (found.Count == 0) throw new ArgumentException($"{folder} has no {what} shards (run the stage with --shard INDEX/COUNT first)");
         var counts = found.Select(f => f.Shard.Count).Distinct().ToList();
         if (counts.Count > 1) throw new ArgumentException($"{folder} holds {what} shards of different counts ({string.Join(", ", counts)}); remove the old ones");

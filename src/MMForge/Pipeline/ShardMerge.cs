@@ -73,9 +73,7 @@ public static class ShardMerge
     public static bool HasCountShards(string stageOutput)
     {
         var folder = Path.Combine(stageOutput, ShardSpec.Folder);
-        var finished = Directory.Exists(folder)
-            ? Directory.GetDirectories(folder).Where(dir => ShardSpec.TryParseFolder(Path.GetFileName(dir), out _, out var writer) && writer is null).ToList()
-            : [];
+        var finished = ShardFolders.Found(folder).Where(f => f.Writer is null).Select(f => f.Dir).ToList();
         var counting = finished.Count(HoldsCounts);
         if (counting > 0 && finished.Any(DatasetDirectory.IsDataset))
             throw new ArgumentException($"{folder} holds count shards and dataset shards; remove the shards of the other stage");

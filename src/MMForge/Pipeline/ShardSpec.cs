@@ -45,8 +45,11 @@ public readonly partial record struct ShardSpec(int Index, int Count)
         }
     }
 
+    /// <summary>This shard's items of an input read from <paramref name="input"/>, whose size its manifests declare (<see cref="TotalOf"/>).</summary>
+    public IEnumerable<T> Take<T>(IEnumerable<T> items, IEnumerable<OpenedSource> input) => Take(items, TotalOf(input));
+
     /// <summary>How many records the input holds, from its datasets' manifests; sharding needs mmforge datasets as input.</summary>
-    public static long TotalOf(IEnumerable<OpenedSource> sources)
+    private static long TotalOf(IEnumerable<OpenedSource> sources)
     {
         var manifests = new HashSet<Manifest>(ReferenceEqualityComparer.Instance);
         foreach (var source in sources)

@@ -16,10 +16,7 @@ public sealed record ShardStatus(int Count, int Complete, int Running, int Faile
 
     private static ShardStatus? Of(string folder, Func<string, bool> isComplete)
     {
-        if (!Directory.Exists(folder)) return null;
-        var shards = new List<(ShardSpec Shard, int? Writer, string Dir)>();
-        foreach (var dir in Directory.GetDirectories(folder))
-            if (ShardSpec.TryParseFolder(Path.GetFileName(dir), out var shard, out var writer)) shards.Add((shard, writer, dir));
+        var shards = ShardFolders.Found(folder);
         if (shards.Count == 0) return null;
         var count = shards.Max(s => s.Shard.Count);
         var ofCount = shards.Where(s => s.Shard.Count == count).ToList();

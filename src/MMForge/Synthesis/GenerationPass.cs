@@ -37,7 +37,7 @@ public sealed class GenerationPass(ISampleGenerator generator, SynthesisJournal 
         if (shard is { } part)
         {
             // the shard's run of the input, numbered as the writing pass numbers it; about a COUNT-th of the images
-            records = part.Take(records, ShardSpec.TotalOf(sources));
+            records = part.Take(records, sources);
             total = (total + part.Count - 1) / part.Count;
         }
         using var window = new SemaphoreSlim(imagesInFlight, imagesInFlight);
