@@ -15,20 +15,16 @@ public static class ClustersFile
     {
         using var writer = new Utf8JsonWriter(stream, JsonText.WriterOptions);
         foreach (var removal in removals)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("id", names[removal.Ordinal].Id);
-            writer.WriteString("source", names[removal.Ordinal].Source);
-            writer.WriteString("kind", removal.Edge.Kind.Name());
-            WriteName(writer, "duplicate_of", names[removal.DuplicateOf]);
-            WriteName(writer, "kept", names[removal.Kept]);
-            if (removal.Edge.ImageDistance >= 0) writer.WriteNumber("image_distance", removal.Edge.ImageDistance);
-            if (!double.IsNaN(removal.Edge.TextSimilarity)) writer.WriteNumber("text_similarity", Math.Round(removal.Edge.TextSimilarity, 4));
-            writer.WriteEndObject();
-            writer.Flush();
-            writer.Reset(); // one JSON document per line
-            stream.WriteByte((byte)'\n');
-        }
+            JsonText.WriteLine(writer, stream, w =>
+            {
+                w.WriteString("id", names[removal.Ordinal].Id);
+                w.WriteString("source", names[removal.Ordinal].Source);
+                w.WriteString("kind", removal.Edge.Kind.Name());
+                WriteName(w, "duplicate_of", names[removal.DuplicateOf]);
+                WriteName(w, "kept", names[removal.Kept]);
+                if (removal.Edge.ImageDistance >= 0) w.WriteNumber("image_distance", removal.Edge.ImageDistance);
+                if (!double.IsNaN(removal.Edge.TextSimilarity)) w.WriteNumber("text_similarity", Math.Round(removal.Edge.TextSimilarity, 4));
+            });
     }
 
     /// <summary>The reason written with the removed record in the rejects file.</summary>

@@ -23,9 +23,9 @@ internal static class RemovalDecisions
         using var file = new AtomicFile(path);
         using (var writer = new Utf8JsonWriter(file.Stream, JsonText.WriterOptions))
         {
-            Line(writer, file.Stream, w => { w.WriteString("format", Format); w.WriteString("for", header); });
+            JsonText.WriteLine(writer, file.Stream, w => { w.WriteString("format", Format); w.WriteString("for", header); });
             foreach (var ((name, offset), (rule, reason)) in removals.OrderBy(r => r.Key.File, StringComparer.Ordinal).ThenBy(r => r.Key.Offset))
-                Line(writer, file.Stream, w =>
+                JsonText.WriteLine(writer, file.Stream, w =>
                 {
                     w.WriteString("file", name);
                     w.WriteNumber("offset", offset);
@@ -63,15 +63,5 @@ internal static class RemovalDecisions
     {
         using var json = JsonDocument.Parse(line);
         return json.RootElement.TryGetProperty("format", out var format) && format.GetString() == Format ? json.RootElement.GetProperty("for").GetString() : null;
-    }
-
-    private static void Line(Utf8JsonWriter writer, Stream stream, Action<Utf8JsonWriter> body)
-    {
-        writer.WriteStartObject();
-        body(writer);
-        writer.WriteEndObject();
-        writer.Flush();
-        writer.Reset(); // one JSON document per line
-        stream.WriteByte((byte)'\n');
     }
 }

@@ -20,6 +20,17 @@ public static class JsonText
     };
 
     /// <summary>Document options for reading records: strict JSON (no comments, no trailing commas), deep enough for real data.</summary>
+    /// <summary>Writes one object that <paramref name="body"/> fills as one line of a JSON Lines <paramref name="stream"/> that <paramref name="writer"/> writes to.</summary>
+    public static void WriteLine(Utf8JsonWriter writer, Stream stream, Action<Utf8JsonWriter> body)
+    {
+        writer.WriteStartObject();
+        body(writer);
+        writer.WriteEndObject();
+        writer.Flush();
+        writer.Reset(); // one JSON document per line
+        stream.WriteByte((byte)'\n');
+    }
+
     public static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = 256 };
 
     /// <summary>A JSON value re-serialised without insignificant whitespace.</summary>
