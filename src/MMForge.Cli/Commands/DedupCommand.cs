@@ -64,30 +64,16 @@ internal static class DedupCommand
         {
             Description = "Directory for the temporary id and signature files (default: the system temp folder); they are deleted at the end.",
         };
-        var phase = new Option<string?>("--phase")
-        {
-            Description = "Run one step of a sharded dedup (what 'mmforge run --workers N' and the Slurm/Kubernetes executors do): "
-                + "keys = with --shard I/N, write the keys of that shard's records to OUTPUT/keys/; decide = merge every shard's keys in input order and take the decisions "
-                + "one process would (writes OUTPUT/clusters.jsonl and OUTPUT/keys/decisions.jsonl); write = with --shard I/N, write that shard's records with the decisions "
-                + "(the default when --shard is given), then 'mmforge merge-shards OUTPUT'. Without --phase and --shard: all in this process.",
-        };
-        phase.AcceptOnlyFromAmong(Phases);
         var command = new Command("dedup", "Remove duplicate samples: exact copies (Infinity-MM's rule), near-duplicate images (pHash distance) and near-duplicate text (MinHash LSH). "
             + "One sample per cluster is kept (lowest qw2vl_loss, then largest image, then first seen); every removed sample goes to rejects/ with the sample it duplicates, "
             + "and clusters.jsonl lists each removal with its kind and distance.")
         {
-            input, output, match, scope, distance, threshold, permutations, bands, shingle, spill, phase, shared.Shard, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
+            input, output, match, scope, distance, threshold, permutations, bands, shingle, spill, shared.Shard, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
         };
-        command.Validators.Add(result =>
-        {
-            var sharded = result.GetValue(shared.Shard) is not null;
-            switch (result.GetValue(phase))
-            {
-                case KeysPhase when !sharded: result.AddError("--phase keys needs --shard INDEX/COUNT"); break;
-                case DecidePhase when sharded: result.AddError("--phase decide reads every shard's keys; leave out --shard"); break;
-                case WritePhase when !sharded: result.AddError("--phase write needs --shard INDEX/COUNT"); break;
-            }
-        });
+        var phase = ShardPhase.Add(command, shared.Shard, "Run one step of a sharded dedup (what 'mmforge run --workers N' and the Slurm/Kubernetes executors do): "
+            + "keys = with --shard I/N, write the keys of that shard's records to OUTPUT/keys/; decide = merge every shard's keys in input order and take the decisions "
+            + "one process would (writes OUTPUT/clusters.jsonl and OUTPUT/keys/decisions.jsonl); write = with --shard I/N, write that shard's records with the decisions "
+            + "(the default when --shard is given), then 'mmforge merge-shards OUTPUT'. Without --phase and --shard: all in this process.");
         command.SetAction(p =>
         {
             var options = new DedupOptions
@@ -109,17 +95,14 @@ internal static class DedupCommand
             var job = new DedupJob(options);
             return (p.GetValue(phase), shared.ShardOf(p)) switch
             {
-                (KeysPhase, { } shard) => WriteKeys(job, sources, shard, dir),
-                (DecidePhase, _) => Decide(job, sources, dir),
+                (ShardPhase.Keys, { } shard) => WriteKeys(job, sources, shard, dir),
+                (ShardPhase.Decide, _) => Decide(job, sources, dir),
                 (_, { } shard) => WriteShard(job, sources, shard, dir, shared.Output(p)),
                 _ => Write(dir, shared.Output(p), (writer, report) => job.Run(sources, writer, report)),
             };
         });
         return command;
     }
-
-    private const string KeysPhase = "keys", DecidePhase = "decide", WritePhase = "write";
-    private static readonly string[] Phases = [KeysPhase, DecidePhase, WritePhase];
 
     private static int WriteKeys(DedupJob job, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string dir)
     {

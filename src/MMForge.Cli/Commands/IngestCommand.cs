@@ -65,9 +65,7 @@ internal static class JobRunner
     /// </summary>
     public static int? FinishedShard(JobOptions options, string shardDir)
     {
-        if (options.Shard is not { } shard || !DatasetDirectory.IsDataset(shardDir)) return null;
-        var manifest = Manifest.Load(shardDir);
-        if (manifest.Stages.LastOrDefault()?.Params.ToJsonString() != RecordJob.ParamsOf(options).ToJsonString()) return null;
+        if (options.Shard is not { } shard || RecordJob.CompletedBy(options, shardDir) is not { } manifest) return null;
         Console.Out.WriteLine($"{options.Stage}: shard {shard} is already complete in {shardDir}; skipped");
         return RunSummary.ExitCode(manifest);
     }

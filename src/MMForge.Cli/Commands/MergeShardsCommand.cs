@@ -5,20 +5,21 @@ using MMForge.Tagging.Correspondence;
 
 namespace MMForge.Cli.Commands;
 
-/// <summary><c>mmforge merge-shards DIR</c>: the shards a stage wrote with --shard, joined into the stage's dataset, or, for map fit's count shards, added up into its model.</summary>
+/// <summary><c>mmforge merge-shards DIR</c>: the shards a stage wrote with --shard, joined into the stage's dataset (for select, each mix's, then mixes.json), or, for map fit's count shards, added up into its model.</summary>
 internal static class MergeShardsCommand
 {
     public static Command Create()
     {
-        var output = new Argument<string>("output") { Description = "The -o the stage's shards were run with: the folder holding shards/INDEX-of-COUNT; for 'map fit', the model file (its folder holds the shards) or that folder." };
+        var output = new Argument<string>("output") { Description = "The -o the stage's shards were run with: the folder holding shards/INDEX-of-COUNT; for 'select', the mix directory (each mix's folder holds its shards); for 'map fit', the model file (its folder holds the shards) or that folder." };
         var command = new Command("merge-shards", "Join the shards of a stage run with --shard INDEX/COUNT into one dataset directory (a manifest listing every shard's files, counts added up, rejects in one file); "
-            + "for 'map fit', add the shards' counts up and write the model the one-process fit writes. Refused until every shard is complete.")
+            + "for 'select', join each mix's shards and write mixes.json last; for 'map fit', add the shards' counts up and write the model the one-process fit writes. Refused until every shard is complete.")
         {
             output,
         };
         command.SetAction(p =>
         {
             var dir = p.GetValue(output)!;
+            if (MMForge.Selection.ShardedSelection.HasDecisions(dir)) return SelectCommand.PrintMerged(MMForge.Selection.ShardedSelection.Merge(dir), dir);
             // map fit's -o names its model file, whose folder holds the count shards
             var modelFile = Directory.Exists(dir) ? null : Path.GetFileName(dir);
             var counted = modelFile is null ? dir : CountShard.StageOf(dir);

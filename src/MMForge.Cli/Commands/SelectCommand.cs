@@ -64,8 +64,12 @@ internal static class SelectCommand
             + "SVIT-like tag coverage and yes/no balancing; then per mix, LLaVA-OneVision sampling per source and a visual-token budget under the mix's AnyRes grid limit. "
             + "Samples left out are counted by reason in mixes.json and each mix's manifest, not rejected. Deterministic.")
         {
-            inputs, output, mixes, seed, balanceBy, target, cap, max, diversity, yesNo, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
+            inputs, output, mixes, seed, balanceBy, target, cap, max, diversity, yesNo, shared.Shard, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
         };
+        var phase = ShardPhase.Add(command, shared.Shard, "Run one step of a sharded selection (what 'mmforge run --workers N' and the Slurm/Kubernetes executors do): "
+            + "keys = with --shard I/N, write the selection keys of that shard's records to OUTPUT/keys/; decide = read every shard's keys in input order and take the decisions "
+            + "one process would (writes OUTPUT/keys/decisions.bin); write = with --shard I/N, write that shard's records of every mix to OUTPUT/MIX/shards/ "
+            + "(the default when --shard is given), then 'mmforge merge-shards OUTPUT' joins each mix and writes mixes.json. Without --phase and --shard: all in this process.");
         command.SetAction(p =>
         {
             var by = BalanceOptions.ParseKey(p.GetValue(balanceBy)!);
@@ -94,27 +98,87 @@ internal static class SelectCommand
             };
             var sources = p.GetValue(inputs)!.SelectMany(dir => shared.OpenDataset(p, dir)).ToList();
             var dir = p.GetValue(output)!;
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var result = new ProgressDisplay(SelectionJob.Stage).Run(report => new SelectionJob(options).Run(sources, dir, report));
-            foreach (var warning in result.Warnings) Console.Error.WriteLine("warning: " + warning);
-            Print(result, by == StratumKey.None ? null : $"{p.GetValue(balanceBy)} toward the {(balance.Target == TargetKind.Weights ? "weights of " : "")}{targetText} target", dir, clock.Elapsed);
-            return result.Manifests.Any(m => m.Rejected > 0) ? Program.Rejected : Program.Ok;
+            var strata = by == StratumKey.None ? null : $"{p.GetValue(balanceBy)} toward the {(balance.Target == TargetKind.Weights ? "weights of " : "")}{targetText} target";
+            var sharded = new ShardedSelection(options);
+            return (p.GetValue(phase), shared.ShardOf(p)) switch
+            {
+                (ShardPhase.Keys, { } shard) => WriteKeys(sharded, sources, shard, dir),
+                (ShardPhase.Decide, _) => Decide(sharded, sources, dir, strata),
+                (_, { } shard) => WriteShard(sharded, sources, shard, dir),
+                _ => Select(options, sources, dir, strata),
+            };
         });
         return command;
     }
 
-    private static void Print(SelectionResult result, string? strata, string dir, TimeSpan elapsed)
+    private static int Select(SelectOptions options, IReadOnlyList<MMForge.Formats.OpenedSource> sources, string dir, string? strata)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = new ProgressDisplay(SelectionJob.Stage).Run(report => new SelectionJob(options).Run(sources, dir, report));
+        foreach (var warning in result.Warnings) Console.Error.WriteLine("warning: " + warning);
+        Console.Out.WriteLine($"select: {result.Mixes.Mixes.Count} mix(es) in {clock.Elapsed.TotalSeconds:F1}s -> {dir}");
+        PrintDecisions(result.Pool, result.ImagesWithoutSize, strata);
+        return PrintMixes(result, dir);
+    }
+
+    private static int WriteKeys(ShardedSelection sharded, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string dir)
+    {
+        if (sharded.KeysWritten(shard, dir))
+        {
+            Console.Out.WriteLine($"select: keys of shard {shard} are already complete in {dir}; skipped");
+            return Program.Ok;
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var records = new ProgressDisplay(SelectionJob.Stage).Run(report => sharded.WriteKeys(sources, shard, dir, report));
+        Console.Out.WriteLine($"select: keys of shard {shard}: {records:N0} records read in {clock.Elapsed.TotalSeconds:F1}s");
+        return Program.Ok;
+    }
+
+    private static int Decide(ShardedSelection sharded, IReadOnlyList<MMForge.Formats.OpenedSource> sources, string dir, string? strata)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var decided = sharded.Decide(sources, dir);
+        foreach (var warning in decided.Warnings) Console.Error.WriteLine("warning: " + warning);
+        Console.Out.WriteLine($"select: decided on every shard's keys in {clock.Elapsed.TotalSeconds:F1}s: "
+            + string.Join(", ", decided.Cuts.Select(c => $"{c.Spec.Name} {c.Records:N0} records, {c.VisualTokens:N0} visual tokens")));
+        PrintDecisions(decided.Pool, decided.ImagesWithoutSize, strata);
+        return Program.Ok;
+    }
+
+    private static int WriteShard(ShardedSelection sharded, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string dir)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var manifests = new ProgressDisplay(SelectionJob.Stage).Run(report =>
+            sharded.WriteShard(sources, shard, dir, report, skipped => Console.Out.WriteLine($"select: {skipped} is already complete; skipped")));
+        Console.Out.WriteLine($"select: shard {shard} of {manifests.Count} mix(es) in {clock.Elapsed.TotalSeconds:F1}s: {manifests.Sum(m => m.Records):N0} records, {manifests.Sum(m => m.Rejected):N0} rejected");
+        return manifests.Any(m => m.Rejected > 0) ? Program.Rejected : Program.Ok;
+    }
+
+    /// <summary>The summary of <c>merge-shards</c> on a sharded selection: each mix as one process prints it.</summary>
+    public static int PrintMerged(SelectionResult result, string dir)
+    {
+        foreach (var warning in result.Warnings) Console.Error.WriteLine("warning: " + warning);
+        Console.Out.WriteLine($"select (merged {result.Manifests[0].Stages[^1].Params["shards"]} shards): {result.Mixes.Mixes.Count} mix(es) -> {dir}");
+        return PrintMixes(result, dir);
+    }
+
+    private static void PrintDecisions(SelectionPool pool, long imagesWithoutSize, string? strata)
     {
         var o = Console.Out;
-        o.WriteLine($"select: {result.Mixes.Mixes.Count} mix(es) in {elapsed.TotalSeconds:F1}s -> {dir}");
         if (strata is not null)
         {
             o.WriteLine($"  groups by {strata}: size -> quota");
-            foreach (var (group, size, _, quota) in result.Pool.Groups.OrderByDescending(g => g.Size).ThenBy(g => g.Group, StringComparer.Ordinal))
+            foreach (var (group, size, _, quota) in pool.Groups.OrderByDescending(g => g.Size).ThenBy(g => g.Group, StringComparer.Ordinal))
                 o.WriteLine($"    {group}: {size:N0} -> {quota:N0}");
         }
-        if (result.ImagesWithoutSize > 0)
-            o.WriteLine($"  {result.ImagesWithoutSize:N0} image(s) have no size (run 'mmforge hash'): counted at their mix's full allowance");
+        if (imagesWithoutSize > 0)
+            o.WriteLine($"  {imagesWithoutSize:N0} image(s) have no size (run 'mmforge hash'): counted at their mix's full allowance");
+    }
+
+    /// <summary>Each mix: its limit, records, visual tokens, sources, what it left out and rejected; exit 1 when records did not decode.</summary>
+    private static int PrintMixes(SelectionResult result, string dir)
+    {
+        var o = Console.Out;
         foreach (var (mix, manifest) in result.Mixes.Mixes.Zip(result.Manifests))
         {
             var limit = mix.MaxGrid is { } grid ? $"max_grid {grid}, max_views {mix.MaxViews}" : "AnyRes-Max-9";
@@ -126,5 +190,6 @@ internal static class SelectCommand
             if (manifest.Rejected > 0)
                 o.WriteLine($"    rejected (undecodable input): {manifest.Rejected:N0}, see {Path.Combine(MixDirectory.DatasetOf(dir, mix), DatasetDirectory.RejectsFile)}");
         }
+        return result.Manifests.Any(m => m.Rejected > 0) ? Program.Rejected : Program.Ok;
     }
 }

@@ -149,8 +149,8 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
     {
         var mark = Path.Combine(stage.Output, ShardsFingerprintFile);
         if (File.Exists(mark) && File.ReadAllText(mark) == stage.Fingerprint) return;
-        foreach (var folder in new[] { Pipeline.ShardSpec.Folder, Pipeline.ShardSpec.KeysFolder })
-            if (Directory.Exists(Path.Combine(stage.Output, folder))) Directory.Delete(Path.Combine(stage.Output, folder), recursive: true);
+        foreach (var folder in Pipeline.ShardFolders.OfStage(stage.Output).Append(Path.Combine(stage.Output, Pipeline.ShardSpec.KeysFolder)))
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         AtomicFile.WriteAllText(mark, stage.Fingerprint);
     }
 

@@ -10,33 +10,15 @@ internal static class KeyShards
 {
     public const string Folder = Pipeline.ShardSpec.KeysFolder;
 
-    public static string FileOf(string stageOutput, Pipeline.ShardSpec shard) =>
-        Path.Combine(stageOutput, Folder, shard.Name, KeyShardFile.FileName);
+    public static string FileOf(string stageOutput, Pipeline.ShardSpec shard) => Pipeline.KeyShardFiles.FileOf(stageOutput, shard, KeyShardFile.FileName);
 
-    /// <summary>
-    /// Writes a shard's key file as <see cref="KeyShardFile.Write"/> does, in the shard's folder
-    /// written as <c>NAME.tmp-PID</c> and moved into place when complete, as every shard is, so
-    /// `mmforge status` tells a running, failed or complete key shard apart.
-    /// </summary>
-    public static void Write(string stageOutput, Pipeline.ShardSpec shard, string parameters, int permutations, Action<Action<KeyedSample>> fill)
-    {
-        Pipeline.DirectorySwap.Write(Path.GetDirectoryName(FileOf(stageOutput, shard))!, temp =>
-        {
-            KeyShardFile.Write(Path.Combine(temp, KeyShardFile.FileName), parameters, permutations, fill);
-            return 0;
-        });
-    }
+    /// <summary>Writes a shard's key file as <see cref="KeyShardFile.Write"/> does, in its shard folder (<see cref="Pipeline.KeyShardFiles"/>).</summary>
+    public static void Write(string stageOutput, Pipeline.ShardSpec shard, string parameters, int permutations, Action<Action<KeyedSample>> fill) =>
+        Pipeline.KeyShardFiles.Write(stageOutput, shard, KeyShardFile.FileName, path => KeyShardFile.Write(path, parameters, permutations, fill));
 
     /// <summary>The complete key files of every shard of one count, in shard order; refused while any is missing or was made with other parameters.</summary>
-    public static List<string> Complete(string stageOutput, string parameters)
-    {
-        var files = Pipeline.ShardFolders.Complete(Path.Combine(stageOutput, Folder), dir => File.Exists(Path.Combine(dir, KeyShardFile.FileName)), "key")
-            .Select(dir => Path.Combine(dir, KeyShardFile.FileName)).ToList();
-        foreach (var file in files)
-            if (KeyShardFile.ParametersOf(file) != parameters)
-                throw new ArgumentException($"{file} was made with other dedup options; run '--phase keys' again for every shard with these");
-        return files;
-    }
+    public static List<string> Complete(string stageOutput, string parameters) =>
+        Pipeline.KeyShardFiles.Complete(stageOutput, KeyShardFile.FileName, KeyShardFile.ParametersOf, parameters, DedupJob.Stage);
 
     public static IEnumerable<KeyedSample> InInputOrder(IReadOnlyList<string> files, int permutations)
     {

@@ -196,6 +196,14 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
         }
     }
 
+    /// <summary>The manifest of the dataset at <paramref name="dir"/> when a job with these options wrote it (a relaunched shard skips itself), else null.</summary>
+    public static Manifest? CompletedBy(JobOptions options, string dir)
+    {
+        if (!DatasetDirectory.IsDataset(dir)) return null;
+        var manifest = Manifest.Load(dir);
+        return manifest.Stages.LastOrDefault()?.Params.ToJsonString() == ParamsOf(options).ToJsonString() ? manifest : null;
+    }
+
     /// <summary>The parameters the manifest records for a job with these options (a relaunched shard compares them to its finished one).</summary>
     public static JsonObject ParamsOf(JobOptions options)
     {

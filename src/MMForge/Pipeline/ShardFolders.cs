@@ -20,6 +20,20 @@ public static class ShardFolders
         return found;
     }
 
+    /// <summary>
+    /// The folders a stage's dataset shards are in: <c>OUTPUT/shards</c>, and for a stage that
+    /// writes several datasets (select's mixes) each one's <c>OUTPUT/NAME/shards</c>; those that exist.
+    /// </summary>
+    public static List<string> OfStage(string stageOutput)
+    {
+        var folders = new List<string>();
+        if (!Directory.Exists(stageOutput)) return folders;
+        if (Directory.Exists(Path.Combine(stageOutput, ShardSpec.Folder))) folders.Add(Path.Combine(stageOutput, ShardSpec.Folder));
+        foreach (var dataset in Directory.GetDirectories(stageOutput).Order(StringComparer.Ordinal))
+            if (Directory.Exists(Path.Combine(dataset, ShardSpec.Folder))) folders.Add(Path.Combine(dataset, ShardSpec.Folder));
+        return folders;
+    }
+
     /// <summary>The folders in index order; <paramref name="isComplete"/> says whether a shard finished; <paramref name="what"/> names the shards in errors ("key").</summary>
     public static List<string> Complete(string folder, Func<string, bool> isComplete, string what)
     {

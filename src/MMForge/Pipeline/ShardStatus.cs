@@ -8,20 +8,25 @@ namespace MMForge.Pipeline;
 /// </summary>
 public sealed record ShardStatus(int Count, int Complete, int Running, int Failed)
 {
-    /// <summary>The shards of the newest count under <paramref name="stageOutput"/>, or null when it has none.</summary>
-    public static ShardStatus? Of(string stageOutput) => Of(Path.Combine(stageOutput, ShardSpec.Folder), ShardMerge.IsComplete);
+    /// <summary>
+    /// The shards of the newest count under <paramref name="stageOutput"/>, or null when it has none.
+    /// A stage that writes several datasets (select's mixes) shards each: a shard is complete when
+    /// it is complete in every one, running or failed when it is in any.
+    /// </summary>
+    public static ShardStatus? Of(string stageOutput) => Of(ShardFolders.OfStage(stageOutput), ShardMerge.IsComplete);
 
-    /// <summary>The key shards of a global stage (dedup's <c>keys/</c>), each complete once its folder is in place.</summary>
-    public static ShardStatus? OfKeys(string stageOutput) => Of(Path.Combine(stageOutput, ShardSpec.KeysFolder), Directory.Exists);
+    /// <summary>The key shards of a global stage (the <c>keys/</c> of dedup and select), each complete once its folder is in place.</summary>
+    public static ShardStatus? OfKeys(string stageOutput) => Of([Path.Combine(stageOutput, ShardSpec.KeysFolder)], Directory.Exists);
 
-    private static ShardStatus? Of(string folder, Func<string, bool> isComplete)
+    private static ShardStatus? Of(IReadOnlyList<string> folders, Func<string, bool> isComplete)
     {
-        var shards = ShardFolders.Found(folder);
-        if (shards.Count == 0) return null;
-        var count = shards.Max(s => s.Shard.Count);
-        var ofCount = shards.Where(s => s.Shard.Count == count).ToList();
-        var complete = ofCount.Where(s => s.Writer is null && isComplete(s.Dir)).Select(s => s.Shard.Index).ToHashSet();
-        var temps = ofCount.Where(s => s.Writer is not null && !complete.Contains(s.Shard.Index)).ToList();
+        var shards = folders.Select(ShardFolders.Found).ToList();
+        if (shards.All(s => s.Count == 0)) return null;
+        var count = shards.SelectMany(s => s).Max(s => s.Shard.Count);
+        var ofCount = shards.Select(s => s.Where(f => f.Shard.Count == count).ToList()).ToList();
+        var complete = ofCount.Select(s => s.Where(f => f.Writer is null && isComplete(f.Dir)).Select(f => f.Shard.Index).ToHashSet())
+            .Aggregate((all, next) => { all.IntersectWith(next); return all; });
+        var temps = ofCount.SelectMany(s => s).Where(s => s.Writer is not null && !complete.Contains(s.Shard.Index)).ToList();
         var running = temps.Where(s => DirectorySwap.IsRunning(s.Writer!.Value)).Select(s => s.Shard.Index).ToHashSet();
         var failed = temps.Select(s => s.Shard.Index).Where(i => !running.Contains(i)).ToHashSet();
         return new ShardStatus(count, complete.Count, running.Count, failed.Count);

@@ -11,9 +11,9 @@ public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int 
 
     /// <summary>
     /// Commands that decide on every shard's keys before any shard writes (global stages): their
-    /// shards first write keys, one task decides, then the shards write. dedup is the one.
+    /// shards first write keys, one task decides, then the shards write.
     /// </summary>
-    private static readonly HashSet<string> KeyedCommands = ["dedup"];
+    private static readonly HashSet<string> KeyedCommands = ["dedup", "select"];
 
     /// <summary>The value after <c>-o</c>: what the merge task joins.</summary>
     public string? Output

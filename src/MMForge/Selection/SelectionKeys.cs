@@ -19,22 +19,26 @@ public struct SelectionKey
     public ulong Draw;
 }
 
-/// <summary>Every decoded sample's key in input order, with the name tables the keys index and each sample's tokens under each mix's limit.</summary>
-public sealed class SelectionKeys
+/// <summary>
+/// Every decoded sample's key in input order, with the name tables the keys index and each
+/// sample's tokens under each mix's limit. Filled record by record in input order (<see cref="Add"/>),
+/// by one key pass or by the key shards read in shard order, which number the names alike.
+/// </summary>
+public sealed class SelectionKeys(int inputs, int mixCount)
 {
     public List<SelectionKey> Keys { get; } = [];
     public List<int> TagIds { get; } = [];
 
     /// <summary>Visual tokens of sample k under mix m's limit at <c>k * MixCount + m</c>.</summary>
     public List<long> Tokens { get; } = [];
-    public int MixCount { get; init; }
+    public int MixCount { get; } = mixCount;
 
     public NameTable Sources { get; } = new();
     public NameTable Strata { get; } = new();
     public NameTable Tags { get; } = new();
 
     /// <summary>Records each input held (decoded or not), so the writing pass can size its masks.</summary>
-    public List<int> RecordsPerInput { get; } = [];
+    public List<int> RecordsPerInput { get; } = [.. new int[inputs]];
 
     /// <summary>Records that did not decode, by (input, ordinal): the writing pass sends them to the first mix's rejects.</summary>
     public List<(int Input, int Ordinal)> Undecoded { get; } = [];
@@ -46,6 +50,36 @@ public sealed class SelectionKeys
         System.Runtime.InteropServices.CollectionsMarshal.AsSpan(TagIds).Slice(key.TagStart, key.TagCount);
 
     public long TokensOf(int key, int mix) => Tokens[key * MixCount + mix];
+
+    /// <summary>Adds the next record in input order: its key, or, when it did not decode, its place among the undecoded.</summary>
+    internal void Add(KeyedRecord record)
+    {
+        if (record.Facts is not { } facts)
+        {
+            Undecoded.Add((record.Input, record.Ordinal));
+            return;
+        }
+        var tagStart = TagIds.Count;
+        foreach (var tag in facts.Tags) TagIds.Add(Tags.Id(tag));
+        Keys.Add(new SelectionKey
+        {
+            Input = record.Input, Ordinal = record.Ordinal,
+            Source = Sources.Id(facts.Source), Stratum = Strata.Id(facts.Stratum),
+            TagStart = tagStart, TagCount = (ushort)facts.Tags.Count,
+            Yes = (ushort)Math.Min(facts.Yes, ushort.MaxValue), No = (ushort)Math.Min(facts.No, ushort.MaxValue),
+            Draw = facts.Draw,
+        });
+        Tokens.AddRange(facts.Tokens);
+        ImagesWithoutSize += facts.ImagesWithoutSize;
+    }
+
+    /// <summary>Counts the records of a run that follows the input's earlier runs; refused when it does not (keys read from another input, or shards out of order).</summary>
+    internal void Count(InputRun run)
+    {
+        if (run.Input >= RecordsPerInput.Count || run.First != RecordsPerInput[run.Input])
+            throw new ArgumentException($"keys of input {run.Input} start at record {run.First}, where {(run.Input < RecordsPerInput.Count ? RecordsPerInput[run.Input] : 0)} were expected: the key shards were made from other inputs");
+        RecordsPerInput[run.Input] += run.Count;
+    }
 }
 
 /// <summary>Names numbered in the order first seen, so keys hold ints and the numbering is the same on every run.</summary>
