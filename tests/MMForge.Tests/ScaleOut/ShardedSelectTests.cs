@@ -154,36 +154,18 @@ public sealed class ShardedSelectTests
         var random = new Random(11);
 
         // killed in the key pass: the whole sharded run again finishes it
-        Kill(dir, random, Many("crashed", ["--phase", "keys", "--shard", "0/2"]), "crashed/keys");
+        ShardKill.WhileWriting(dir, random, Many("crashed", ["--phase", "keys", "--shard", "0/2"]), "crashed/keys");
         Assert.Equal(new ShardStatus(2, 0, 0, 1), ShardStatus.OfKeys(dir.File("crashed")));
         RunSharded(dir, Many, "crashed", 2);
-        AssertSame(dir, "the key pass");
+        ShardKill.AssertSameAsClean(dir, "the key pass");
 
         // killed in the writing pass, with every key and the decisions ready
         for (var i = 0; i < 2; i++) Ok(CliRunner.Run(dir.Path, Many("crashed", ["--phase", "keys", "--shard", $"{i}/2"])));
         Ok(CliRunner.Run(dir.Path, Many("crashed", ["--phase", "decide"])));
         Ok(CliRunner.Run(dir.Path, Many("crashed", ["--shard", "1/2"])));
-        Kill(dir, random, Many("crashed", ["--shard", "0/2"]), "crashed/all/shards");
+        ShardKill.WhileWriting(dir, random, Many("crashed", ["--shard", "0/2"]), "crashed/all/shards");
         Assert.Equal(new ShardStatus(2, 1, 0, 1), ShardStatus.Of(dir.File("crashed")));
         RunSharded(dir, Many, "crashed", 2);
-        AssertSame(dir, "the writing pass");
-    }
-
-    /// <summary>Starts the step and kills it at a random moment once it writes shard 0's folder under <paramref name="folder"/>.</summary>
-    private static void Kill(TempDir dir, Random random, string[] command, string folder)
-    {
-        using var victim = CliRunner.Start(dir.Path, command);
-        bool Writing() => Directory.Exists(dir.File(folder)) && Directory.GetDirectories(dir.File(folder), "00000-of-00002.tmp-*").Length > 0;
-        while (!Writing() && !victim.HasExited) Thread.Sleep(10);
-        Thread.Sleep(random.Next(0, 300));
-        Assert.False(victim.HasExited, "the step finished before it could be killed; give it more records");
-        victim.Kill();
-        victim.WaitForExit();
-    }
-
-    private static void AssertSame(TempDir dir, string killedIn)
-    {
-        FileTree.AssertIdentical(dir.File("clean"), dir.File("crashed"), $"after a kill during {killedIn}");
-        Directory.Delete(dir.File("crashed"), recursive: true);
+        ShardKill.AssertSameAsClean(dir, "the writing pass");
     }
 }
