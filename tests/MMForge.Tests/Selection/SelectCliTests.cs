@@ -98,7 +98,7 @@ public class SelectCliTests
     public void HelpExplainsEveryOption()
     {
         var help = CliRunner.Run(TestPaths.RepoRoot, "select", "--help");
-        foreach (var option in new[] { "--mixes", "--seed", "--balance-by", "--target", "--cap-per-group", "--max-records", "--diversity", "--yes-no-balance", "--workers" })
+        foreach (var option in new[] { "--mixes", "--seed", "--balance-by", "--target", "--cap-per-group", "--max-records", "--diversity", "--yes-no-balance", "--workers", "--shard", "--phase" })
             Assert.Contains(option, help.Stdout);
     }
 }
