@@ -11,7 +11,7 @@ public sealed record ShardStatus(int Count, int Complete, int Running, int Faile
     /// <summary>The shards of the newest count under <paramref name="stageOutput"/>, or null when it has none.</summary>
     public static ShardStatus? Of(string stageOutput) => Of(Path.Combine(stageOutput, ShardSpec.Folder), ShardMerge.IsComplete);
 
-    /// <summary>The key shards of a global stage (dedup's <c>keys/</c>), each complete once its folder is in place.</summary>
+    /// <summary>The shards of a stage's first step (<c>keys/</c>: dedup's keys, hash's image hashes), each complete once its folder is in place.</summary>
     public static ShardStatus? OfKeys(string stageOutput) => Of(Path.Combine(stageOutput, ShardSpec.KeysFolder), Directory.Exists);
 
     private static ShardStatus? Of(string folder, Func<string, bool> isComplete)
