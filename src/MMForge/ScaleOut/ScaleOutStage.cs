@@ -13,12 +13,13 @@ public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int 
     /// The phases some commands run before their shards write, each once per shard or once in all.
     /// Global stages decide on every shard's keys first (dedup: each shard's keys, then one
     /// decision); hash first spreads the image files over the shards, since records of different
-    /// shards share them.
+    /// shards share them; validate first counts yes/no answers per shard for yes-no-balance.
     /// </summary>
     private static readonly Dictionary<string, (string Phase, bool PerShard)[]> PhasesBeforeWriting = new()
     {
         ["dedup"] = [("keys", true), ("decide", false)],
         ["hash"] = [("images", true)],
+        ["validate"] = [("counts", true)],
     };
 
     /// <summary>The value after <c>-o</c>: what the merge task joins.</summary>

@@ -10,7 +10,7 @@ namespace MMForge.Tests.ScaleOut;
 public sealed class KubernetesExecutorTests
 {
     [Fact]
-    public void The_example_recipe_becomes_one_job_per_stage_a_merge_job_per_sharded_stage_an_image_job_for_hash_and_key_and_decide_jobs_for_dedup()
+    public void The_example_recipe_becomes_one_job_per_stage_a_merge_job_per_sharded_stage_count_and_image_jobs_for_validate_and_hash_and_key_and_decide_jobs_for_dedup()
     {
         using var dir = TestPaths.NewTempDir();
         ExampleCopy.Into(dir.File("examples"));
@@ -20,14 +20,15 @@ public sealed class KubernetesExecutorTests
 
         Assert.Equal(0, result.ExitCode);
         var files = Directory.GetFiles(Path.Combine(run, "k8s"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(20, files.Count); // 11 stages; validate, tag, map and synthesize sharded with a merge each; hash with images, records, merge; dedup with keys, decide, write, merge
-        Assert.Equal(["01-ingest.yaml", "02-validate.yaml", "03-validate-merge.yaml", "04-hash-images.yaml", "05-hash.yaml", "06-hash-merge.yaml"], files.Take(6));
-        Assert.Equal(["--phase", "images", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "04-hash-images.yaml")).TakeLast(4));
-        Assert.Equal(["07-dedup-keys.yaml", "08-dedup-decide.yaml", "09-dedup.yaml", "10-dedup-merge.yaml"], files.Skip(6).Take(4));
-        Assert.Equal(["--phase", "keys", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "07-dedup-keys.yaml")).TakeLast(4));
-        Assert.Equal(["--phase", "decide"], Args(Spec(run, "08-dedup-decide.yaml")).TakeLast(2));
-        Assert.Equal("1", ((YamlScalarNode)Spec(run, "08-dedup-decide.yaml")["completions"]).Value);
-        var spec = Spec(run, "05-hash.yaml");
+        Assert.Equal(21, files.Count); // 11 stages; tag, map and synthesize sharded with a merge each; validate with counts, records, merge; hash with images, records, merge; dedup with keys, decide, write, merge
+        Assert.Equal(["01-ingest.yaml", "02-validate-counts.yaml", "03-validate.yaml", "04-validate-merge.yaml", "05-hash-images.yaml", "06-hash.yaml", "07-hash-merge.yaml"], files.Take(7));
+        Assert.Equal(["--phase", "counts", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "02-validate-counts.yaml")).TakeLast(4));
+        Assert.Equal(["--phase", "images", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "05-hash-images.yaml")).TakeLast(4));
+        Assert.Equal(["08-dedup-keys.yaml", "09-dedup-decide.yaml", "10-dedup.yaml", "11-dedup-merge.yaml"], files.Skip(7).Take(4));
+        Assert.Equal(["--phase", "keys", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "08-dedup-keys.yaml")).TakeLast(4));
+        Assert.Equal(["--phase", "decide"], Args(Spec(run, "09-dedup-decide.yaml")).TakeLast(2));
+        Assert.Equal("1", ((YamlScalarNode)Spec(run, "09-dedup-decide.yaml")["completions"]).Value);
+        var spec = Spec(run, "06-hash.yaml");
         Assert.Equal(("Indexed", "4"), (((YamlScalarNode)spec["completionMode"]).Value, ((YamlScalarNode)spec["completions"]).Value));
         Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(spec).TakeLast(2));
         Assert.Equal(dir.File("examples"), ((YamlScalarNode)Container(spec)["workingDir"]).Value);
