@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using MMForge.Filters;
 using MMForge.Media;
+using MMForge.Media.Shards;
+using MMForge.Cli.Terminal;
 using MMForge.Media.VisualTokens;
 using MMForge.Pipeline;
 
@@ -41,17 +43,36 @@ internal static class HashCommand
         };
         tokenModel.AcceptOnlyFromAmong([.. VisualTokenBudget.Models]);
         var fast = new Option<bool>("--fast") { Description = "Decode JPEGs reduced (DCT scaling) for the pHash: several times faster, within a few bits of the exact value; sizes stay exact." };
+        var phase = new Option<string?>("--phase")
+        {
+            Description = "Run one step of a sharded hash (what 'mmforge run --workers N' and the Slurm/Kubernetes executors do): "
+                + "images = with --shard I/N, read every record and hash the image files whose path falls to shard I, each once, into OUTPUT/keys/ "
+                + "(records of different shards share image files, so splitting records alone would decode most files in every shard); "
+                + "records = with --shard I/N, write that shard's records, taking each image's hash from the image shards when they made it "
+                + "(the default), then 'mmforge merge-shards OUTPUT'.",
+        };
+        phase.AcceptOnlyFromAmong(ImagesPhase, RecordsPhase);
         var command = new Command("hash", "Fill sha256, pHash (equal to imagehash), width, height, format and visual tokens of every image, in parallel. Samples whose image is missing, undecodable or truncated, too large, too small or of extreme aspect go to rejects/ under the check they failed (image-missing, image-decode, image-too-many-pixels, image-too-small, image-aspect, max-visual-tokens).")
         {
-            input, output, maxPixels, minSide, maxAspect, maxTokens, tokenModel, fast, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes, shared.Shard,
+            input, output, maxPixels, minSide, maxAspect, maxTokens, tokenModel, fast, phase, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes, shared.Shard,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(phase) is not null && result.GetValue(shared.Shard) is null) result.AddError("--phase needs --shard INDEX/COUNT: the phases are the steps of a sharded hash");
+        });
         command.SetAction(p =>
         {
             var dir = p.GetValue(input)!;
+            var outputDir = p.GetValue(output)!;
             var limits = new DecodeLimits { MaxPixels = p.GetValue(maxPixels), MinSide = p.GetValue(minSide), MaxAspect = p.GetValue(maxAspect) };
+            var imageParams = new JsonObject { ["max_pixels"] = limits.MaxPixels, ["min_side"] = limits.MinSide, ["max_aspect"] = limits.MaxAspect, ["fast"] = p.GetValue(fast) }.ToJsonString();
+            if (p.GetValue(phase) == ImagesPhase)
+                return HashImages(new ImageHashPass(limits, p.GetValue(fast), p.GetValue(shared.Workers)), shared.OpenDataset(p, dir), shared.ShardOf(p)!.Value, outputDir, imageParams);
+            using var known = shared.ShardOf(p) is null ? null : KnownImageHashes.Open(outputDir, imageParams);
+            var hashRule = new ImageHashRule(limits, p.GetValue(fast), known);
             IRule[] rules = p.GetValue(maxTokens) is { } limit
-                ? [new ImageHashRule(limits, p.GetValue(fast)), new VisualTokenLimitRule(p.GetValue(tokenModel)!, limit)]
-                : [new ImageHashRule(limits, p.GetValue(fast))];
+                ? [hashRule, new VisualTokenLimitRule(p.GetValue(tokenModel)!, limit)]
+                : [hashRule];
             var options = new JobOptions
             {
                 Stage = "hash",
@@ -64,8 +85,23 @@ internal static class HashCommand
                     ["max_visual_tokens"] = p.GetValue(maxTokens), ["token_model"] = p.GetValue(tokenModel),
                 },
             };
-            return JobRunner.RunToDataset(options, shared.OpenDataset(p, dir), p.GetValue(output)!, shared.Output(p));
+            return JobRunner.RunToDataset(options, shared.OpenDataset(p, dir), outputDir, shared.Output(p));
         });
         return command;
+    }
+
+    private const string ImagesPhase = "images", RecordsPhase = "records";
+
+    private static int HashImages(ImageHashPass pass, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string outputDir, string parameters)
+    {
+        if (ImageHashPass.Written(shard, outputDir, parameters))
+        {
+            Console.Out.WriteLine($"hash: images of shard {shard} are already complete in {KnownImageHashes.FolderOf(outputDir, shard)}; skipped");
+            return Program.Ok;
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (records, files) = new ProgressDisplay("hash").Run(report => pass.Run(sources, shard, outputDir, parameters, report));
+        Console.Out.WriteLine($"hash: images of shard {shard}: {files:N0} files hashed, {records:N0} records read, in {clock.Elapsed.TotalSeconds:F1}s");
+        return Program.Ok;
     }
 }

@@ -42,6 +42,15 @@ public sealed class YesNoBalanceRule : IRule
     public long Yes => _yes;
     public long No => _no;
 
+    /// <summary>Whether the counts were given (<see cref="UseCounts"/>) and the counting pass is not needed.</summary>
+    public bool HasCounts { get; private set; }
+
+    /// <summary>
+    /// Takes counts made elsewhere: a sharded validate's count step, summed over its shards, so
+    /// each record shard need not read the whole input to count it again.
+    /// </summary>
+    public void UseCounts(long yes, long no) => (_yes, _no, HasCounts) = (yes, no, true);
+
     /// <summary>Counts the yes and no answers of one sample during the counting pass (thread-safe).</summary>
     public void Observe(Sample sample)
     {

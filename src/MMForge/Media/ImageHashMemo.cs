@@ -25,9 +25,10 @@ public sealed record HashedImage(string? Sha256, PhashResult Result, DecodeFailu
 /// several questions of one image) read, hash and decode it once: at four samples per image that
 /// is three quarters of the hash stage. Keyed by the resolved path and trusted only while the file's
 /// size and modification time are those it was hashed at. Bounded: when full it starts over, which
-/// costs a re-decode, never a wrong answer.
+/// costs a re-decode, never a wrong answer. In a record shard of a sharded hash stage it first
+/// asks the image shards' tables (<see cref="Shards.KnownImageHashes"/>), which hashed every file once.
 /// </summary>
-public sealed class ImageHashMemo(int capacity = ImageHashMemo.DefaultCapacity)
+public sealed class ImageHashMemo(int capacity = ImageHashMemo.DefaultCapacity, Shards.KnownImageHashes? hashedByImageShards = null)
 {
     /// <summary>About 150 bytes an entry: 200,000 files keep it near 30 MiB.</summary>
     public const int DefaultCapacity = 200_000;
@@ -43,7 +44,7 @@ public sealed class ImageHashMemo(int capacity = ImageHashMemo.DefaultCapacity)
         if (!info.Exists) throw new FileNotFoundException("file not found", path);
         var (length, ticks) = (info.Length, info.LastWriteTimeUtc.Ticks);
         if (_files.TryGetValue(path, out var known) && known.Length == length && known.ModifiedTicks == ticks) return known.Image;
-        var image = hash(File.ReadAllBytes(path));
+        var image = hashedByImageShards?.Find(path, length, ticks) ?? hash(File.ReadAllBytes(path));
         if (_files.Count >= capacity) _files.Clear();
         _files[path] = new Entry(length, ticks, image);
         return image;

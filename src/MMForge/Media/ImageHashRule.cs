@@ -14,12 +14,13 @@ namespace MMForge.Media;
 /// cannot be opened). Text-only samples pass. In fast mode JPEGs are decoded reduced
 /// (<see cref="ImageFileHasher.FastMinSide"/>): pHashes stay within a few bits, and width and
 /// height are still the full size, from the header. A file shared by several samples is read and
-/// decoded once per job.
+/// decoded once per job, and in a record shard taken from the image shards' hashes when they have it
+/// (<paramref name="known"/>).
 /// </summary>
-public sealed class ImageHashRule(DecodeLimits limits, bool fast = false) : IRule
+public sealed class ImageHashRule(DecodeLimits limits, bool fast = false, Shards.KnownImageHashes? known = null) : IRule
 {
     /// <summary>One rule serves one job, so the files it hashed are those of this job (see <see cref="ImageHashMemo"/>).</summary>
-    private readonly ImageHashMemo _memo = new();
+    private readonly ImageHashMemo _memo = new(hashedByImageShards: known);
 
     public string Name => "image-decode";
     public string Description => "every image must exist, decode and pass the size limits; fills sha256, phash, width, height, format and visual tokens";

@@ -46,7 +46,7 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
         stage.Params = ParamsOf(options);
         var items = contexts.SelectMany(c => Guarded(c).Select(raw => (Raw: raw, Context: c)));
 
-        if (options.Rules?.Balance is { } balance)
+        if (options.Rules?.Balance is { HasCounts: false } balance)
             OrderedParallel.Run(items, options.BatchSize, options.Workers, i => { RecordProcessor.Observe(i.Raw, i.Context, balance); return 0; }, _ => { });
 
         if (options.Shard is { } shard) items = shard.Take(items, contexts.Select(c => c.Source));

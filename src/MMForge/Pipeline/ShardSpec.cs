@@ -17,7 +17,7 @@ public readonly partial record struct ShardSpec(int Index, int Count)
     /// <summary>The folder of a shard's dataset inside the stage's output folder.</summary>
     public const string Folder = "shards";
 
-    /// <summary>The folder of the key shards of a global stage (dedup, select), which one step reads together before the shards write.</summary>
+    /// <summary>The folder of what a stage's shards write in a first step for every shard to read before any writes records: dedup's and select's keys, hash's image hashes.</summary>
     public const string KeysFolder = "keys";
 
     public static ShardSpec Parse(string text)

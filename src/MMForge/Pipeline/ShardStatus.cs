@@ -15,7 +15,7 @@ public sealed record ShardStatus(int Count, int Complete, int Running, int Faile
     /// </summary>
     public static ShardStatus? Of(string stageOutput) => Of(ShardFolders.OfStage(stageOutput), ShardMerge.IsComplete);
 
-    /// <summary>The key shards of a global stage (the <c>keys/</c> of dedup and select), each complete once its folder is in place.</summary>
+    /// <summary>The shards of a stage's first step (<c>keys/</c>: dedup's and select's keys, hash's image hashes), each complete once its folder is in place.</summary>
     public static ShardStatus? OfKeys(string stageOutput) => Of([Path.Combine(stageOutput, ShardSpec.KeysFolder)], Directory.Exists);
 
     private static ShardStatus? Of(IReadOnlyList<string> folders, Func<string, bool> isComplete)

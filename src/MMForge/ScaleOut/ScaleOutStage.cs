@@ -10,10 +10,18 @@ public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int 
     public const string ShardOption = "--shard", OutputOption = "-o", PhaseOption = "--phase", MergeCommand = "merge-shards";
 
     /// <summary>
-    /// Commands that decide on every shard's keys before any shard writes (global stages): their
-    /// shards first write keys, one task decides, then the shards write.
+    /// The phases some commands run before their shards write, each once per shard or once in all.
+    /// Global stages decide on every shard's keys first (dedup and select: each shard's keys,
+    /// then one decision); hash first spreads the image files over the shards, since records of
+    /// different shards share them; validate first counts yes/no answers per shard for yes-no-balance.
     /// </summary>
-    private static readonly HashSet<string> KeyedCommands = ["dedup", "select"];
+    private static readonly Dictionary<string, (string Phase, bool PerShard)[]> PhasesBeforeWriting = new()
+    {
+        ["dedup"] = [("keys", true), ("decide", false)],
+        ["select"] = [("keys", true), ("decide", false)],
+        ["hash"] = [("images", true)],
+        ["validate"] = [("counts", true)],
+    };
 
     /// <summary>The value after <c>-o</c>: what the merge task joins.</summary>
     public string? Output
@@ -27,22 +35,20 @@ public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int 
 
     /// <summary>
     /// What runs, in order. One process: the command line. Sharded: the shard tasks (each adds
-    /// <c>--shard i/N</c>), then <c>merge-shards OUTPUT</c>; a global stage puts a key step and a
-    /// decide step before them.
+    /// <c>--shard i/N</c>), then <c>merge-shards OUTPUT</c>; some commands put phases before them
+    /// (<see cref="PhasesBeforeWriting"/>).
     /// </summary>
     public IReadOnlyList<ScaleOutStep> Steps
     {
         get
         {
             if (Shards == 1) return [new ScaleOutStep("", Args, PerShard: false)];
-            var merge = new ScaleOutStep("-merge", [MergeCommand, Output!], PerShard: false);
-            if (!KeyedCommands.Contains(Args[0])) return [new ScaleOutStep("", Args, PerShard: true), merge];
+            var phases = PhasesBeforeWriting.GetValueOrDefault(Args[0], []);
             return
             [
-                new ScaleOutStep("-keys", [.. Args, PhaseOption, "keys"], PerShard: true),
-                new ScaleOutStep("-decide", [.. Args, PhaseOption, "decide"], PerShard: false),
+                .. phases.Select(p => new ScaleOutStep("-" + p.Phase, [.. Args, PhaseOption, p.Phase], p.PerShard)),
                 new ScaleOutStep("", Args, PerShard: true),
-                merge,
+                new ScaleOutStep("-merge", [MergeCommand, Output!], PerShard: false),
             ];
         }
     }

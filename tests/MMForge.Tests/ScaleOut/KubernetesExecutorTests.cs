@@ -10,7 +10,7 @@ namespace MMForge.Tests.ScaleOut;
 public sealed class KubernetesExecutorTests
 {
     [Fact]
-    public void The_example_recipe_becomes_one_job_per_stage_a_merge_job_per_sharded_stage_and_key_and_decide_jobs_for_dedup_and_select()
+    public void The_example_recipe_becomes_one_job_per_stage_a_merge_job_per_sharded_stage_count_and_image_jobs_for_validate_and_hash_and_key_and_decide_jobs_for_dedup_and_select()
     {
         using var dir = TestPaths.NewTempDir();
         ExampleCopy.Into(dir.File("examples"));
@@ -20,16 +20,18 @@ public sealed class KubernetesExecutorTests
 
         Assert.Equal(0, result.ExitCode);
         var files = Directory.GetFiles(Path.Combine(run, "k8s"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(22, files.Count); // 11 stages; validate, hash, tag, map and synthesize sharded with a merge each; dedup and select with keys, decide, write, merge
-        Assert.Equal(["01-ingest.yaml", "02-validate.yaml", "03-validate-merge.yaml"], files.Take(3));
-        Assert.Equal(["06-dedup-keys.yaml", "07-dedup-decide.yaml", "08-dedup.yaml", "09-dedup-merge.yaml"], files.Skip(5).Take(4));
-        Assert.Equal(["--phase", "keys", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "06-dedup-keys.yaml")).TakeLast(4));
-        Assert.Equal(["--phase", "decide"], Args(Spec(run, "07-dedup-decide.yaml")).TakeLast(2));
-        Assert.Equal("1", ((YamlScalarNode)Spec(run, "07-dedup-decide.yaml")["completions"]).Value);
-        Assert.Equal(["16-select-keys.yaml", "17-select-decide.yaml", "18-select.yaml", "19-select-merge.yaml", "20-export-llava-onevision.yaml"], files.Skip(15).Take(5));
-        Assert.Equal(["--phase", "decide"], Args(Spec(run, "17-select-decide.yaml")).TakeLast(2));
-        Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "18-select.yaml")).TakeLast(2));
-        var spec = Spec(run, "04-hash.yaml");
+        Assert.Equal(24, files.Count); // 11 stages; tag, map and synthesize sharded with a merge each; validate with counts, records, merge; hash with images, records, merge; dedup and select with keys, decide, write, merge
+        Assert.Equal(["01-ingest.yaml", "02-validate-counts.yaml", "03-validate.yaml", "04-validate-merge.yaml", "05-hash-images.yaml", "06-hash.yaml", "07-hash-merge.yaml"], files.Take(7));
+        Assert.Equal(["--phase", "counts", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "02-validate-counts.yaml")).TakeLast(4));
+        Assert.Equal(["--phase", "images", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "05-hash-images.yaml")).TakeLast(4));
+        Assert.Equal(["08-dedup-keys.yaml", "09-dedup-decide.yaml", "10-dedup.yaml", "11-dedup-merge.yaml"], files.Skip(7).Take(4));
+        Assert.Equal(["--phase", "keys", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "08-dedup-keys.yaml")).TakeLast(4));
+        Assert.Equal(["--phase", "decide"], Args(Spec(run, "09-dedup-decide.yaml")).TakeLast(2));
+        Assert.Equal("1", ((YamlScalarNode)Spec(run, "09-dedup-decide.yaml")["completions"]).Value);
+        Assert.Equal(["18-select-keys.yaml", "19-select-decide.yaml", "20-select.yaml", "21-select-merge.yaml", "22-export-llava-onevision.yaml"], files.Skip(17).Take(5));
+        Assert.Equal(["--phase", "decide"], Args(Spec(run, "19-select-decide.yaml")).TakeLast(2));
+        Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "20-select.yaml")).TakeLast(2));
+        var spec = Spec(run, "06-hash.yaml");
         Assert.Equal(("Indexed", "4"), (((YamlScalarNode)spec["completionMode"]).Value, ((YamlScalarNode)spec["completions"]).Value));
         Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(spec).TakeLast(2));
         Assert.Equal(dir.File("examples"), ((YamlScalarNode)Container(spec)["workingDir"]).Value);

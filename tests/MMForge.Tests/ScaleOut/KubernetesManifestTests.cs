@@ -39,8 +39,8 @@ public sealed partial class KubernetesManifestTests
     private static readonly ScaleOutStage[] ThreeStages =
     [
         new("ingest", ["ingest", "--sources-file", RunDir + "/params/ingest.sources.json", "-o", RunDir + "/stages/ingest", "--workers", "2"]),
-        new("hash", ["hash", RunDir + "/stages/ingest", "-o", RunDir + "/stages/hash", "--workers", "2"], Shards: 4),
-        new("dedup", ["dedup", RunDir + "/stages/hash", "-o", RunDir + "/stages/dedup"]),
+        new("tag", ["tag", RunDir + "/stages/ingest", "-o", RunDir + "/stages/tag", "--workers", "2"], Shards: 4),
+        new("dedup", ["dedup", RunDir + "/stages/tag", "-o", RunDir + "/stages/dedup"]),
     ];
 
     private static KubernetesOptions Options(string runDir = RunDir) => new()
@@ -56,17 +56,17 @@ public sealed partial class KubernetesManifestTests
         using var dir = TestPaths.NewTempDir();
         KubernetesManifests.Write(ThreeStages, Options(), dir.Path);
 
-        Assert.Equal(["01-ingest.yaml", "02-hash.yaml", "03-hash-merge.yaml", "04-dedup.yaml", "apply.sh"],
+        Assert.Equal(["01-ingest.yaml", "02-tag.yaml", "03-tag-merge.yaml", "04-dedup.yaml", "apply.sh"],
             Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        var jobs = new[] { "01-ingest.yaml", "02-hash.yaml", "03-hash-merge.yaml", "04-dedup.yaml" }.Select(f => ParseJob(dir.File(f))).ToList();
-        Assert.Equal(["demo-01-ingest", "demo-02-hash", "demo-03-hash-merge", "demo-04-dedup"], jobs.Select(j => j.Name));
+        var jobs = new[] { "01-ingest.yaml", "02-tag.yaml", "03-tag-merge.yaml", "04-dedup.yaml" }.Select(f => ParseJob(dir.File(f))).ToList();
+        Assert.Equal(["demo-01-ingest", "demo-02-tag", "demo-03-tag-merge", "demo-04-dedup"], jobs.Select(j => j.Name));
         Assert.Equal([1, 4, 1, 1], jobs.Select(j => j.Completions));
         Assert.Equal([1, 4, 1, 1], jobs.Select(j => j.Parallelism));
         Assert.All(jobs, j => Assert.Equal(2, j.BackoffLimitPerIndex));
 
         Assert.Equal([.. ThreeStages[0].Args], jobs[0].Args);
         Assert.Equal([.. ThreeStages[1].Args, "--shard", "$(JOB_COMPLETION_INDEX)/4"], jobs[1].Args);
-        Assert.Equal(["merge-shards", RunDir + "/stages/hash"], jobs[2].Args);
+        Assert.Equal(["merge-shards", RunDir + "/stages/tag"], jobs[2].Args);
         Assert.DoesNotContain("--shard", jobs[3].Args);
         // what mmforge sees in the pod of index 3, after the kubelet's $(VAR) expansion
         Assert.Equal("3/4", KubeletExpand(jobs[1].Args[^1], new() { ["JOB_COMPLETION_INDEX"] = "3" }));
@@ -127,12 +127,12 @@ public sealed partial class KubernetesManifestTests
 
         var allComplete = FakeKubectlRun(dir.Path, script, failing: "");
         Assert.Equal(0, allComplete.ExitCode);
-        Assert.Equal(["01-ingest.yaml", "02-hash.yaml", "03-hash-merge.yaml", "04-dedup.yaml"], allComplete.Applied);
+        Assert.Equal(["01-ingest.yaml", "02-tag.yaml", "03-tag-merge.yaml", "04-dedup.yaml"], allComplete.Applied);
 
-        var hashFails = FakeKubectlRun(dir.Path, script, failing: "demo-02-hash");
-        Assert.Equal(1, hashFails.ExitCode);
-        Assert.Equal(["01-ingest.yaml", "02-hash.yaml"], hashFails.Applied);
-        Assert.Contains("job demo-02-hash failed", hashFails.Stderr);
+        var tagFails = FakeKubectlRun(dir.Path, script, failing: "demo-02-tag");
+        Assert.Equal(1, tagFails.ExitCode);
+        Assert.Equal(["01-ingest.yaml", "02-tag.yaml"], tagFails.Applied);
+        Assert.Contains("job demo-02-tag failed", tagFails.Stderr);
     }
 
     [Fact]

@@ -40,4 +40,39 @@ public sealed class ShardCrashTests
         foreach (var file in Manifest.Load(dir.File("clean")).Shards)
             Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File("clean"), file.File)), File.ReadAllBytes(Path.Combine(dir.File("crashed"), file.File)));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void An_image_shard_killed_at_a_random_moment_is_relaunched_and_the_records_are_the_same_bytes(int seed)
+    {
+        using var dir = TestPaths.NewTempDir();
+        ManyRecords.Ingest(dir, 40_000, i => ($"Question {i}?", $"Answer {i}."));
+        string[] Hash(string output, int shard, params string[] phase) => ["hash", "in", "-o", output, "--workers", "1", "--shard", $"{shard}/2", "--shard-records", "1000", .. phase];
+        var imageStep = TimeSpan.Zero;
+        void Finish(string output)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            Assert.True(CliRunner.Run(dir.Path, Hash(output, 0, "--phase", "images")).ExitCode is 0 or 1);
+            imageStep = clock.Elapsed;
+            Assert.True(CliRunner.Run(dir.Path, Hash(output, 1, "--phase", "images")).ExitCode is 0 or 1);
+            foreach (var shard in new[] { 0, 1 }) Assert.True(CliRunner.Run(dir.Path, Hash(output, shard)).ExitCode is 0 or 1);
+            Assert.True(CliRunner.Run(dir.Path, "merge-shards", output).ExitCode is 0 or 1);
+        }
+        Finish("clean");
+
+        // the kill lands at a seeded moment between 20% and 95% of the time the step took uninterrupted
+        using (var victim = CliRunner.Start(dir.Path, Hash("crashed", 0, "--phase", "images")))
+        {
+            Thread.Sleep(imageStep * (0.2 + 0.75 * new Random(seed).NextDouble()));
+            Assert.False(victim.HasExited, "the image shard finished before it could be killed; give it more records");
+            victim.Kill();
+            victim.WaitForExit();
+        }
+        Finish("crashed");
+
+        Assert.Equal(File.ReadAllText(dir.File(Path.Combine("clean", "manifest.json"))), File.ReadAllText(dir.File(Path.Combine("crashed", "manifest.json"))));
+        foreach (var file in Manifest.Load(dir.File("clean")).Shards)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File("clean"), file.File)), File.ReadAllBytes(Path.Combine(dir.File("crashed"), file.File)));
+    }
 }

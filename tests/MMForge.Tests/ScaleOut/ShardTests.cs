@@ -1,6 +1,5 @@
 using MMForge.Pipeline;
 using MMForge.Tests.Cli;
-using MMForge.Tests.Recipes;
 using MMForge.Tests.Support;
 
 namespace MMForge.Tests.ScaleOut;
@@ -12,14 +11,7 @@ public sealed class ShardTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>The example ingested and validated once, as the input the sharded stages read.</summary>
-    private string Validated()
-    {
-        ExampleCopy.Into(_dir.File("examples"));
-        var run = CliRunner.Run(_dir.File("examples"), "run", "recipe.yaml", "-o", _dir.File("run"), "--until", "validate");
-        Assert.True(run.ExitCode is 0 or 1, run.Stdout + run.Stderr);
-        return Path.Combine(_dir.File("run"), "stages", "validate");
-    }
+    private string Validated() => ValidatedExample.In(_dir);
 
     private CliRunner.Result Hash(string input, string output, params string[] extra) =>
         CliRunner.Run(_dir.Path, ["hash", input, "-o", output, "--workers", "1", .. extra]);
