@@ -23,7 +23,7 @@ internal static class IngestCommand
         var command = new Command("ingest", "Read datasets in any supported format into one unified, validated mmforge dataset directory; bad records go to rejects/ with a reason.")
         {
             sources, sourcesFile, output, source, shared.Format, shared.ImageRoot, shared.BaseDir, shared.Map, noValidate, shared.Enable, shared.Disable,
-            shared.Seed, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
+            shared.Seed, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes, shared.Shard,
         };
         command.SetAction(p =>
         {
@@ -39,6 +39,7 @@ internal static class IngestCommand
                 Seed = p.GetValue(shared.Seed),
                 Workers = p.GetValue(shared.Workers),
                 PathMappings = shared.Mappings(p),
+                Shard = shared.ShardOf(p),
                 Params = new JsonObject { ["validate"] = validate, ["seed"] = p.GetValue(shared.Seed) },
             };
             var dir = p.GetValue(output)!;

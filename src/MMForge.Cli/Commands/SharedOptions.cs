@@ -70,7 +70,7 @@ internal sealed class SharedOptions
 
     public readonly Option<string?> Shard = new("--shard")
     {
-        Description = "Process only part INDEX/COUNT of the input (the INDEX-th of COUNT contiguous runs of its records in input order, cut by the record counts of the input manifests) into OUTPUT/shards/INDEX-of-COUNT; "
+        Description = "Process only part INDEX/COUNT of the input (the INDEX-th of COUNT contiguous runs of its records in input order, cut by the record counts of the input manifests; for files in other formats, which declare no count, by where the records lie in the files' bytes) into OUTPUT/shards/INDEX-of-COUNT; "
             + "'mmforge merge-shards OUTPUT' joins the parts once all are done, in the order one process writes. A part already complete with the same parameters is skipped, so a relaunch redoes only what failed.",
     };
 

@@ -88,6 +88,10 @@ public sealed class RuleContext
     /// <summary>Where the sample was read (rules that act on decisions taken in an earlier pass over the same input find it by this).</summary>
     public RecordLocation? Location { get; init; }
 
-    /// <summary>A stable key of the sample (its location) that, with the seed, fixes every random choice; made only when a rule asks.</summary>
+    /// <summary>
+    /// A stable key of the sample (its source and id) that, with the seed, fixes every random
+    /// choice; made only when a rule asks. Not where it was read: a dataset's data files depend on
+    /// how it was written (records per file, how many shards), and the choices must not.
+    /// </summary>
     public Func<string> SampleKey { get; init; } = () => "";
 }

@@ -5,13 +5,6 @@ public sealed record RecordLocation(string File, long? Line, long Offset, long L
 {
     public override string ToString() =>
         File + (Member is not null ? $" member {Member}" : Line is not null ? $" line {Line}" : $" offset {Offset}");
-
-    /// <summary>
-    /// The location without the folders: what seeded random choices are keyed by, so the same
-    /// data gives the same choices wherever it lives (a run directory moved, a test's temp copy).
-    /// </summary>
-    public string PortableKey =>
-        System.IO.Path.GetFileName(File) + (Member is not null ? $" member {Member}" : Line is not null ? $" line {Line}" : $" offset {Offset}");
 }
 
 /// <summary>A file member that travels with a record (WebDataset image members).</summary>

@@ -49,7 +49,7 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
         if (options.Rules?.Balance is { HasCounts: false } balance)
             OrderedParallel.Run(items, options.BatchSize, options.Workers, i => { RecordProcessor.Observe(i.Raw, i.Context, balance); return 0; }, _ => { });
 
-        if (options.Shard is { } shard) items = shard.Take(items, contexts.Select(c => c.Source));
+        if (options.Shard is { } shard) items = ShardOf(items, contexts, shard);
         var processor = new RecordProcessor(options, output);
         var bySource = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var droppedByRule = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -99,6 +99,20 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
         manifest.Stages.Add(stage);
         output.Complete(manifest);
         return manifest;
+    }
+
+    /// <summary>
+    /// This shard's run of the input: cut by record count when every input is an mmforge dataset
+    /// (their manifests count the records), else by where records lie in the input's bytes
+    /// (ingest reads the users' files, which declare no count).
+    /// </summary>
+    private static IEnumerable<(RawRecord Raw, SourceContext Context)> ShardOf(IEnumerable<(RawRecord Raw, SourceContext Context)> items, List<SourceContext> contexts, ShardSpec shard)
+    {
+        var sources = contexts.Select(c => c.Source).ToList();
+        if (sources.All(s => s.DatasetManifest is not null)) return shard.Take(items, sources);
+        var positions = InputPositions.Of(sources);
+        var number = contexts.Select((context, i) => (context, i)).ToDictionary(p => p.context, p => p.i);
+        return shard.Take(items, positions.Total, item => positions.Of(number[item.Context], item.Raw.Location));
     }
 
     /// <summary>

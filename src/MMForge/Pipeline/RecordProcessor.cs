@@ -77,7 +77,7 @@ public sealed class RecordProcessor(JobOptions options, IJobOutput output)
             {
                 ImageFile = image => source.ResolverFor(image).FullPath(image),
                 Seed = options.Seed,
-                SampleKey = () => raw.Location.PortableKey,
+                SampleKey = () => sample.Source + "\n" + sample.Id,
                 Location = raw.Location,
             };
             var verdict = rules.Apply(sample, context, (rule, why, turns) =>

@@ -45,6 +45,25 @@ public readonly partial record struct ShardSpec(int Index, int Count)
         }
     }
 
+    /// <summary>
+    /// This shard's items of an input of <paramref name="total"/> bytes cut by where each item lies
+    /// (<see cref="InputPositions"/>): positions [total x INDEX / COUNT, total x (INDEX + 1) / COUNT),
+    /// the last shard also taking any beyond. An item placed before the one preceding it (a read
+    /// failure reported at its file's start) stays with its neighbours, so the runs stay contiguous.
+    /// </summary>
+    public IEnumerable<T> Take<T>(IEnumerable<T> items, long total, Func<T, long> position)
+    {
+        var first = total * Index / Count;
+        var end = Index == Count - 1 ? long.MaxValue : total * (Index + 1) / Count;
+        long reached = 0;
+        foreach (var item in items)
+        {
+            reached = Math.Max(reached, position(item));
+            if (reached >= end) yield break;
+            if (reached >= first) yield return item;
+        }
+    }
+
     /// <summary>This shard's items of an input read from <paramref name="input"/>, whose size its manifests declare (<see cref="TotalOf"/>).</summary>
     public IEnumerable<T> Take<T>(IEnumerable<T> items, IEnumerable<OpenedSource> input) => Take(items, TotalOf(input));
 

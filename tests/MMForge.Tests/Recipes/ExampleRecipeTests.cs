@@ -200,7 +200,7 @@ public sealed class LocalExecutorTests
         Assert.True(first.ExitCode is 0 or 1, first.Stdout + first.Stderr);
         foreach (var (stage, records) in new[] { ("validate", 20L), ("hash", 20L), ("dedup", 18L) })
             Assert.Equal((stage, records), (stage, Manifest.Load(Path.Combine(run, "stages", stage)).Records));
-        foreach (var stage in new[] { "validate", "hash", "dedup" })
+        foreach (var stage in new[] { "ingest", "validate", "hash", "dedup" })
         {
             Assert.Equal(2, (int)Manifest.Load(Path.Combine(run, "stages", stage)).Stages[^1].Params["shards"]!);
             Assert.True(File.Exists(Path.Combine(run, "logs", $"{stage}.shard-1.log")));
@@ -213,7 +213,7 @@ public sealed class LocalExecutorTests
         Assert.All(Run("--workers", "2").Stdout.Split('\n').Where(l => l.StartsWith('[')), l => Assert.Contains("unchanged, skipped", l));
         var single = Run("--workers", "1");
         var ran = single.Stdout.Split('\n').Where(l => l.Contains(": running (")).Select(l => l[(l.IndexOf(']') + 2)..l.IndexOf(':')]).ToList();
-        Assert.Equal(["validate", "hash", "dedup"], ran);
+        Assert.Equal(["ingest", "validate", "hash", "dedup"], ran);
         Assert.Equal(shardedClusters, File.ReadAllBytes(Path.Combine(run, "stages", "dedup", "clusters.jsonl")));
         Assert.Equal(20, Manifest.Load(Path.Combine(run, "stages", "hash")).Records);
     }

@@ -20,18 +20,18 @@ public sealed class KubernetesExecutorTests
 
         Assert.Equal(0, result.ExitCode);
         var files = Directory.GetFiles(Path.Combine(run, "k8s"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(24, files.Count); // 11 stages; tag, map and synthesize sharded with a merge each; validate with counts, records, merge; hash with images, records, merge; dedup and select with keys, decide, write, merge
-        Assert.Equal(["01-ingest.yaml", "02-validate-counts.yaml", "03-validate.yaml", "04-validate-merge.yaml", "05-hash-images.yaml", "06-hash.yaml", "07-hash-merge.yaml"], files.Take(7));
-        Assert.Equal(["--phase", "counts", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "02-validate-counts.yaml")).TakeLast(4));
-        Assert.Equal(["--phase", "images", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "05-hash-images.yaml")).TakeLast(4));
-        Assert.Equal(["08-dedup-keys.yaml", "09-dedup-decide.yaml", "10-dedup.yaml", "11-dedup-merge.yaml"], files.Skip(7).Take(4));
-        Assert.Equal(["--phase", "keys", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "08-dedup-keys.yaml")).TakeLast(4));
-        Assert.Equal(["--phase", "decide"], Args(Spec(run, "09-dedup-decide.yaml")).TakeLast(2));
-        Assert.Equal("1", ((YamlScalarNode)Spec(run, "09-dedup-decide.yaml")["completions"]).Value);
-        Assert.Equal(["18-select-keys.yaml", "19-select-decide.yaml", "20-select.yaml", "21-select-merge.yaml", "22-export-llava-onevision.yaml"], files.Skip(17).Take(5));
-        Assert.Equal(["--phase", "decide"], Args(Spec(run, "19-select-decide.yaml")).TakeLast(2));
-        Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "20-select.yaml")).TakeLast(2));
-        var spec = Spec(run, "06-hash.yaml");
+        Assert.Equal(25, files.Count); // 11 stages; ingest, tag, map and synthesize sharded with a merge each; validate with counts, records, merge; hash with images, records, merge; dedup and select with keys, decide, write, merge
+        Assert.Equal(["01-ingest.yaml", "02-ingest-merge.yaml", "03-validate-counts.yaml", "04-validate.yaml", "05-validate-merge.yaml", "06-hash-images.yaml", "07-hash.yaml", "08-hash-merge.yaml"], files.Take(8));
+        Assert.Equal(["--phase", "counts", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "03-validate-counts.yaml")).TakeLast(4));
+        Assert.Equal(["--phase", "images", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "06-hash-images.yaml")).TakeLast(4));
+        Assert.Equal(["09-dedup-keys.yaml", "10-dedup-decide.yaml", "11-dedup.yaml", "12-dedup-merge.yaml"], files.Skip(8).Take(4));
+        Assert.Equal(["--phase", "keys", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "09-dedup-keys.yaml")).TakeLast(4));
+        Assert.Equal(["--phase", "decide"], Args(Spec(run, "10-dedup-decide.yaml")).TakeLast(2));
+        Assert.Equal("1", ((YamlScalarNode)Spec(run, "10-dedup-decide.yaml")["completions"]).Value);
+        Assert.Equal(["19-select-keys.yaml", "20-select-decide.yaml", "21-select.yaml", "22-select-merge.yaml", "23-export-llava-onevision.yaml"], files.Skip(18).Take(5));
+        Assert.Equal(["--phase", "decide"], Args(Spec(run, "20-select-decide.yaml")).TakeLast(2));
+        Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "21-select.yaml")).TakeLast(2));
+        var spec = Spec(run, "07-hash.yaml");
         Assert.Equal(("Indexed", "4"), (((YamlScalarNode)spec["completionMode"]).Value, ((YamlScalarNode)spec["completions"]).Value));
         Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(spec).TakeLast(2));
         Assert.Equal(dir.File("examples"), ((YamlScalarNode)Container(spec)["workingDir"]).Value);
