@@ -89,6 +89,12 @@ public sealed class RuleContext
     public RecordLocation? Location { get; init; }
 
     /// <summary>
+    /// The record's number in the stage's whole input, counted before any shard is cut: unlike
+    /// <see cref="Location"/>, the same whether the input was written by one process or by shards.
+    /// </summary>
+    public long RecordNumber { get; init; }
+
+    /// <summary>
     /// A stable key of the sample (its source and id) that, with the seed, fixes every random
     /// choice; made only when a rule asks. Not where it was read: a dataset's data files depend on
     /// how it was written (records per file, how many shards), and the choices must not.

@@ -44,7 +44,8 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
         var stage = new StageInfo { Name = options.Stage };
         var contexts = sources.Select(s => CreateContext(s, manifest, stage)).ToList();
         stage.Params = ParamsOf(options);
-        var items = contexts.SelectMany(c => Guarded(c).Select(raw => (Raw: raw, Context: c)));
+        // numbered before any shard is cut: a record's number in the whole input names it in every shard and every layout
+        var items = contexts.SelectMany(c => Guarded(c).Select(raw => (Raw: raw, Context: c))).Select((item, number) => (item.Raw, item.Context, Number: (long)number));
 
         if (options.Rules?.Balance is { HasCounts: false } balance)
             OrderedParallel.Run(items, options.BatchSize, options.Workers, i => { RecordProcessor.Observe(i.Raw, i.Context, balance); return 0; }, _ => { });
@@ -61,7 +62,7 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
             Increment(bySource, record.SampleSource ?? record.Source.Info.Name);
         }
 
-        OrderedParallel.Run(items, options.BatchSize, options.Workers, i => processor.Process(i.Raw, i.Context), batch =>
+        OrderedParallel.Run(items, options.BatchSize, options.Workers, i => processor.Process(i.Raw, i.Context, i.Number), batch =>
         {
             foreach (var record in batch)
             {
@@ -106,7 +107,7 @@ public sealed class RecordJob(JobOptions options, Action<JobProgress>? progress 
     /// (their manifests count the records), else by where records lie in the input's bytes
     /// (ingest reads the users' files, which declare no count).
     /// </summary>
-    private static IEnumerable<(RawRecord Raw, SourceContext Context)> ShardOf(IEnumerable<(RawRecord Raw, SourceContext Context)> items, List<SourceContext> contexts, ShardSpec shard)
+    private static IEnumerable<(RawRecord Raw, SourceContext Context, long Number)> ShardOf(IEnumerable<(RawRecord Raw, SourceContext Context, long Number)> items, List<SourceContext> contexts, ShardSpec shard)
     {
         var sources = contexts.Select(c => c.Source).ToList();
         if (sources.All(s => s.DatasetManifest is not null)) return shard.Take(items, sources);

@@ -53,13 +53,14 @@ public sealed class RecordProcessor(JobOptions options, IJobOutput output)
 {
     private readonly string _stage = options.Stage;
 
-    public ProcessedRecord Process(RawRecord raw, SourceContext source)
+    /// <summary>Processes record number <paramref name="number"/> of the stage's whole input (counted before any shard is cut).</summary>
+    public ProcessedRecord Process(RawRecord raw, SourceContext source, long number)
     {
-        try { return ProcessRecord(raw, source); }
+        try { return ProcessRecord(raw, source, number); }
         finally { raw.Release(); } // everything kept from the raw bytes has been copied by now
     }
 
-    private ProcessedRecord ProcessRecord(RawRecord raw, SourceContext source)
+    private ProcessedRecord ProcessRecord(RawRecord raw, SourceContext source, long number)
     {
         var decoded = RecordDecoder.Decode(raw, source.Source.Codec);
         if (decoded.Sample is not { } sample)
@@ -79,6 +80,7 @@ public sealed class RecordProcessor(JobOptions options, IJobOutput output)
                 Seed = options.Seed,
                 SampleKey = () => sample.Source + "\n" + sample.Id,
                 Location = raw.Location,
+                RecordNumber = number,
             };
             var verdict = rules.Apply(sample, context, (rule, why, turns) =>
             {

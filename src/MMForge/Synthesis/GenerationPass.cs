@@ -33,7 +33,9 @@ public sealed class GenerationPass(ISampleGenerator generator, SynthesisJournal 
         ArgumentOutOfRangeException.ThrowIfLessThan(imagesInFlight, 1);
         clock.Restart();
         total = sources.Sum(s => s.DatasetManifest?.Records ?? 0);
-        var records = sources.Select(SourceContext.ForReading).SelectMany(context => RecordJob.Guarded(context).Select(raw => (Raw: raw, Context: context)));
+        // numbered as the writing pass numbers them (RecordJob), before the shard is cut
+        var records = sources.Select(SourceContext.ForReading).SelectMany(context => RecordJob.Guarded(context).Select(raw => (Raw: raw, Context: context)))
+            .Select((item, number) => (item.Raw, item.Context, Number: (long)number));
         if (shard is { } part)
         {
             // the shard's run of the input, numbered as the writing pass numbers it; about a COUNT-th of the images
@@ -45,11 +47,11 @@ public sealed class GenerationPass(ISampleGenerator generator, SynthesisJournal 
         var reporter = progress is null ? Task.CompletedTask : ReportAsync(progress, stopReporting.Token);
         try
         {
-            foreach (var (raw, context) in records)
+            foreach (var (raw, context, number) in records)
             {
                 // a record that does not decode, or names an image outside its root, is left to the writing pass, which rejects it
                 if (RecordProcessor.DecodeIdentified(raw, context.Source) is not { } sample || RecordProcessor.RefusedImagePath(sample, context) is not null) continue;
-                var key = SynthesisKeys.Of(sample, raw.Location);
+                var key = SynthesisKeys.Of(sample, number);
                 if (journal.IsFinished(key))
                 {
                     Interlocked.Increment(ref fromJournal);

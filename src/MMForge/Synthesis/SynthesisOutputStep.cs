@@ -22,7 +22,7 @@ public sealed class SynthesisOutputStep(Journal.SynthesisJournal journal, string
 
     public RuleOutcome Apply(Sample sample, RuleContext context)
     {
-        var key = SynthesisKeys.Of(sample, context.Location ?? throw new InvalidOperationException("the synthesis output step needs each record's location"));
+        var key = SynthesisKeys.Of(sample, context.RecordNumber);
         if (journal.Finished(key) is not { } result)
             return journal.Failure(key) is { } failure
                 ? RuleOutcome.Reject(failure.Rule, failure.Reason)

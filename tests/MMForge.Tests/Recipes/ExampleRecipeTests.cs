@@ -131,21 +131,24 @@ public sealed class ExampleRecipeWithEndpointTests
     private const string Secret = "sk-test-never-written-0d5c";
     private const string OcrPath = "fine-grained-perception-single-instance/ocr/recognize-printed-text";
 
+    /// <summary>The fake model: image tags, an instruction type, and the VLM's questions and answers.</summary>
+    private static MMForge.FakeOpenAi.FakeReply ModelReplies(MMForge.FakeOpenAi.RecordedRequest request)
+    {
+        var text = string.Join("\n", request.Texts);
+        if (text.Contains("List what is visible in this image", StringComparison.Ordinal))
+            return MMForge.FakeOpenAi.FakeReply.Text("{\"tags\": [\"dog\", \"grass\", \"building\"]}");
+        if (text.Contains("You classify instructions", StringComparison.Ordinal))
+            return MMForge.FakeOpenAi.FakeReply.Text($"{{\"path\": \"{OcrPath}\"}}");
+        return MMForge.FakeOpenAi.FakeVlm.Answer(request);
+    }
+
     [Fact]
     public async Task With_an_endpoint_tagging_classification_and_synthesis_ask_the_model_and_the_key_is_never_written()
     {
         using var dir = TestPaths.NewTempDir();
         ExampleCopy.Into(dir.File("examples"));
         await using var server = await MMForge.FakeOpenAi.FakeOpenAiServer.StartAsync();
-        server.Responder = request =>
-        {
-            var text = string.Join("\n", request.Texts);
-            if (text.Contains("List what is visible in this image", StringComparison.Ordinal))
-                return MMForge.FakeOpenAi.FakeReply.Text("{\"tags\": [\"dog\", \"grass\", \"building\"]}");
-            if (text.Contains("You classify instructions", StringComparison.Ordinal))
-                return MMForge.FakeOpenAi.FakeReply.Text($"{{\"path\": \"{OcrPath}\"}}");
-            return MMForge.FakeOpenAi.FakeVlm.Answer(request);
-        };
+        server.Responder = ModelReplies;
         var run = dir.File("run");
         var environment = new Dictionary<string, string> { ["MMFORGE_TEST_KEY"] = Secret, ["HOME"] = dir.Path };
 
@@ -167,6 +170,35 @@ public sealed class ExampleRecipeWithEndpointTests
         foreach (var file in Directory.GetFiles(dir.Path, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".sqlite", StringComparison.Ordinal)))
             Assert.DoesNotContain(Secret, File.ReadAllText(file));
         Assert.DoesNotContain(Secret, result.Stdout + result.Stderr);
+    }
+
+    /// <summary>
+    /// The model's synthesis with one worker and with two: the stages before synthesize write
+    /// their files differently (shards), and its generator's random choices must not follow them.
+    /// </summary>
+    [Fact]
+    public async Task Synthesis_by_the_model_writes_the_same_samples_with_one_worker_and_with_two()
+    {
+        using var dir = TestPaths.NewTempDir();
+        ExampleCopy.Into(dir.File("examples"));
+        await using var server = await MMForge.FakeOpenAi.FakeOpenAiServer.StartAsync();
+        server.Responder = ModelReplies;
+        List<string> Synthesized(string workers)
+        {
+            var run = dir.File("run-" + workers);
+            var result = CliRunner.Run(dir.File("examples"), new Dictionary<string, string> { ["MMFORGE_TEST_KEY"] = Secret, ["HOME"] = dir.Path },
+                "run", "recipe.yaml", "-o", run, "--until", "synthesize", "--workers", workers,
+                "--endpoint", server.BaseUrl.ToString(), "--model", "fake-vl", "--api-key-env", "MMFORGE_TEST_KEY");
+            Assert.True(result.ExitCode is 0 or 1, result.Stdout + result.Stderr);
+            return MMForge.Tests.ScaleOut.DatasetLines.Records(Path.Combine(run, "stages", "synthesize"));
+        }
+
+        var one = Synthesized("1");
+        var two = Synthesized("2");
+
+        Assert.Equal("vlm", (string?)Manifest.Load(Path.Combine(dir.File("run-2"), "stages", "synthesize")).Stages[^1].Params["generator"]);
+        Assert.NotEmpty(one);
+        Assert.Equal(one, two);
     }
 }
 
