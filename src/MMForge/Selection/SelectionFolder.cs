@@ -18,8 +18,11 @@ internal static class SelectionFolder
     /// </summary>
     public static void Check(string outDir)
     {
-        if (!Directory.Exists(outDir) || MixDirectory.IsMixDirectory(outDir) || Directory.Exists(Keys(outDir))) return;
-        if (Directory.EnumerateFileSystemEntries(outDir).Any(entry => !Path.GetFileName(entry).StartsWith('.')))
+        if (!Directory.Exists(outDir)) return;
+        // Looked at only after listing the folder: another shard's key step may create its keys
+        // folder (and only then remove mixes.json) while we list, and must not pass for a stranger.
+        var hasEntries = Directory.EnumerateFileSystemEntries(outDir).Any(entry => !Path.GetFileName(entry).StartsWith('.'));
+        if (hasEntries && !Directory.Exists(Keys(outDir)) && !MixDirectory.IsMixDirectory(outDir))
             throw new ArgumentException($"{outDir} exists and is not a mix directory (no {MixDirectory.FileName}); choose an empty or new directory");
     }
 
