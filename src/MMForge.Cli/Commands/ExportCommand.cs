@@ -36,7 +36,7 @@ internal static class ExportCommand
         };
         var command = new Command("export", "Export a dataset or a selection's stage mixes for a trainer: LLaVA-OneVision, LLaMA-Factory, InternVL, Infinity-MM JSON or WebDataset. Samples the trainer cannot take go to OUT/rejects/ with the reason. See docs/exports.md.")
         {
-            input, output, to, images, name, absolute, captionPrompt, shared.Workers, shared.MaxRecordBytes,
+            input, output, to, images, name, absolute, captionPrompt, shared.Workers, shared.MaxRecordBytes, shared.Shard,
         };
         command.SetAction(p =>
         {
@@ -50,6 +50,7 @@ internal static class ExportCommand
                 Workers = p.GetValue(shared.Workers),
                 MaxRecordBytes = p.GetValue(shared.MaxRecordBytes),
             };
+            if (shared.ShardOf(p) is { } shard) return ExportShard(options, p.GetValue(input)!, p.GetValue(output)!, shard);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var result = new ProgressDisplay(ExportJob.Stage).Run(report => new ExportJob(options, report).Run(p.GetValue(input)!, p.GetValue(output)!));
             Print(result, clock.Elapsed);
@@ -58,7 +59,22 @@ internal static class ExportCommand
         return command;
     }
 
-    private static void Print(ExportResult result, TimeSpan elapsed)
+    private static int ExportShard(ExportOptions options, string input, string output, MMForge.Pipeline.ShardSpec shard)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var info = new ProgressDisplay(ExportJob.Stage).Run(report => new ExportJob(options, report).RunShard(input, output, shard));
+        var dir = shard.Directory(Path.GetFullPath(output));
+        if (info is null)
+        {
+            Console.Out.WriteLine($"export: shard {shard} is already complete in {dir}; skipped");
+            return Program.Ok;
+        }
+        Console.Out.WriteLine($"export: {info.Format} shard {shard}, {info.Parts.Sum(p => p.Records):N0} records written, {info.Parts.Sum(p => p.Rejected):N0} rejected in {clock.Elapsed.TotalSeconds:F1}s -> {dir}");
+        Console.Out.WriteLine($"  'mmforge merge-shards {output}' writes the export once all {shard.Count} shards are complete");
+        return info.Parts.Any(p => p.Rejected > 0) ? Program.Rejected : Program.Ok;
+    }
+
+    public static void Print(ExportResult result, TimeSpan elapsed)
     {
         var o = Console.Out;
         var m = result.Manifest;

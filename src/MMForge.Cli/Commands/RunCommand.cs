@@ -19,7 +19,7 @@ internal static class RunCommand
         var apiKey = new Option<string?>("--api-key-env") { Description = "Environment variable holding the API key for --endpoint (never printed or stored)." };
         var executor = new Option<string>("--executor")
         {
-            Description = "Where the stages run: local = processes on this machine; k8s = Kubernetes Indexed Job manifests per stage and an apply.sh that applies them in order (written, not applied); slurm = one batch job per stage (job arrays of --workers shard tasks for validate, hash and tag, each from SLURM_ARRAY_TASK_ID, then a merge job), chained with afterok, submitted with sbatch and followed with squeue; the run and recipe folders must be on storage every node sees (docs/scale-out.md).",
+            Description = "Where the stages run: local = processes on this machine; k8s = Kubernetes Indexed Job manifests per stage and an apply.sh that applies them in order (written, not applied); slurm = one batch job per stage step (job arrays of --workers shard tasks, each its shard from SLURM_ARRAY_TASK_ID, then a merge job), chained with afterok, submitted with sbatch and followed with squeue; the run and recipe folders must be on storage every node sees (docs/scale-out.md).",
             DefaultValueFactory = _ => "local",
         };
         executor.AcceptOnlyFromAmong("local", "slurm", "k8s");
@@ -32,7 +32,7 @@ internal static class RunCommand
         var cpus = new Option<int?>("--cpus") { Description = "slurm: CPUs per task (--cpus-per-task)." };
         var workers = new Option<int?>("--workers", "-j")
         {
-            Description = "Cores to use: stages that take --shard (validate, hash, tag) run as this many shard processes of one thread each, then merge-shards; the others as one process of this many threads. Default: the recipe's workers, one process per stage.",
+            Description = "Cores (local) or shard tasks (slurm, k8s) to use: stages that take --shard run as this many shard processes of one thread each, then merge-shards; the others as one process of this many threads. Exports are sharded on slurm and k8s only: on one machine their shards would copy shared images twice. Default: the recipe's workers, one process per stage.",
         };
         workers.Require(n => n is null or >= 1, "--workers must be at least 1");
         var command = new Command("run", "Run a recipe: every stage from raw sources to stage mixes, exports and report.html, as one resumable run. "
@@ -47,7 +47,7 @@ internal static class RunCommand
                 recipe = recipe.WithEndpoint(new RecipeEndpoint(urls, p.GetValue(model) ?? throw new ArgumentException("--endpoint needs --model NAME"), p.GetValue(apiKey), 0));
             var runDirectory = Path.GetFullPath(p.GetValue(output)
                 ?? (recipe.Output is { } declared ? Path.Combine(recipe.Directory, declared) : Path.Combine("out", Path.GetFileNameWithoutExtension(recipe.File))));
-            var plan = new StagePlanner(recipe, runDirectory, p.GetValue(workers)).Plan();
+            var plan = new StagePlanner(recipe, runDirectory, p.GetValue(workers), shardExports: p.GetValue(executor) != "local").Plan();
             var slurm = p.GetValue(executor) == "slurm" ? new SlurmOptions(p.GetValue(partition), p.GetValue(time), p.GetValue(cpus)) : null;
             var kubernetes = p.GetValue(executor) == "k8s"
                 ? new MMForge.ScaleOut.Kubernetes.KubernetesOptions

@@ -9,8 +9,9 @@ namespace MMForge.Cli.Recipes;
 /// of the stage's command (unknown names and values the command would refuse are errors naming
 /// the recipe line) and computing each stage's fingerprint.
 /// </summary>
-/// <param name="workers">Worker processes of the local executor: stages that take --shard run as that many shard processes of one thread, the others as one process of that many threads; null keeps the recipe's workers.</param>
-internal sealed class StagePlanner(Recipe recipe, string runDirectory, int? workers = null)
+/// <param name="workers">Worker processes: stages that take --shard run as that many shard processes of one thread, the others as one process of that many threads; null keeps the recipe's workers.</param>
+/// <param name="shardExports">Whether exports run as shards too (on a cluster, where each shard brings its own node), not as one process of many threads.</param>
+internal sealed class StagePlanner(Recipe recipe, string runDirectory, int? workers = null, bool shardExports = false)
 {
     public const string StagesFolder = "stages", ParamsFolder = "params";
 
@@ -49,7 +50,7 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory, int? work
         var parameters = ParamsInForce(stage, command).ToList();
         foreach (var param in parameters) args.AddRange(Arguments(stage, command, param, files, fingerprint));
         CheckParses(args, stage, parameters);
-        var shards = workers is > 1 && Has(command, "--shard") ? workers.Value : 1;
+        var shards = Sharded(stage, command) ? workers!.Value : 1;
         // a sharded stage's records are one process's, in the same order, but its manifest lists them per shard and records the count
         if (shards > 1) fingerprint.Add("shards:" + shards);
         foreach (var arg in WithoutThreads(args.Skip(head.Count))) fingerprint.Add(arg.Replace(runDirectory, "$RUN", StringComparison.Ordinal));
@@ -104,7 +105,7 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory, int? work
         var own = stage.ParamsFor(recipe.Endpoint is not null);
         var keys = own.Select(p => p.OptionName).ToHashSet(StringComparer.Ordinal);
         IEnumerable<RecipeParam> added = [];
-        var threads = workers is { } processes ? (processes > 1 && Has(command, "--shard") ? 1 : processes) : recipe.Workers;
+        var threads = workers is { } processes ? (Sharded(stage, command) ? 1 : processes) : recipe.Workers;
         if (threads is { } n && Has(command, "--workers") && !keys.Contains("--workers"))
             added = added.Append(new RecipeParam("workers", new ScalarValue(n.ToString()), stage.Line));
         if (recipe.Endpoint is { } endpoint && Has(command, "--endpoint") && !keys.Contains("--endpoint"))
@@ -116,6 +117,20 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory, int? work
         }
         return own.Concat(added);
     }
+
+    /// <summary>
+    /// Whether the stage runs as <c>workers</c> shard processes: a command that takes --shard, but
+    /// an export only when asked (<c>shardExports</c>) and never as WebDataset, whose tar numbering
+    /// spans a part. On one machine an export is disk-bound, and its shards would each copy the
+    /// images their records share: one process of that many threads stores each image once.
+    /// </summary>
+    private bool Sharded(RecipeStage stage, Command command) =>
+        workers is > 1 && Has(command, "--shard")
+        && (stage.Kind != "export" || (shardExports && !EmbedsImages(stage)));
+
+    private static bool EmbedsImages(RecipeStage stage) =>
+        stage.Params.FirstOrDefault(p => p.Key == "to")?.Value is ScalarValue { Text: var format }
+        && Exports.TrainerFormat.All.Any(f => f.EmbedsImages && f.Name.Equals(format, StringComparison.OrdinalIgnoreCase));
 
     private static bool Has(Command command, string name) => command.Options.Any(o => Named(o, name));
 

@@ -42,28 +42,15 @@ public sealed class ExportJob(ExportOptions options, Action<JobProgress>? progre
 
     public ExportResult Run(string input, string outDir)
     {
-        var parts = ExportInput.Resolve(input, options.Name);
-        var target = Path.GetFullPath(outDir);
-        CheckTarget(target);
-        if (parts.Select(p => Path.GetFullPath(p.DatasetDir)).FirstOrDefault(d => d == target || d.StartsWith(target + "/", StringComparison.Ordinal)) is { } inside)
-            throw new ArgumentException($"the input {inside} is inside the output folder {target}, which the export replaces; export somewhere else");
+        var (parts, target) = Resolve(input, outDir);
         var temp = DirectorySwap.PrepareTemp(target);
         try
         {
-            var format = options.Format;
-            var placer = new ImagePlacer(format.EmbedsImages ? ImageMode.Embed : options.Images, temp, target);
-            var manifest = new ExportManifest { Format = format.Name, Images = placer.Mode.ToString().ToLowerInvariant() };
-            foreach (var part in parts) manifest.Parts.Add(ExportPart(part, temp, placer));
-
-            var exported = manifest.Parts.Select(p => new ExportedPart(p.Name, p.RecordsFile, p.Records)).ToList();
-            foreach (var meta in format.MetaFiles(exported, MetaPath(target)))
-            {
-                AtomicFile.WriteAllText(Path.Combine(temp, meta.File), meta.Text);
-                manifest.MetaFiles.Add(meta.File);
-            }
+            var placer = new ImagePlacer(Mode, temp, target);
+            var manifest = new ExportManifest { Format = options.Format.Name, Images = ModeName };
+            foreach (var part in parts) manifest.Parts.Add(ExportPart(part, temp, placer, shard: null));
             manifest.ImageCounts = placer.Counts;
-            AtomicFile.WriteAllText(Path.Combine(temp, ExportManifest.FileName), manifest.ToJson());
-            DirectorySwap.Commit(temp, target);
+            Finish(options.Format, options.AbsoluteMetaPaths, manifest, temp, target);
             return new ExportResult(target, manifest, placer.LinkFallbackReason);
         }
         catch
@@ -73,7 +60,73 @@ public sealed class ExportJob(ExportOptions options, Action<JobProgress>? progre
         }
     }
 
-    private ExportedPartInfo ExportPart(ExportInput part, string temp, ImagePlacer placer)
+    /// <summary>
+    /// Writes <paramref name="shard"/>'s run of every part into <c>OUT/shards/INDEX-of-COUNT</c>
+    /// (records, rejects, the images it stores), for <see cref="Shards.ExportShards.Merge"/> to join
+    /// into the one-process export; null when a previous launch already completed it with these options.
+    /// </summary>
+    public Shards.ExportShardInfo? RunShard(string input, string outDir, ShardSpec shard)
+    {
+        if (options.Format.EmbedsImages)
+            throw new ArgumentException($"{options.Format.Name} exports cannot be sharded: its tars of {Formats.Containers.TarShardWriter.DefaultSamplesPerShard:N0} samples are numbered across the whole part; export it as one process");
+        var (parts, target) = Resolve(input, outDir);
+        var info = new Shards.ExportShardInfo
+        {
+            Format = options.Format.Name, Images = ModeName, AbsoluteMetaPaths = options.AbsoluteMetaPaths,
+            Parameters = new JsonObject
+            {
+                ["parts"] = new JsonArray([.. parts.Select(p => JsonValue.Create($"{p.Name} {Path.GetFullPath(p.DatasetDir)}"))]),
+                ["caption_prompt"] = options.CaptionPrompt,
+                ["shards"] = shard.Count,
+            }.ToJsonString(),
+        };
+        var dir = shard.Directory(target);
+        if (Shards.ExportShards.IsCompleteWith(dir, info)) return null;
+        return DirectorySwap.Write(dir, temp =>
+        {
+            var placer = new ImagePlacer(Mode, temp, target);
+            foreach (var part in parts) info.Parts.Add(ExportPart(part, temp, placer, shard));
+            info.ImageCounts = placer.Counts;
+            info.LinkFallbackReason = placer.LinkFallbackReason;
+            Shards.ExportShards.WriteShard(temp, info, placer.StoredImages);
+            return info;
+        });
+    }
+
+    private ImageMode Mode => options.Format.EmbedsImages ? ImageMode.Embed : options.Images;
+
+    private string ModeName => Mode.ToString().ToLowerInvariant();
+
+    /// <summary>The parts to export and the full path of the target, checked: the target may be replaced, and no input lies inside it.</summary>
+    private (IReadOnlyList<ExportInput> Parts, string Target) Resolve(string input, string outDir)
+    {
+        var parts = ExportInput.Resolve(input, options.Name);
+        var target = Path.GetFullPath(outDir);
+        CheckTarget(target);
+        if (parts.Select(p => Path.GetFullPath(p.DatasetDir)).FirstOrDefault(d => d == target || d.StartsWith(target + "/", StringComparison.Ordinal)) is { } inside)
+            throw new ArgumentException($"the input {inside} is inside the output folder {target}, which the export replaces; export somewhere else");
+        return (parts, target);
+    }
+
+    /// <summary>
+    /// Writes the trainer's meta files and <c>export.json</c> (last) into <paramref name="temp"/>,
+    /// which then replaces <paramref name="target"/>: what a one-process export and the merge of a
+    /// sharded one both end with.
+    /// </summary>
+    internal static void Finish(TrainerFormat format, bool absoluteMetaPaths, ExportManifest manifest, string temp, string target)
+    {
+        var exported = manifest.Parts.Select(p => new ExportedPart(p.Name, p.RecordsFile, p.Records)).ToList();
+        Func<string, string> metaPath = absoluteMetaPaths ? relative => Path.GetFullPath(Path.Combine(target, relative)) : relative => relative;
+        foreach (var meta in format.MetaFiles(exported, metaPath))
+        {
+            AtomicFile.WriteAllText(Path.Combine(temp, meta.File), meta.Text);
+            manifest.MetaFiles.Add(meta.File);
+        }
+        AtomicFile.WriteAllText(Path.Combine(temp, ExportManifest.FileName), manifest.ToJson());
+        DirectorySwap.Commit(temp, target);
+    }
+
+    private ExportedPartInfo ExportPart(ExportInput part, string temp, ImagePlacer placer, ShardSpec? shard)
     {
         var source = DatasetDirectory.Open(part.DatasetDir, new SourceRequest(part.DatasetDir) { MaxRecordBytes = options.MaxRecordBytes });
         var recordsFile = options.Format.RecordsFile(part.Name);
@@ -83,6 +136,7 @@ public sealed class ExportJob(ExportOptions options, Action<JobProgress>? progre
         {
             Stage = Stage,
             Workers = options.Workers,
+            Shard = shard,
             Rules = options.CaptionPrompt is { } prompt ? Filters.RuleSet.Of(new CaptionDialogueRule(prompt)) : null,
             // resolved under the dataset's roots (nothing leaves them), made absolute for the placer
             ExportPaths = new ImagePathExport(ImagePathStyle.Absolute, recordsPath),
@@ -103,15 +157,15 @@ public sealed class ExportJob(ExportOptions options, Action<JobProgress>? progre
         };
     }
 
-    /// <summary>How meta files name a path given relative to the export root.</summary>
-    private Func<string, string> MetaPath(string target) =>
-        options.AbsoluteMetaPaths ? relative => Path.GetFullPath(Path.Combine(target, relative)) : relative => relative;
-
-    /// <summary>Refuses to replace a folder that holds something other than an earlier export.</summary>
+    /// <summary>
+    /// Refuses to replace a folder that holds something other than an earlier export: hidden files
+    /// (a recipe run's bookkeeping) and the shards of a sharded export under way are allowed.
+    /// </summary>
     private static void CheckTarget(string dir)
     {
         if (File.Exists(dir)) throw new ArgumentException($"output {dir} is a file, not a directory");
-        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any() && !ExportManifest.IsExport(dir))
+        if (!Directory.Exists(dir) || ExportManifest.IsExport(dir)) return;
+        if (Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).Any(name => !name!.StartsWith('.') && name != ShardSpec.Folder))
             throw new ArgumentException($"output directory {dir} is not empty and is not an mmforge export; refusing to replace it");
     }
 }

@@ -58,6 +58,9 @@ public sealed class ImagePlacer(ImageMode mode, string workDir, string finalDir)
         LinkFallbacks = _store.LinkFallbacks,
     };
 
+    /// <inheritdoc cref="ImageStore.Ways"/>
+    public IReadOnlyDictionary<string, StoredImageWay> StoredImages => _store.Ways;
+
     /// <inheritdoc cref="ImageStore.LinkFallbackReason"/>
     public string? LinkFallbackReason => _store.LinkFallbackReason;
 

@@ -5,6 +5,9 @@ using MMForge.Formats.Writers;
 
 namespace MMForge.Exports;
 
+/// <summary>How a stored image file was written: copied, hard-linked, or copied because its hard link could not be made.</summary>
+public enum StoredImageWay { Copied, Linked, CopiedForLink }
+
 /// <summary>
 /// The export's images folder, whose files are named by their content (the first 128 bits of
 /// SHA-256, in folders by the first two hex digits, with the extension of the sniffed format), so
@@ -21,6 +24,9 @@ internal sealed class ImageStore(string workDir, bool hardlink)
     /// <summary>Each stored name's one write.</summary>
     private readonly OncePerKey _writes = new();
 
+    /// <summary>How each stored name was written, for the merge of a sharded export (<see cref="Shards.ExportShards"/>).</summary>
+    private readonly ConcurrentDictionary<string, StoredImageWay> _ways = new(StringComparer.Ordinal);
+
     private long _copied, _linked, _linkFallbacks, _temporaries;
     private readonly Lock _fallbackGate = new();
     private string? _fallbackSource;
@@ -34,6 +40,9 @@ internal sealed class ImageStore(string workDir, bool hardlink)
     /// <summary>Hard links that could not be made, the files copied instead.</summary>
     public long LinkFallbacks => Interlocked.Read(ref _linkFallbacks);
 
+    /// <summary>Every stored name (relative to the export root) and how it was written.</summary>
+    public IReadOnlyDictionary<string, StoredImageWay> Ways => _ways;
+
     /// <summary>Why a hard link failed, to be said once: the failure of the first source in path order, so it does not depend on which thread met one first; null when every link worked.</summary>
     public string? LinkFallbackReason { get; private set; }
 
@@ -46,11 +55,16 @@ internal sealed class ImageStore(string workDir, bool hardlink)
         _writes.Run(relative, () =>
         {
             var target = Path.Combine(workDir, relative);
-            if (hardlink && TryLink(source, target)) Interlocked.Increment(ref _linked);
+            if (hardlink && TryLink(source, target))
+            {
+                Interlocked.Increment(ref _linked);
+                _ways[relative] = StoredImageWay.Linked;
+            }
             else
             {
                 WriteThroughTemporary(target, temporary => Read(source, s => { File.Copy(s, temporary); return 0; }));
                 Interlocked.Increment(ref _copied);
+                _ways[relative] = hardlink ? StoredImageWay.CopiedForLink : StoredImageWay.Copied;
             }
         });
         _storedFiles[source] = relative;
@@ -65,6 +79,7 @@ internal sealed class ImageStore(string workDir, bool hardlink)
         {
             WriteThroughTemporary(Path.Combine(workDir, relative), temporary => File.WriteAllBytes(temporary, bytes));
             Interlocked.Increment(ref _copied);
+            _ways[relative] = StoredImageWay.Copied;
         });
         return relative;
     }

@@ -65,7 +65,8 @@ public static class ShardMerge
         ShardFolders.Complete(Path.Combine(stageOutput, ShardSpec.Folder), DatasetDirectory.IsDataset, "dataset");
 
     /// <summary>Whether a shard folder is complete: a dataset (its manifest is written last) or a count shard (its folder moved into place whole with its counts).</summary>
-    public static bool IsComplete(string shardDir) => DatasetDirectory.IsDataset(shardDir) || HoldsCounts(shardDir);
+    /// <summary>Whether a shard folder is complete: a dataset, a map/reduce stage's counts, or an export's shard.</summary>
+    public static bool IsComplete(string shardDir) => DatasetDirectory.IsDataset(shardDir) || HoldsCounts(shardDir) || Exports.Shards.ExportShards.IsComplete(shardDir);
 
     public static bool HoldsCounts(string shardDir) => File.Exists(Path.Combine(shardDir, CountsFile));
 

@@ -65,6 +65,51 @@ public sealed class JsonRecordsWriter : ISampleWriter
         return copy;
     }
 
+    /// <summary>
+    /// Joins files this writer wrote (<c>.json</c> arrays or <c>.jsonl</c>, all of one kind) into
+    /// <paramref name="path"/>, record for record as if one writer had written them all in order:
+    /// the bytes are copied, never parsed, so the join costs a read and a write of each file.
+    /// </summary>
+    public static void Join(IReadOnlyList<string> parts, string path)
+    {
+        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+            throw new NotSupportedException($"{path}: gzip-compressed records files cannot be joined byte for byte");
+        var array = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        using var file = new AtomicFile(path);
+        if (array) file.Stream.WriteByte((byte)'[');
+        var written = false;
+        foreach (var part in parts)
+        {
+            using var input = File.OpenRead(part);
+            var body = input.Length;
+            if (array)
+            {
+                // a part is "[" + ("\n" record | ",\n" record)... + "\n]\n": its records run from
+                // byte 1 to 3 before the end, and a part after written records opens with ",\n"
+                body = input.Length - "[\n]\n".Length;
+                if (body < 0 || input.ReadByte() != '[') throw new FormatException($"{part} is not a JSON array this writer wrote");
+                if (body == 0) continue;
+                if (written) file.Stream.WriteByte((byte)',');
+            }
+            CopyBytes(input, file.Stream, body);
+            written = true;
+        }
+        if (array) file.Stream.Write("\n]\n"u8);
+        file.Commit();
+    }
+
+    private static void CopyBytes(Stream input, Stream output, long count)
+    {
+        var buffer = new byte[1 << 16];
+        while (count > 0)
+        {
+            var read = input.Read(buffer, 0, (int)Math.Min(buffer.Length, count));
+            if (read == 0) throw new EndOfStreamException("a records file shrank while it was being joined");
+            output.Write(buffer, 0, read);
+            count -= read;
+        }
+    }
+
     public void Complete()
     {
         if (_array) _stream.Write("\n]\n"u8);
