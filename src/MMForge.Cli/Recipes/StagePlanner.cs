@@ -51,8 +51,9 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory, int? work
         foreach (var param in parameters) args.AddRange(Arguments(stage, command, param, files, fingerprint));
         CheckParses(args, stage, parameters);
         var shards = Sharded(stage, command) ? workers!.Value : 1;
-        // a sharded stage's records are one process's, in the same order, but its manifest lists them per shard and records the count
-        if (shards > 1) fingerprint.Add("shards:" + shards);
+        // a sharded stage's records are one process's, in the same order, but its manifest lists them per shard and records
+        // the count; a stage whose product is files (an export, the correspondence model) is the one-process product byte for byte
+        if (shards > 1 && shape.Output != StageOutputKind.Files) fingerprint.Add("shards:" + shards);
         foreach (var arg in WithoutThreads(args.Skip(head.Count))) fingerprint.Add(arg.Replace(runDirectory, "$RUN", StringComparison.Ordinal));
         foreach (var (path, content) in files) fingerprint.Add(content);
         return new PlannedStage(stage, shape, number)

@@ -35,7 +35,7 @@ public sealed class ParallelExportTests
     private static bool Refused(string[] images) => images.Contains(RefusedImage);
 
     /// <summary>The records (LLaVA), their images copied into the test's folder, ingested; then the missing image is deleted.</summary>
-    private static (string Dataset, string Images) Build(TempDir dir)
+    internal static (string Dataset, string Images) Build(TempDir dir)
     {
         var images = Directory.CreateDirectory(dir.File("source-images")).FullName;
         foreach (var name in ImageNames) File.Copy(TestPaths.Sample("data-juicer", "images", name), Path.Combine(images, name));

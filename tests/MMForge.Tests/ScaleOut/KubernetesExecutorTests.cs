@@ -10,7 +10,7 @@ namespace MMForge.Tests.ScaleOut;
 public sealed class KubernetesExecutorTests
 {
     [Fact]
-    public void The_example_recipe_becomes_one_job_per_stage_a_merge_job_per_sharded_stage_count_and_image_jobs_for_validate_and_hash_and_key_and_decide_jobs_for_dedup_and_select()
+    public void The_example_recipe_becomes_one_job_per_stage_a_merge_job_per_sharded_stage_and_export_count_and_image_jobs_for_validate_and_hash_and_key_and_decide_jobs_for_dedup_and_select()
     {
         using var dir = TestPaths.NewTempDir();
         ExampleCopy.Into(dir.File("examples"));
@@ -20,7 +20,7 @@ public sealed class KubernetesExecutorTests
 
         Assert.Equal(0, result.ExitCode);
         var files = Directory.GetFiles(Path.Combine(run, "k8s"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(25, files.Count); // 11 stages; ingest, tag, map and synthesize sharded with a merge each; validate with counts, records, merge; hash with images, records, merge; dedup and select with keys, decide, write, merge
+        Assert.Equal(28, files.Count); // 11 stages; ingest, tag, map, synthesize and the three exports sharded with a merge each; validate with counts, records, merge; hash with images, records, merge; dedup and select with keys, decide, write, merge
         Assert.Equal(["01-ingest.yaml", "02-ingest-merge.yaml", "03-validate-counts.yaml", "04-validate.yaml", "05-validate-merge.yaml", "06-hash-images.yaml", "07-hash.yaml", "08-hash-merge.yaml"], files.Take(8));
         Assert.Equal(["--phase", "counts", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "03-validate-counts.yaml")).TakeLast(4));
         Assert.Equal(["--phase", "images", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "06-hash-images.yaml")).TakeLast(4));
@@ -28,7 +28,9 @@ public sealed class KubernetesExecutorTests
         Assert.Equal(["--phase", "keys", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "09-dedup-keys.yaml")).TakeLast(4));
         Assert.Equal(["--phase", "decide"], Args(Spec(run, "10-dedup-decide.yaml")).TakeLast(2));
         Assert.Equal("1", ((YamlScalarNode)Spec(run, "10-dedup-decide.yaml")["completions"]).Value);
-        Assert.Equal(["19-select-keys.yaml", "20-select-decide.yaml", "21-select.yaml", "22-select-merge.yaml", "23-export-llava-onevision.yaml"], files.Skip(18).Take(5));
+        Assert.Equal(["19-select-keys.yaml", "20-select-decide.yaml", "21-select.yaml", "22-select-merge.yaml", "23-export-llava-onevision.yaml", "24-export-llava-onevision-merge.yaml"], files.Skip(18).Take(6));
+        Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "23-export-llava-onevision.yaml")).TakeLast(2));
+        Assert.Equal(["merge-shards", Path.Combine(run, "stages", "export-llava-onevision")], Args(Spec(run, "24-export-llava-onevision-merge.yaml")));
         Assert.Equal(["--phase", "decide"], Args(Spec(run, "20-select-decide.yaml")).TakeLast(2));
         Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "21-select.yaml")).TakeLast(2));
         var spec = Spec(run, "07-hash.yaml");
