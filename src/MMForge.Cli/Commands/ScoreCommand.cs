@@ -3,6 +3,7 @@ using System.Globalization;
 using MMForge.Cli.Terminal;
 using MMForge.Pipeline;
 using MMForge.Scoring;
+using MMForge.Scoring.Shards;
 
 namespace MMForge.Cli.Commands;
 
@@ -55,9 +56,13 @@ internal static class ScoreCommand
             + "or score-no-answer, each with its reason. Answers are cached, so a rerun asks the server nothing again.")
         {
             input, output, dropTop, scope, template, scoreName, pending,
-            shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
+            shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes, shared.Shard,
         };
         foreach (var option in models.ForText) command.Options.Add(option);
+        var phase = ShardPhase.Add(command, shared.Shard, "Run one step of a sharded score (what 'mmforge run --workers N' and the Slurm/Kubernetes executors do): "
+            + "keys = with --shard I/N, ask the model about that shard's records and write their losses to OUTPUT/keys/; decide = read every shard's losses in input order "
+            + "and take the cut one process would (OUTPUT/keys/cuts.json); write = with --shard I/N, write that shard's records with their losses and the cut "
+            + "(the default when --shard is given), then 'mmforge merge-shards OUTPUT'. Without --phase and --shard: all in this process.");
         command.SetAction(p =>
         {
             var options = new ScoreOptions
@@ -71,19 +76,71 @@ internal static class ScoreCommand
             var sources = shared.OpenDataset(p, p.GetValue(input)!);
             var (client, cache) = models.Open(p);
             using var ownedCache = cache;
-            var job = new ScoreJob(options, new SampleScorer(client, PromptTemplate.Named(p.GetValue(template)!)));
+            var scorer = new SampleScorer(client, PromptTemplate.Named(p.GetValue(template)!));
             var dir = p.GetValue(output)!;
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            using var writer = new DatasetOutput(dir, shared.Output(p));
-            var manifest = new ProgressDisplay(ScoreJob.Stage).Run(report => job.Run(sources, writer, report));
-            RunSummary.Print(ScoreJob.Stage, manifest, dir, Path.Combine(dir, DatasetDirectory.RejectsFile), clock.Elapsed);
-            foreach (var cut in job.Cuts)
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  loss cut of {(cut.Group == LossCut.AllSources ? "all sources" : cut.Group)}: {cut.Dropped:N0} of {cut.Scored:N0} scored dropped{(cut.Threshold is { } t ? $", threshold {t:0.####}" : "")}"));
+            var sharded = new ShardedScore(options, scorer);
+            var exit = (p.GetValue(phase), shared.ShardOf(p)) switch
+            {
+                (ShardPhase.Keys, { } shard) => WriteKeys(sharded, sources, shard, dir),
+                (ShardPhase.Decide, _) => Decide(sharded, dir),
+                (_, { } shard) => WriteShard(sharded, sources, shard, dir, shared.Output(p)),
+                _ => Write(dir, shared.Output(p), writer =>
+                {
+                    var job = new ScoreJob(options, scorer);
+                    return (new ProgressDisplay(ScoreJob.Stage).Run(report => job.Run(sources, writer, report)), job.Cuts);
+                }),
+            };
             ModelOptions.PrintUsage(client);
-            // Dropping the top losses is the job done; only other rejects (unscorable or undecodable records) make it exit 1.
-            return manifest.RejectsByRule.Keys.All(rule => rule == LossScoreRule.TopPercentRule) ? Program.Ok : Program.Rejected;
+            return exit;
         });
         return command;
+    }
+
+    private static int WriteKeys(ShardedScore sharded, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string dir)
+    {
+        if (sharded.KeysWritten(shard, dir))
+        {
+            Console.Out.WriteLine($"score: losses of shard {shard} are already complete in {dir}; skipped");
+            return Program.Ok;
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var samples = new ProgressDisplay(ScoreJob.Stage).Run(report => sharded.WriteKeys(sources, shard, dir, report));
+        Console.Out.WriteLine($"score: losses of shard {shard}: {samples:N0} samples in {clock.Elapsed.TotalSeconds:F1}s");
+        return Program.Ok;
+    }
+
+    private static int Decide(ShardedScore sharded, string dir)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var cuts = sharded.Decide(dir);
+        Console.Out.WriteLine($"score: decided the cut on every shard's losses in {clock.Elapsed.TotalSeconds:F1}s");
+        PrintCuts(cuts);
+        return Program.Ok;
+    }
+
+    private static int WriteShard(ShardedScore sharded, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string dir, DatasetWriterOptions writer)
+    {
+        var options = sharded.WritingOptions(shard, dir);
+        var shardDir = shard.Directory(dir);
+        if (JobRunner.FinishedShard(options, shardDir) is { } done) return done;
+        return Write(shardDir, writer, output => (new ProgressDisplay(ScoreJob.Stage).Run(report => new RecordJob(options, report).Run(sources, output)), []));
+    }
+
+    /// <summary>Runs a writing pass with its summary; dropping the top losses is the job done, so only other rejects (unscorable or undecodable records) make it exit 1.</summary>
+    private static int Write(string dir, DatasetWriterOptions options, Func<DatasetOutput, (Manifest Manifest, IReadOnlyList<GroupCut> Cuts)> run)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var writer = new DatasetOutput(dir, options);
+        var (manifest, cuts) = run(writer);
+        RunSummary.Print(ScoreJob.Stage, manifest, dir, Path.Combine(dir, DatasetDirectory.RejectsFile), clock.Elapsed);
+        PrintCuts(cuts);
+        return manifest.RejectsByRule.Keys.All(rule => rule == LossScoreRule.TopPercentRule) ? Program.Ok : Program.Rejected;
+    }
+
+    private static void PrintCuts(IReadOnlyList<GroupCut> cuts)
+    {
+        foreach (var cut in cuts)
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  loss cut of {(cut.Group == LossCut.AllSources ? "all sources" : cut.Group)}: {cut.Dropped:N0} of {cut.Scored:N0} scored dropped{(cut.Threshold is { } t ? $", threshold {t:0.####}" : "")}"));
     }
 }

@@ -11,7 +11,7 @@ public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int 
 
     /// <summary>
     /// The phases some commands run before their shards write, each once per shard or once in all.
-    /// Global stages decide on every shard's keys first (dedup and select: each shard's keys,
+    /// Global stages decide on every shard's keys first (dedup, select and score: each shard's keys,
     /// then one decision); hash first spreads the image files over the shards, since records of
     /// different shards share them; validate first counts yes/no answers per shard for yes-no-balance.
     /// </summary>
@@ -19,6 +19,7 @@ public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int 
     {
         ["dedup"] = [("keys", true), ("decide", false)],
         ["select"] = [("keys", true), ("decide", false)],
+        ["score"] = [("keys", true), ("decide", false)],
         ["hash"] = [("images", true)],
         ["validate"] = [("counts", true)],
     };

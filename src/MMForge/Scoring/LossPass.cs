@@ -16,7 +16,8 @@ internal sealed class LossPass(SampleScorer scorer, int maxPending)
     // Progress after this many records read, so a live display moves without a report per sample.
     private const int ReportEvery = 64;
 
-    public async Task<LossTable> RunAsync(IReadOnlyList<OpenedSource> sources, Action<JobProgress>? progress, CancellationToken ct = default)
+    /// <summary>Scores the records of <paramref name="sources"/>, or of <paramref name="shard"/>'s run of them when given (numbered as every pass numbers them).</summary>
+    public async Task<LossTable> RunAsync(IReadOnlyList<OpenedSource> sources, Action<JobProgress>? progress, ShardSpec? shard = null, CancellationToken ct = default)
     {
         var table = new LossTable();
         var finished = new ConcurrentQueue<(int Ordinal, ScoreOutcome Outcome)>();
@@ -34,26 +35,25 @@ internal sealed class LossPass(SampleScorer scorer, int maxPending)
             }
         }
 
-        foreach (var source in sources)
+        // a source that breaks off ends here; the writing pass, which reads it again, rejects it as source-unreadable
+        var items = sources.SelectMany(source => RecordJob.Guarded(SourceContext.ForReading(source)).Select(raw => (Raw: raw, Source: source)));
+        if (shard is { } owned) items = owned.Take(items, sources);
+        foreach (var (raw, source) in items)
         {
-            // a source that breaks off ends here; the writing pass, which reads it again, rejects it as source-unreadable
-            foreach (var raw in RecordJob.Guarded(SourceContext.ForReading(source)))
+            records++;
+            var at = raw.Location;
+            // named as every pass names it: the source is what the cut groups by
+            if (RecordProcessor.DecodeIdentified(raw, source) is { } sample)
             {
-                records++;
-                var at = raw.Location;
-                // named as every pass names it: the source is what the cut groups by
-                if (RecordProcessor.DecodeIdentified(raw, source) is { } sample)
-                {
-                    var ordinal = table.Add(at, sample.Source!);
-                    await slots.WaitAsync(ct).ConfigureAwait(false);
-                    running.Add(ScoreAsync(sample, ordinal));
-                }
-                Fold();
-                if (records % ReportEvery == 0)
-                {
-                    running.RemoveAll(task => task.IsCompleted);
-                    progress?.Invoke(new JobProgress("loss of " + source.Name, records, scored, unscored, at.Offset + Math.Max(0, at.Length), null));
-                }
+                var ordinal = table.Add(at, sample.Source!);
+                await slots.WaitAsync(ct).ConfigureAwait(false);
+                running.Add(ScoreAsync(sample, ordinal));
+            }
+            Fold();
+            if (records % ReportEvery == 0)
+            {
+                running.RemoveAll(task => task.IsCompleted);
+                progress?.Invoke(new JobProgress("loss of " + source.Name, records, scored, unscored, at.Offset + Math.Max(0, at.Length), null));
             }
         }
         await Task.WhenAll(running).ConfigureAwait(false);

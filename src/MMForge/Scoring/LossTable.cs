@@ -60,6 +60,78 @@ public sealed class LossTable
 
     public int Unscored => unscored.Count;
 
+    /// <summary>Adds every sample of <paramref name="other"/> after this table's, in its order (a later shard's table after an earlier one's).</summary>
+    public void Append(LossTable other)
+    {
+        var offset = keys.Count;
+        foreach (var (first, file) in other.files)
+            if (files.Count == 0 || files[^1].File != file) files.Add((offset + first, file));
+        foreach (var (at, source, loss) in other.keys)
+        {
+            var name = other.sources[source];
+            if (!sourceIndex.TryGetValue(name, out var index))
+            {
+                sourceIndex[name] = index = sources.Count;
+                sources.Add(name);
+            }
+            keys.Add((at, index, loss));
+        }
+        foreach (var (ordinal, failure) in other.unscored.OrderBy(u => u.Key)) Set(offset + ordinal, ScoreOutcome.Unscored(other.failures[failure].Rule, other.failures[failure].Reason));
+    }
+
+    /// <summary>Writes the table (a sharded score's keys: what the decide step and the shard's writing pass read).</summary>
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(keys.Count);
+        WriteList(writer, sources, (w, name) => w.Write(name));
+        WriteList(writer, files, (w, f) => { w.Write(f.FirstOrdinal); w.Write(f.File); });
+        WriteList(writer, failures, (w, f) => { w.Write(f.Rule); w.Write(f.Reason); });
+        foreach (var (offset, source, loss) in keys)
+        {
+            writer.Write(offset);
+            writer.Write(source);
+            writer.Write(loss);
+        }
+        WriteList(writer, unscored.OrderBy(u => u.Key).ToList(), (w, u) => { w.Write(u.Key); w.Write(u.Value); });
+    }
+
+    /// <summary>How many samples a table written by <see cref="Write"/> holds, read without the rest.</summary>
+    public static int CountIn(BinaryReader reader) => reader.ReadInt32();
+
+    /// <summary>A table written by <see cref="Write"/>; every index in it is checked, so a damaged file is refused rather than misread.</summary>
+    public static LossTable Read(BinaryReader reader)
+    {
+        var table = new LossTable();
+        var count = CountIn(reader);
+        table.sources.AddRange(ReadList(reader, r => r.ReadString()));
+        for (var i = 0; i < table.sources.Count; i++) table.sourceIndex[table.sources[i]] = i;
+        table.files.AddRange(ReadList(reader, r => (Checked(r.ReadInt32(), count + 1), r.ReadString())));
+        table.failures.AddRange(ReadList(reader, r => (r.ReadString(), r.ReadString())));
+        for (var i = 0; i < table.failures.Count; i++) table.failureIndex[table.failures[i]] = i;
+        for (var i = 0; i < count; i++) table.keys.Add((reader.ReadInt64(), Checked(reader.ReadInt32(), table.sources.Count), reader.ReadSingle()));
+        foreach (var (ordinal, failure) in ReadList(reader, r => (Checked(r.ReadInt32(), count), Checked(r.ReadInt32(), table.failures.Count))))
+            table.unscored[ordinal] = failure;
+        return table;
+    }
+
+    private static void WriteList<T>(BinaryWriter writer, IReadOnlyCollection<T> items, Action<BinaryWriter, T> write)
+    {
+        writer.Write(items.Count);
+        foreach (var item in items) write(writer, item);
+    }
+
+    private static List<T> ReadList<T>(BinaryReader reader, Func<BinaryReader, T> read)
+    {
+        var count = reader.ReadInt32();
+        if (count < 0) throw new InvalidDataException("a loss table list has a negative length");
+        var items = new List<T>();
+        for (var i = 0; i < count; i++) items.Add(read(reader));
+        return items;
+    }
+
+    private static int Checked(int index, int limit) =>
+        index >= 0 && index < limit ? index : throw new InvalidDataException($"a loss table index {index} is outside 0..{limit - 1}");
+
     /// <summary>The ordinal of the sample read at this place, or null when the loss pass did not read one there.</summary>
     public int? Find(string file, long offset)
     {

@@ -26,15 +26,18 @@ public sealed class ScoreJob(ScoreOptions options, SampleScorer scorer)
         var table = new LossPass(scorer, options.MaxPending).RunAsync(sources, progress).GetAwaiter().GetResult();
         var cut = new LossCut(table, options.DropTopPercent, options.PerSource);
         Cuts = cut.Groups;
-        var job = new RecordJob(new JobOptions
-        {
-            Stage = Stage,
-            Rules = Filters.RuleSet.Of(new LossScoreRule(table, cut, options.ScoreName, options.DropTopPercent)),
-            Workers = options.Workers,
-            Params = Params(cut),
-        }, progress);
-        return job.Run(sources, output);
+        return new RecordJob(WritingOptions(table, cut, shard: null), progress).Run(sources, output);
     }
+
+    /// <summary>The writing pass's options: the records (of <paramref name="shard"/> only, when given) with their losses from <paramref name="table"/>, the cut's drops rejected.</summary>
+    internal JobOptions WritingOptions(LossTable table, LossCut cut, ShardSpec? shard) => new()
+    {
+        Stage = Stage,
+        Rules = Filters.RuleSet.Of(new LossScoreRule(table, cut, options.ScoreName, options.DropTopPercent)),
+        Workers = options.Workers,
+        Params = Params(cut),
+        Shard = shard,
+    };
 
     /// <summary>The stage's settings and the cut it took, so the manifest says what was dropped under which threshold.</summary>
     private JsonObject Params(LossCut cut) => new()
