@@ -264,7 +264,7 @@ public sealed class LocalExecutorTests
             var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
             foreach (var export in exports)
                 foreach (var (file, bytes) in FileTree.Read(Path.Combine(run, "stages", export)))
-                    files[Path.Combine(export, file)] = file.StartsWith("rejects/", StringComparison.Ordinal) ? WithoutLocation(bytes) : bytes;
+                    files[Path.Combine(export, file)] = file.StartsWith("rejects/", StringComparison.Ordinal) ? MMForge.Tests.ScaleOut.DatasetLines.WithoutLocation(bytes) : bytes;
             return files;
         }
 
@@ -276,18 +276,6 @@ public sealed class LocalExecutorTests
         Assert.Equal(single.Keys, sharded.Keys);
         foreach (var (file, bytes) in single) Assert.True(bytes.AsSpan().SequenceEqual(sharded[file]), $"{file} differs between 1 and 2 workers");
     }
-
-    /// <summary>
-    /// An export's rejects without where each record was read (file, line, offset): read from the
-    /// sharded selection's mixes, those are the mix's shard files; everything else must match.
-    /// </summary>
-    private static byte[] WithoutLocation(byte[] rejects) => System.Text.Encoding.UTF8.GetBytes(string.Join('\n',
-        System.Text.Encoding.UTF8.GetString(rejects).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line =>
-        {
-            var reject = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
-            foreach (var field in new[] { "file", "line", "offset" }) Assert.True(reject.Remove(field), $"a reject has its {field}: {line}");
-            return reject.ToJsonString();
-        })));
 
     [Fact]
     public void Shards_of_a_stage_whose_input_changed_are_made_again_not_skipped()

@@ -48,6 +48,48 @@ public sealed class ShardedScoreTests
     }
 
     [Fact]
+    public async Task A_recipe_scores_the_same_with_two_workers_as_with_one_through_the_key_and_decide_steps()
+    {
+        using var dir = TestPaths.NewTempDir();
+        await using var server = await FakeOpenAiServer.StartAsync();
+        var llava = TestPaths.Sample("LLaVA", "playground", "data", "coco2014_val_gpt4_qa_30x3.jsonl");
+        File.Copy(llava, dir.File("a.jsonl"));
+        File.Copy(llava, dir.File("b.jsonl"));
+        File.WriteAllText(dir.File("recipe.yaml"), """
+            name: scored
+            sources:
+              - path: a.jsonl
+                source: a
+              - path: b.jsonl
+                source: b
+            stages:
+              - stage: ingest
+                disable: [image-missing]
+              - stage: score
+                drop_top: 20
+                scope: global
+            """);
+        string Run(string workers)
+        {
+            var run = dir.File("run-" + workers);
+            var result = CliRunner.Run(dir.Path, new Dictionary<string, string> { ["HOME"] = dir.Path },
+                "run", "recipe.yaml", "-o", run, "--workers", workers, "--endpoint", server.BaseUrl.ToString(), "--model", "fake-lm");
+            Assert.True(result.ExitCode is 0 or 1, result.Stdout + result.Stderr);
+            return Path.Combine(run, "stages", "score");
+        }
+
+        var (one, two) = (Run("1"), Run("2"));
+
+        // read from the sharded ingest's shard files, the rejects name other files; all else is the same
+        Assert.Equal(DatasetLines.Records(one), DatasetLines.Records(two));
+        var rejects = Path.Combine(one, DatasetDirectory.RejectsFile);
+        Assert.Equal(DatasetLines.WithoutLocation(File.ReadAllBytes(rejects)), DatasetLines.WithoutLocation(File.ReadAllBytes(Path.Combine(two, DatasetDirectory.RejectsFile))));
+        Assert.Equal(36, Manifest.Load(two).Rejected); // 20% of 180
+        foreach (var log in new[] { "score-keys.shard-0.log", "score-keys.shard-1.log", "score-decide.log", "score.shard-1.log", "score-merge.log" })
+            Assert.True(File.Exists(Path.Combine(dir.File("run-2"), "logs", log)), log);
+    }
+
+    [Fact]
     public async Task A_shard_written_before_its_cut_is_refused_and_a_finished_one_is_skipped()
     {
         using var dir = TestPaths.NewTempDir();
