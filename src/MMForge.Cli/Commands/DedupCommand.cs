@@ -104,18 +104,8 @@ internal static class DedupCommand
         return command;
     }
 
-    private static int WriteKeys(DedupJob job, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string dir)
-    {
-        if (job.KeysWritten(shard, dir))
-        {
-            Console.Out.WriteLine($"dedup: keys of shard {shard} are already complete in {dir}; skipped");
-            return Program.Ok;
-        }
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var records = new ProgressDisplay(DedupJob.Stage).Run(report => job.WriteKeys(sources, shard, dir, report));
-        Console.Out.WriteLine($"dedup: keys of shard {shard}: {records:N0} records read in {clock.Elapsed.TotalSeconds:F1}s");
-        return Program.Ok;
-    }
+    private static int WriteKeys(DedupJob job, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string dir) =>
+        ShardPhase.RunKeys(DedupJob.Stage, shard, dir, job.KeysWritten(shard, dir), report => job.WriteKeys(sources, shard, dir, report), "records read");
 
     private static int Decide(DedupJob job, IReadOnlyList<MMForge.Formats.OpenedSource> sources, string dir)
     {

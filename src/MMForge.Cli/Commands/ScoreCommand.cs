@@ -96,18 +96,8 @@ internal static class ScoreCommand
         return command;
     }
 
-    private static int WriteKeys(ShardedScore sharded, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string dir)
-    {
-        if (sharded.KeysWritten(shard, dir))
-        {
-            Console.Out.WriteLine($"score: losses of shard {shard} are already complete in {dir}; skipped");
-            return Program.Ok;
-        }
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var samples = new ProgressDisplay(ScoreJob.Stage).Run(report => sharded.WriteKeys(sources, shard, dir, report));
-        Console.Out.WriteLine($"score: losses of shard {shard}: {samples:N0} samples in {clock.Elapsed.TotalSeconds:F1}s");
-        return Program.Ok;
-    }
+    private static int WriteKeys(ShardedScore sharded, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string dir) =>
+        ShardPhase.RunKeys(ScoreJob.Stage, shard, dir, sharded.KeysWritten(shard, dir), report => sharded.WriteKeys(sources, shard, dir, report), "samples scored");
 
     private static int Decide(ShardedScore sharded, string dir)
     {

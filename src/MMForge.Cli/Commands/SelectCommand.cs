@@ -121,18 +121,8 @@ internal static class SelectCommand
         return PrintMixes(result, dir);
     }
 
-    private static int WriteKeys(ShardedSelection sharded, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string dir)
-    {
-        if (sharded.KeysWritten(shard, dir))
-        {
-            Console.Out.WriteLine($"select: keys of shard {shard} are already complete in {dir}; skipped");
-            return Program.Ok;
-        }
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var records = new ProgressDisplay(SelectionJob.Stage).Run(report => sharded.WriteKeys(sources, shard, dir, report));
-        Console.Out.WriteLine($"select: keys of shard {shard}: {records:N0} records read in {clock.Elapsed.TotalSeconds:F1}s");
-        return Program.Ok;
-    }
+    private static int WriteKeys(ShardedSelection sharded, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string dir) =>
+        ShardPhase.RunKeys(SelectionJob.Stage, shard, dir, sharded.KeysWritten(shard, dir), report => sharded.WriteKeys(sources, shard, dir, report), "records read");
 
     private static int Decide(ShardedSelection sharded, IReadOnlyList<MMForge.Formats.OpenedSource> sources, string dir, string? strata)
     {

@@ -1,10 +1,12 @@
 using System.CommandLine;
+using MMForge.Cli.Terminal;
+using MMForge.Pipeline;
 
 namespace MMForge.Cli.Commands;
 
 /// <summary>
 /// <c>--phase keys|decide|write</c> of a global stage run as a map/reduce over shards (dedup,
-/// select): keys and write per shard, decide once. Declared once so both commands check it alike.
+/// select, score): keys and write per shard, decide once. Declared once so the commands check it alike.
 /// </summary>
 internal static class ShardPhase
 {
@@ -27,5 +29,22 @@ internal static class ShardPhase
             }
         });
         return phase;
+    }
+
+    /// <summary>
+    /// Runs a shard's keys step with progress and a one-line summary of what <paramref name="write"/>
+    /// counted (<paramref name="counted"/>), or says it is skipped when a previous launch completed it (<paramref name="written"/>).
+    /// </summary>
+    public static int RunKeys(string stage, ShardSpec shard, string dir, bool written, Func<Action<JobProgress>, long> write, string counted)
+    {
+        if (written)
+        {
+            Console.Out.WriteLine($"{stage}: keys of shard {shard} are already complete in {dir}; skipped");
+            return Program.Ok;
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var count = new ProgressDisplay(stage).Run(write);
+        Console.Out.WriteLine($"{stage}: keys of shard {shard}: {count:N0} {counted} in {clock.Elapsed.TotalSeconds:F1}s");
+        return Program.Ok;
     }
 }
