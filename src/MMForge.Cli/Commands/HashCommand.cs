@@ -46,12 +46,13 @@ internal static class HashCommand
         var phase = new Option<string?>("--phase")
         {
             Description = "Run one step of a sharded hash (what 'mmforge run --workers N' and the Slurm/Kubernetes executors do): "
-                + "images = with --shard I/N, read every record and hash the image files whose path falls to shard I, each once, into OUTPUT/keys/ "
+                + "paths = with --shard I/N, list the image files of that shard's records under OUTPUT/keys/paths/, grouped by the shard that owns each file (by its path); "
+                + "images = with --shard I/N, hash the files every shard listed for shard I, each once, into OUTPUT/keys/ "
                 + "(records of different shards share image files, so splitting records alone would decode most files in every shard); "
                 + "records = with --shard I/N, write that shard's records, taking each image's hash from the image shards when they made it "
                 + "(the default), then 'mmforge merge-shards OUTPUT'.",
         };
-        phase.AcceptOnlyFromAmong(ImagesPhase, RecordsPhase);
+        phase.AcceptOnlyFromAmong(PathsPhase, ImagesPhase, RecordsPhase);
         var command = new Command("hash", "Fill sha256, pHash (equal to imagehash), width, height, format and visual tokens of every image, in parallel. Samples whose image is missing, undecodable or truncated, too large, too small or of extreme aspect go to rejects/ under the check they failed (image-missing, image-decode, image-too-many-pixels, image-too-small, image-aspect, max-visual-tokens).")
         {
             input, output, maxPixels, minSide, maxAspect, maxTokens, tokenModel, fast, phase, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes, shared.Shard,
@@ -66,8 +67,10 @@ internal static class HashCommand
             var outputDir = p.GetValue(output)!;
             var limits = new DecodeLimits { MaxPixels = p.GetValue(maxPixels), MinSide = p.GetValue(minSide), MaxAspect = p.GetValue(maxAspect) };
             var imageParams = new JsonObject { ["max_pixels"] = limits.MaxPixels, ["min_side"] = limits.MinSide, ["max_aspect"] = limits.MaxAspect, ["fast"] = p.GetValue(fast) }.ToJsonString();
+            if (p.GetValue(phase) == PathsPhase)
+                return ListPaths(new ImagePathPass(p.GetValue(shared.Workers)), shared.OpenDataset(p, dir), shared.ShardOf(p)!.Value, outputDir);
             if (p.GetValue(phase) == ImagesPhase)
-                return HashImages(new ImageHashPass(limits, p.GetValue(fast), p.GetValue(shared.Workers)), shared.OpenDataset(p, dir), shared.ShardOf(p)!.Value, outputDir, imageParams);
+                return HashImages(new ImageHashPass(limits, p.GetValue(fast), p.GetValue(shared.Workers)), shared.ShardOf(p)!.Value, outputDir, imageParams);
             using var known = shared.ShardOf(p) is null ? null : KnownImageHashes.Open(outputDir, imageParams);
             var hashRule = new ImageHashRule(limits, p.GetValue(fast), known);
             IRule[] rules = p.GetValue(maxTokens) is { } limit
@@ -90,9 +93,22 @@ internal static class HashCommand
         return command;
     }
 
-    private const string ImagesPhase = "images", RecordsPhase = "records";
+    private const string PathsPhase = "paths", ImagesPhase = "images", RecordsPhase = "records";
 
-    private static int HashImages(ImageHashPass pass, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string outputDir, string parameters)
+    private static int ListPaths(ImagePathPass pass, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string outputDir)
+    {
+        if (ImagePathLists.Written(outputDir, shard))
+        {
+            Console.Out.WriteLine($"hash: image paths of shard {shard} are already complete in {ImagePathLists.FolderOf(outputDir, shard)}; skipped");
+            return Program.Ok;
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (records, files) = new ProgressDisplay("hash").Run(report => pass.Run(sources, shard, outputDir, report));
+        Console.Out.WriteLine($"hash: image paths of shard {shard}: {files:N0} files of {records:N0} records listed in {clock.Elapsed.TotalSeconds:F1}s");
+        return Program.Ok;
+    }
+
+    private static int HashImages(ImageHashPass pass, ShardSpec shard, string outputDir, string parameters)
     {
         if (ImageHashPass.Written(shard, outputDir, parameters))
         {
@@ -100,8 +116,8 @@ internal static class HashCommand
             return Program.Ok;
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (records, files) = new ProgressDisplay("hash").Run(report => pass.Run(sources, shard, outputDir, parameters, report));
-        Console.Out.WriteLine($"hash: images of shard {shard}: {files:N0} files hashed, {records:N0} records read, in {clock.Elapsed.TotalSeconds:F1}s");
+        var (listed, hashed) = new ProgressDisplay("hash").Run(report => pass.Run(shard, outputDir, parameters, report));
+        Console.Out.WriteLine($"hash: images of shard {shard}: {hashed:N0} of {listed:N0} files hashed in {clock.Elapsed.TotalSeconds:F1}s");
         return Program.Ok;
     }
 }

@@ -12,15 +12,15 @@ public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int 
     /// <summary>
     /// The phases some commands run before their shards write, each once per shard or once in all.
     /// Global stages decide on every shard's keys first (dedup, select and score: each shard's keys,
-    /// then one decision); hash first spreads the image files over the shards, since records of
-    /// different shards share them; validate first counts yes/no answers per shard for yes-no-balance.
+    /// then one decision); hash first lists each shard's image files by the shard that owns them,
+    /// then hashes each file in its owner, since records of different shards share them; validate first counts yes/no answers per shard for yes-no-balance.
     /// </summary>
     private static readonly Dictionary<string, (string Phase, bool PerShard)[]> PhasesBeforeWriting = new()
     {
         ["dedup"] = [("keys", true), ("decide", false)],
         ["select"] = [("keys", true), ("decide", false)],
         ["score"] = [("keys", true), ("decide", false)],
-        ["hash"] = [("images", true)],
+        ["hash"] = [("paths", true), ("images", true)],
         ["validate"] = [("counts", true)],
     };
 

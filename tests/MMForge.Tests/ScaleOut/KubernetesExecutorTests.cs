@@ -20,20 +20,21 @@ public sealed class KubernetesExecutorTests
 
         Assert.Equal(0, result.ExitCode);
         var files = Directory.GetFiles(Path.Combine(run, "k8s"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(28, files.Count); // 11 stages; ingest, tag, map, synthesize and the three exports sharded with a merge each; validate with counts, records, merge; hash with images, records, merge; dedup and select with keys, decide, write, merge
-        Assert.Equal(["01-ingest.yaml", "02-ingest-merge.yaml", "03-validate-counts.yaml", "04-validate.yaml", "05-validate-merge.yaml", "06-hash-images.yaml", "07-hash.yaml", "08-hash-merge.yaml"], files.Take(8));
+        Assert.Equal(29, files.Count); // 11 stages; ingest, tag, map, synthesize and the three exports sharded with a merge each; validate with counts, records, merge; hash with paths, images, records, merge; dedup and select with keys, decide, write, merge
+        Assert.Equal(["01-ingest.yaml", "02-ingest-merge.yaml", "03-validate-counts.yaml", "04-validate.yaml", "05-validate-merge.yaml", "06-hash-paths.yaml", "07-hash-images.yaml", "08-hash.yaml", "09-hash-merge.yaml"], files.Take(9));
         Assert.Equal(["--phase", "counts", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "03-validate-counts.yaml")).TakeLast(4));
-        Assert.Equal(["--phase", "images", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "06-hash-images.yaml")).TakeLast(4));
-        Assert.Equal(["09-dedup-keys.yaml", "10-dedup-decide.yaml", "11-dedup.yaml", "12-dedup-merge.yaml"], files.Skip(8).Take(4));
-        Assert.Equal(["--phase", "keys", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "09-dedup-keys.yaml")).TakeLast(4));
-        Assert.Equal(["--phase", "decide"], Args(Spec(run, "10-dedup-decide.yaml")).TakeLast(2));
-        Assert.Equal("1", ((YamlScalarNode)Spec(run, "10-dedup-decide.yaml")["completions"]).Value);
-        Assert.Equal(["19-select-keys.yaml", "20-select-decide.yaml", "21-select.yaml", "22-select-merge.yaml", "23-export-llava-onevision.yaml", "24-export-llava-onevision-merge.yaml"], files.Skip(18).Take(6));
-        Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "23-export-llava-onevision.yaml")).TakeLast(2));
-        Assert.Equal(["merge-shards", Path.Combine(run, "stages", "export-llava-onevision")], Args(Spec(run, "24-export-llava-onevision-merge.yaml")));
-        Assert.Equal(["--phase", "decide"], Args(Spec(run, "20-select-decide.yaml")).TakeLast(2));
-        Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "21-select.yaml")).TakeLast(2));
-        var spec = Spec(run, "07-hash.yaml");
+        Assert.Equal(["--phase", "images", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "07-hash-images.yaml")).TakeLast(4));
+        Assert.Equal(["--phase", "paths", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "06-hash-paths.yaml")).TakeLast(4));
+        Assert.Equal(["10-dedup-keys.yaml", "11-dedup-decide.yaml", "12-dedup.yaml", "13-dedup-merge.yaml"], files.Skip(9).Take(4));
+        Assert.Equal(["--phase", "keys", "--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "10-dedup-keys.yaml")).TakeLast(4));
+        Assert.Equal(["--phase", "decide"], Args(Spec(run, "11-dedup-decide.yaml")).TakeLast(2));
+        Assert.Equal("1", ((YamlScalarNode)Spec(run, "11-dedup-decide.yaml")["completions"]).Value);
+        Assert.Equal(["20-select-keys.yaml", "21-select-decide.yaml", "22-select.yaml", "23-select-merge.yaml", "24-export-llava-onevision.yaml", "25-export-llava-onevision-merge.yaml"], files.Skip(19).Take(6));
+        Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "24-export-llava-onevision.yaml")).TakeLast(2));
+        Assert.Equal(["merge-shards", Path.Combine(run, "stages", "export-llava-onevision")], Args(Spec(run, "25-export-llava-onevision-merge.yaml")));
+        Assert.Equal(["--phase", "decide"], Args(Spec(run, "21-select-decide.yaml")).TakeLast(2));
+        Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(Spec(run, "22-select.yaml")).TakeLast(2));
+        var spec = Spec(run, "08-hash.yaml");
         Assert.Equal(("Indexed", "4"), (((YamlScalarNode)spec["completionMode"]).Value, ((YamlScalarNode)spec["completions"]).Value));
         Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(spec).TakeLast(2));
         Assert.Equal(dir.File("examples"), ((YamlScalarNode)Container(spec)["workingDir"]).Value);

@@ -41,21 +41,26 @@ public sealed class ShardCrashTests
             Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File("clean"), file.File)), File.ReadAllBytes(Path.Combine(dir.File("crashed"), file.File)));
     }
 
+    /// <summary>The two steps of a sharded hash before its records: the paths step reads the shard's records, the image step hashes the files it owns.</summary>
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void An_image_shard_killed_at_a_random_moment_is_relaunched_and_the_records_are_the_same_bytes(int seed)
+    [InlineData("paths", 1)]
+    [InlineData("paths", 2)]
+    [InlineData("images", 3)]
+    public void A_hash_step_killed_at_a_random_moment_is_relaunched_and_the_records_are_the_same_bytes(string phase, int seed)
     {
         using var dir = TestPaths.NewTempDir();
         ManyRecords.Ingest(dir, 40_000, i => ($"Question {i}?", $"Answer {i}."));
-        string[] Hash(string output, int shard, params string[] phase) => ["hash", "in", "-o", output, "--workers", "1", "--shard", $"{shard}/2", "--shard-records", "1000", .. phase];
-        var imageStep = TimeSpan.Zero;
+        string[] Hash(string output, int shard, params string[] more) => ["hash", "in", "-o", output, "--workers", "1", "--shard", $"{shard}/2", "--shard-records", "1000", .. more];
+        var step = TimeSpan.Zero;
         void Finish(string output)
         {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            Assert.True(CliRunner.Run(dir.Path, Hash(output, 0, "--phase", "images")).ExitCode is 0 or 1);
-            imageStep = clock.Elapsed;
-            Assert.True(CliRunner.Run(dir.Path, Hash(output, 1, "--phase", "images")).ExitCode is 0 or 1);
+            foreach (var shardPhase in new[] { "paths", "images" })
+                foreach (var shard in new[] { 0, 1 })
+                {
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    Assert.True(CliRunner.Run(dir.Path, Hash(output, shard, "--phase", shardPhase)).ExitCode is 0 or 1);
+                    if (shardPhase == phase && shard == 0 && step == TimeSpan.Zero) step = clock.Elapsed;
+                }
             foreach (var shard in new[] { 0, 1 }) Assert.True(CliRunner.Run(dir.Path, Hash(output, shard)).ExitCode is 0 or 1);
             Assert.True(CliRunner.Run(dir.Path, "merge-shards", output).ExitCode is 0 or 1);
         }
@@ -67,13 +72,15 @@ public sealed class ShardCrashTests
         for (var attempt = 0; ; attempt++, fraction /= 2)
         {
             if (Directory.Exists(dir.File("crashed"))) Directory.Delete(dir.File("crashed"), recursive: true);
-            using var victim = CliRunner.Start(dir.Path, Hash("crashed", 0, "--phase", "images"));
-            Thread.Sleep(imageStep * fraction);
+            if (phase == "images")
+                foreach (var shard in new[] { 0, 1 }) Assert.True(CliRunner.Run(dir.Path, Hash("crashed", shard, "--phase", "paths")).ExitCode is 0 or 1);
+            using var victim = CliRunner.Start(dir.Path, Hash("crashed", 0, "--phase", phase));
+            Thread.Sleep(step * fraction);
             var killed = !victim.HasExited;
             if (killed) victim.Kill();
             victim.WaitForExit();
             if (killed) break;
-            Assert.True(attempt < 4, "the image shard always finished before it could be killed; give it more records");
+            Assert.True(attempt < 4, $"the {phase} step always finished before it could be killed; give it more records");
         }
         Finish("crashed");
 

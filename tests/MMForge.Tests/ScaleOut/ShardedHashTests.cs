@@ -27,6 +27,7 @@ public sealed class ShardedHashTests : IDisposable
 
     private void HashImages(string input, string output, int count, params string[] extra)
     {
+        for (var i = 0; i < count; i++) Hash(input, output, "--phase", "paths", "--shard", $"{i}/{count}");
         for (var i = 0; i < count; i++) Hash(input, output, ["--phase", "images", "--shard", $"{i}/{count}", .. extra]);
     }
 
@@ -67,6 +68,7 @@ public sealed class ShardedHashTests : IDisposable
             Assert.Equal([tables[ImagePathKey.Owner(key, count)]], holders);
         }
         Assert.Contains("already complete", Hash(input, sharded, "--phase", "images", "--shard", $"0/{count}").Stdout);
+        Assert.Contains("already complete", Hash(input, sharded, "--phase", "paths", "--shard", $"0/{count}").Stdout);
 
         HashRecordsAndMerge(input, sharded, count);
 
@@ -106,10 +108,15 @@ public sealed class ShardedHashTests : IDisposable
     }
 
     [Fact]
-    public void Record_shards_refuse_image_tables_made_with_other_options_or_missing_a_shard()
+    public void Image_and_record_shards_refuse_missing_path_lists_image_tables_made_with_other_options_or_missing_a_shard()
     {
         var input = Validated();
         var sharded = _dir.File("sharded");
+        Hash(input, sharded, "--phase", "paths", "--shard", "0/2");
+        var unlisted = CliRunner.Run(_dir.Path, "hash", input, "-o", sharded, "--phase", "images", "--shard", "0/2");
+        Assert.Equal(2, unlisted.ExitCode);
+        Assert.Contains("1 of 2 image path shards are not complete: 1/2", unlisted.Stderr);
+        Hash(input, sharded, "--phase", "paths", "--shard", "1/2");
         CliRunner.Run(_dir.Path, "hash", input, "-o", sharded, "--phase", "images", "--shard", "0/2");
 
         var missing = CliRunner.Run(_dir.Path, "hash", input, "-o", sharded, "--shard", "0/2");
