@@ -95,29 +95,11 @@ internal static class HashCommand
 
     private const string PathsPhase = "paths", ImagesPhase = "images", RecordsPhase = "records";
 
-    private static int ListPaths(ImagePathPass pass, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string outputDir)
-    {
-        if (ImagePathLists.Written(outputDir, shard))
-        {
-            Console.Out.WriteLine($"hash: image paths of shard {shard} are already complete in {ImagePathLists.FolderOf(outputDir, shard)}; skipped");
-            return Program.Ok;
-        }
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (records, files) = new ProgressDisplay("hash").Run(report => pass.Run(sources, shard, outputDir, report));
-        Console.Out.WriteLine($"hash: image paths of shard {shard}: {files:N0} files of {records:N0} records listed in {clock.Elapsed.TotalSeconds:F1}s");
-        return Program.Ok;
-    }
+    private static int ListPaths(ImagePathPass pass, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string outputDir) =>
+        ShardPhase.RunStep("hash", $"image paths of shard {shard}", ImagePathLists.FolderOf(outputDir, shard), ImagePathLists.Written(outputDir, shard),
+            report => pass.Run(sources, shard, outputDir, report), r => $"{r.Files:N0} files of {r.Records:N0} records listed");
 
-    private static int HashImages(ImageHashPass pass, ShardSpec shard, string outputDir, string parameters)
-    {
-        if (ImageHashPass.Written(shard, outputDir, parameters))
-        {
-            Console.Out.WriteLine($"hash: images of shard {shard} are already complete in {KnownImageHashes.FolderOf(outputDir, shard)}; skipped");
-            return Program.Ok;
-        }
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (listed, hashed) = new ProgressDisplay("hash").Run(report => pass.Run(shard, outputDir, parameters, report));
-        Console.Out.WriteLine($"hash: images of shard {shard}: {hashed:N0} of {listed:N0} files hashed in {clock.Elapsed.TotalSeconds:F1}s");
-        return Program.Ok;
-    }
+    private static int HashImages(ImageHashPass pass, ShardSpec shard, string outputDir, string parameters) =>
+        ShardPhase.RunStep("hash", $"images of shard {shard}", KnownImageHashes.FolderOf(outputDir, shard), ImageHashPass.Written(shard, outputDir, parameters),
+            report => pass.Run(shard, outputDir, parameters, report), r => $"{r.Hashed:N0} of {r.Listed:N0} files hashed");
 }

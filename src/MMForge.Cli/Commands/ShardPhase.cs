@@ -31,20 +31,25 @@ internal static class ShardPhase
         return phase;
     }
 
+    /// <summary>Runs a shard's keys step (<see cref="RunStep"/>), summed up as the count <paramref name="write"/> returns of <paramref name="counted"/>.</summary>
+    public static int RunKeys(string stage, ShardSpec shard, string dir, bool written, Func<Action<JobProgress>, long> write, string counted) =>
+        RunStep(stage, $"keys of shard {shard}", dir, written, write, count => $"{count:N0} {counted}");
+
     /// <summary>
-    /// Runs a shard's keys step with progress and a one-line summary of what <paramref name="write"/>
-    /// counted (<paramref name="counted"/>), or says it is skipped when a previous launch completed it (<paramref name="written"/>).
+    /// Runs a step a shard takes before it writes records (<paramref name="what"/>: "keys of shard 0/2"),
+    /// with progress and a one-line summary of its result, or says it is skipped when a previous launch
+    /// completed it in <paramref name="dir"/> (<paramref name="written"/>).
     /// </summary>
-    public static int RunKeys(string stage, ShardSpec shard, string dir, bool written, Func<Action<JobProgress>, long> write, string counted)
+    public static int RunStep<T>(string stage, string what, string dir, bool written, Func<Action<JobProgress>, T> run, Func<T, string> summary)
     {
         if (written)
         {
-            Console.Out.WriteLine($"{stage}: keys of shard {shard} are already complete in {dir}; skipped");
+            Console.Out.WriteLine($"{stage}: {what} are already complete in {dir}; skipped");
             return Program.Ok;
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var count = new ProgressDisplay(stage).Run(write);
-        Console.Out.WriteLine($"{stage}: keys of shard {shard}: {count:N0} {counted} in {clock.Elapsed.TotalSeconds:F1}s");
+        var result = new ProgressDisplay(stage).Run(run);
+        Console.Out.WriteLine($"{stage}: {what}: {summary(result)} in {clock.Elapsed.TotalSeconds:F1}s");
         return Program.Ok;
     }
 }
