@@ -101,7 +101,8 @@ public sealed class ShardedExportTests
     public void An_export_shard_killed_while_writing_shows_as_failed_and_its_relaunch_gives_the_same_bytes(int seed)
     {
         using var dir = TestPaths.NewTempDir();
-        ManyRecords.Ingest(dir, 40_000, i => ($"Question {i}?", $"Answer {i}."));
+        // an export shard writes 20,000 such records in about 0.4 s; 60,000 leave a kill up to 300 ms into writing room to land mid-shard
+        ManyRecords.Ingest(dir, 120_000, i => ($"Question {i}?", $"Answer {i}."));
         string[] Export(string output, int shard) => ["export", "in", "--to", "llava-onevision", "-o", output, "--workers", "1", "--shard", $"{shard}/2"];
         void Finish(string output, params int[] shards)
         {
