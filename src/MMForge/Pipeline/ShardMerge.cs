@@ -64,7 +64,6 @@ public static class ShardMerge
     public static List<string> Complete(string stageOutput) =>
         ShardFolders.Complete(Path.Combine(stageOutput, ShardSpec.Folder), DatasetDirectory.IsDataset, "dataset");
 
-    /// <summary>Whether a shard folder is complete: a dataset (its manifest is written last) or a count shard (its folder moved into place whole with its counts).</summary>
     /// <summary>Whether a shard folder is complete: a dataset, a map/reduce stage's counts, or an export's shard.</summary>
     public static bool IsComplete(string shardDir) => DatasetDirectory.IsDataset(shardDir) || HoldsCounts(shardDir) || Exports.Shards.ExportShards.IsComplete(shardDir);
 
