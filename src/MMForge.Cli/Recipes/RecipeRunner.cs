@@ -147,14 +147,12 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
     /// </summary>
     private static void ForgetShardsOfOtherRuns(PlannedStage stage)
     {
-        var mark = Path.Combine(stage.Output, ShardsFingerprintFile);
+        var mark = Path.Combine(stage.Output, Pipeline.ShardSpec.FingerprintFile);
         if (File.Exists(mark) && File.ReadAllText(mark) == stage.Fingerprint) return;
         foreach (var folder in Pipeline.ShardFolders.OfStage(stage.Output).Append(Path.Combine(stage.Output, Pipeline.ShardSpec.KeysFolder)))
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         AtomicFile.WriteAllText(mark, stage.Fingerprint);
     }
-
-    private const string ShardsFingerprintFile = ".shards-fingerprint";
 
     /// <summary>report.html and report.json of the run as it now stands, rewritten whenever a stage ran (it reads every stage, so it cannot be stale).</summary>
     private void WriteReport()

@@ -158,14 +158,15 @@ public sealed class ExportJob(ExportOptions options, Action<JobProgress>? progre
     }
 
     /// <summary>
-    /// Refuses to replace a folder that holds something other than an earlier export: hidden files
-    /// (a recipe run's bookkeeping) and the shards of a sharded export under way are allowed.
+    /// Refuses to replace a folder that holds something other than an earlier export, the shards of
+    /// a sharded export under way, or the executor's mark beside them: the export replaces the
+    /// whole folder, so anything else in it (a user's hidden files too) would be lost.
     /// </summary>
     private static void CheckTarget(string dir)
     {
         if (File.Exists(dir)) throw new ArgumentException($"output {dir} is a file, not a directory");
         if (!Directory.Exists(dir) || ExportManifest.IsExport(dir)) return;
-        if (Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).Any(name => !name!.StartsWith('.') && name != ShardSpec.Folder))
+        if (Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).Any(name => name is not (ShardSpec.Folder or ShardSpec.FingerprintFile)))
             throw new ArgumentException($"output directory {dir} is not empty and is not an mmforge export; refusing to replace it");
     }
 }

@@ -17,6 +17,9 @@ public readonly partial record struct ShardSpec(int Index, int Count)
     /// <summary>The folder of a shard's dataset inside the stage's output folder.</summary>
     public const string Folder = "shards";
 
+    /// <summary>What the executors write into a sharded stage's output first: the fingerprint of the run its shards and keys belong to.</summary>
+    public const string FingerprintFile = ".shards-fingerprint";
+
     /// <summary>The folder of what a stage's shards write in a first step for every shard to read before any writes records: dedup's and select's keys, hash's image hashes.</summary>
     public const string KeysFolder = "keys";
 

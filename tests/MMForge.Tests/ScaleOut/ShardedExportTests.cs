@@ -79,7 +79,7 @@ public sealed class ShardedExportTests
     }
 
     [Fact]
-    public void WebDataset_is_not_sharded_and_a_folder_of_other_files_is_refused()
+    public void WebDataset_is_not_sharded_and_a_folder_of_other_files_hidden_ones_too_is_refused()
     {
         using var dir = TestPaths.NewTempDir();
         ParallelExportTests.Build(dir);
@@ -93,6 +93,10 @@ public sealed class ShardedExportTests
         Assert.Equal(2, stranger.ExitCode);
         Assert.Contains("not empty and is not an mmforge export", stranger.Stderr);
         Assert.Equal("keep me", File.ReadAllText(dir.File(Path.Combine("mine", "notes.txt"))));
+        Directory.CreateDirectory(dir.File("hidden"));
+        File.WriteAllText(dir.File(Path.Combine("hidden", ".keep")), "mine too");
+        Assert.Equal(2, CliRunner.Run(dir.Path, "export", "ds", "--to", "internvl", "-o", "hidden").ExitCode);
+        Assert.True(File.Exists(dir.File(Path.Combine("hidden", ".keep"))), "a hidden file is not the export's to replace");
     }
 
     [Theory]
