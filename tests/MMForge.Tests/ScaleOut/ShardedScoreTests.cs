@@ -117,6 +117,41 @@ public sealed class ShardedScoreTests
     }
 
     [Fact]
+    public async Task A_loss_shard_killed_midway_is_relaunched_asking_only_what_the_cache_lacks_and_writes_the_clean_bytes()
+    {
+        using var dir = TestPaths.NewTempDir();
+        await using var server = await FakeOpenAiServer.StartAsync();
+        server.RecordRequests = false;
+        ManyRecords.Ingest(dir, 20_000, i => ($"Question {i}?", $"Answer {i % 97} to it."));
+        string[] Score(string output, params string[] more) => ["score", "in", "-o", output, "--drop-top", "10",
+            "--endpoint", server.BaseUrl.ToString(), "--model", "fake-lm", "--model-cache", dir.File($"{output}.sqlite"), "--workers", "1", .. more];
+        void Finish(string output, params int[] keyShards)
+        {
+            foreach (var shard in keyShards) Ok(CliRunner.Run(dir.Path, Score(output, "--phase", "keys", "--shard", $"{shard}/2")));
+            Ok(CliRunner.Run(dir.Path, Score(output, "--phase", "decide")));
+            foreach (var shard in new[] { 0, 1 }) Ok(CliRunner.Run(dir.Path, Score(output, "--shard", $"{shard}/2")));
+            Assert.Equal(1, CliRunner.Run(dir.Path, "merge-shards", output).ExitCode);
+        }
+        Finish("clean", 0, 1);
+
+        Ok(CliRunner.Run(dir.Path, Score("crashed", "--phase", "keys", "--shard", "1/2")));
+        var before = server.RequestCount;
+        using (var victim = CliRunner.Start(dir.Path, Score("crashed", "--phase", "keys", "--shard", "0/2")))
+        {
+            // killed once it has asked the server about a fifth of its 10,000 samples
+            while (server.RequestCount - before < 2_000 && !victim.HasExited) Thread.Sleep(10);
+            Assert.False(victim.HasExited, "the loss pass finished before it could be killed; give it more records");
+            victim.Kill();
+            victim.WaitForExit();
+        }
+        var asked = server.RequestCount - before;
+        Finish("crashed", 0);
+
+        Assert.InRange(server.RequestCount - before - asked, 1, 10_000 - 1_000); // the relaunch asked again only what the cache did not hold
+        DatasetLines.AssertSame(dir.File("clean"), dir.File("crashed"));
+    }
+
+    [Fact]
     public void A_loss_table_with_unscored_samples_reads_back_as_written_and_appends_in_order()
     {
         var first = new LossTable();
