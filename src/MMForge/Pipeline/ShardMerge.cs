@@ -85,15 +85,7 @@ public static class ShardMerge
         foreach (var (key, n) in counts) into[key] = into.GetValueOrDefault(key) + n;
     }
 
-    private static void JoinRejects(string stageOutput, IReadOnlyList<string> shards)
-    {
-        var target = Path.Combine(stageOutput, DatasetDirectory.RejectsFile);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temp = target + ".tmp-" + Environment.ProcessId;
-        using (var output = File.Create(temp))
-            foreach (var shard in shards)
-                if (File.Exists(Path.Combine(shard, DatasetDirectory.RejectsFile)))
-                    using (var input = File.OpenRead(Path.Combine(shard, DatasetDirectory.RejectsFile))) input.CopyTo(output);
-        File.Move(temp, target, overwrite: true);
-    }
+    private static void JoinRejects(string stageOutput, IReadOnlyList<string> shards) =>
+        AtomicFile.Concatenate(Path.Combine(stageOutput, DatasetDirectory.RejectsFile),
+            shards.Select(shard => Path.Combine(shard, DatasetDirectory.RejectsFile)).Where(File.Exists));
 }

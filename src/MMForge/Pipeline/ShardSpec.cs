@@ -20,7 +20,7 @@ public readonly partial record struct ShardSpec(int Index, int Count)
     /// <summary>What the executors write into a sharded stage's output first: the fingerprint of the run its shards and keys belong to.</summary>
     public const string FingerprintFile = ".shards-fingerprint";
 
-    /// <summary>The folder of what a stage's shards write in a first step for every shard to read before any writes records: dedup's and select's keys, hash's image hashes.</summary>
+    /// <summary>The folder of what a stage's shards write in a first step for every shard to read before any writes records: dedup's, select's and score's keys, hash's image paths and image hashes.</summary>
     public const string KeysFolder = "keys";
 
     public static ShardSpec Parse(string text)

@@ -13,8 +13,11 @@ namespace MMForge.Exports.Shards;
 /// </summary>
 public static partial class ExportShards
 {
-    /// <summary>The shard's stored images, "WAY NAME" per line in name order (<see cref="StoredImageWay"/>: c, l or f).</summary>
+    /// <summary>The shard's stored images, "WAY NAME" per line in name order, WAY the letter of its <see cref="StoredImageWay"/> in <see cref="WayLetters"/>.</summary>
     private const string ImagesFile = "images.tsv";
+
+    /// <summary>Each <see cref="StoredImageWay"/>'s letter, in the order of its values: copied, linked, copied for a failed link.</summary>
+    private const string WayLetters = "clf";
 
     public static bool IsComplete(string shardDir) => File.Exists(Path.Combine(shardDir, ExportShardInfo.FileName));
 
@@ -29,7 +32,7 @@ public static partial class ExportShards
     internal static void WriteShard(string shardDir, ExportShardInfo info, IReadOnlyDictionary<string, StoredImageWay> storedImages)
     {
         AtomicFile.WriteAllText(Path.Combine(shardDir, ImagesFile), string.Concat(storedImages
-            .OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => $"{WayLetter(i.Value)}\t{i.Key}\n")));
+            .OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => $"{WayLetters[(int)i.Value]}\t{i.Key}\n")));
         AtomicFile.WriteAllText(Path.Combine(shardDir, ExportShardInfo.FileName), info.ToJson());
     }
 
@@ -75,11 +78,7 @@ public static partial class ExportShards
         if (joined.Rejected > 0)
         {
             joined.RejectsFile = $"{ExportJob.RejectsFolder}/{first.Name}.jsonl";
-            Directory.CreateDirectory(Path.Combine(temp, ExportJob.RejectsFolder));
-            using var output = new AtomicFile(Path.Combine(temp, joined.RejectsFile));
-            foreach (var file in rejects)
-                using (var input = File.OpenRead(file)) input.CopyTo(output.Stream);
-            output.Commit();
+            AtomicFile.Concatenate(Path.Combine(temp, joined.RejectsFile), rejects);
         }
         return joined;
     }
@@ -116,20 +115,13 @@ public static partial class ExportShards
         return counts;
     }
 
-    private static char WayLetter(StoredImageWay way) => way switch
-    {
-        StoredImageWay.Linked => 'l',
-        StoredImageWay.CopiedForLink => 'f',
-        _ => 'c',
-    };
-
     /// <summary>A line of the image index; its name must be one the image store makes, so nothing outside the shard is read or written.</summary>
     private static (StoredImageWay Way, string Name) ParseLine(string line, string shardDir)
     {
-        var way = line.Length > 2 && line[1] == '\t' ? line[0] switch { 'c' => StoredImageWay.Copied, 'l' => StoredImageWay.Linked, 'f' => StoredImageWay.CopiedForLink, _ => (StoredImageWay?)null } : null;
-        if (way is null || !StoredName().IsMatch(line.AsSpan(2)))
+        var way = line.Length > 2 && line[1] == '\t' ? WayLetters.IndexOf(line[0]) : -1;
+        if (way < 0 || !StoredName().IsMatch(line.AsSpan(2)))
             throw new FormatException($"{Path.Combine(shardDir, ImagesFile)}: '{line}' is not an image index line; run the shard again");
-        return (way.Value, line[2..]);
+        return ((StoredImageWay)way, line[2..]);
     }
 
     [GeneratedRegex(@"^images/[0-9a-f]{2}/[0-9a-f]{32}\.[a-z0-9]{1,5}$")]

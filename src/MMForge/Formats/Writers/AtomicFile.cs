@@ -49,6 +49,15 @@ public sealed class AtomicFile : IDisposable
         }
     }
 
+    /// <summary>Writes <paramref name="files"/> one after another into <paramref name="path"/>, atomically (the joined rejects of shards).</summary>
+    public static void Concatenate(string path, IEnumerable<string> files)
+    {
+        using var file = new AtomicFile(path);
+        foreach (var part in files)
+            using (var input = File.OpenRead(part)) input.CopyTo(file.Stream);
+        file.Commit();
+    }
+
     /// <summary>Writes a whole small file atomically.</summary>
     public static void WriteAllText(string path, string text)
     {
