@@ -32,13 +32,21 @@ internal static class RunCommand
         var cpus = new Option<int?>("--cpus") { Description = "slurm: CPUs per task (--cpus-per-task)." };
         var workers = new Option<int?>("--workers", "-j")
         {
-            Description = "Cores (local) or shard tasks (slurm, k8s) to use: stages that take --shard run as this many shard processes of one thread each, then merge-shards; the others as one process of this many threads. Exports are sharded on slurm and k8s only: on one machine their shards would copy shared images twice. Default: the recipe's workers, one process per stage.",
+            Description = "Cores (local) or shard tasks (slurm, k8s) to use. On slurm and k8s, stages that take --shard run as this many shard tasks of one thread each, then merge-shards. "
+                + "Locally, hash (image decoding) runs as this many shard processes and every other stage as one process of this many threads, which on one machine is faster than shards (docs/benchmarks.md). "
+                + "Exports are sharded on slurm and k8s only: on one disk their shards would copy shared images twice. Default: the recipe's workers, one process per stage.",
         };
         workers.Require(n => n is null or >= 1, "--workers must be at least 1");
+        var shards = new Option<int?>("--shards")
+        {
+            Description = "local: run every stage that takes --shard (but the exports) as this many shard processes, each with --workers / this many threads, then merge-shards, "
+                + "instead of sharding hash only: for a machine where one process's reader or writer cannot keep its threads busy.",
+        };
+        shards.Require(n => n is null or >= 1, "--shards must be at least 1");
         var command = new Command("run", "Run a recipe: every stage from raw sources to stage mixes, exports and report.html, as one resumable run. "
             + "A stage whose command line, parameter files and inputs are unchanged since it last ran is skipped; a change reruns that stage and every stage after it.")
         {
-            recipeFile, output, from, until, dryRun, executor, workers, partition, time, cpus, image, claim, recipeClaim, k8sNamespace, endpoint, model, apiKey,
+            recipeFile, output, from, until, dryRun, executor, workers, shards, partition, time, cpus, image, claim, recipeClaim, k8sNamespace, endpoint, model, apiKey,
         };
         command.SetAction(p =>
         {
@@ -47,7 +55,10 @@ internal static class RunCommand
                 recipe = recipe.WithEndpoint(new RecipeEndpoint(urls, p.GetValue(model) ?? throw new ArgumentException("--endpoint needs --model NAME"), p.GetValue(apiKey), 0));
             var runDirectory = Path.GetFullPath(p.GetValue(output)
                 ?? (recipe.Output is { } declared ? Path.Combine(recipe.Directory, declared) : Path.Combine("out", Path.GetFileNameWithoutExtension(recipe.File))));
-            var plan = new StagePlanner(recipe, runDirectory, p.GetValue(workers), shardExports: p.GetValue(executor) != "local").Plan();
+            var onCluster = p.GetValue(executor) != "local";
+            if (onCluster && p.GetValue(shards) is not null)
+                throw new ArgumentException("--shards is for the local executor; on slurm and k8s every stage that takes --shard runs as --workers shard tasks");
+            var plan = new StagePlanner(recipe, runDirectory, new StageSharding(p.GetValue(workers), p.GetValue(shards), onCluster)).Plan();
             var slurm = p.GetValue(executor) == "slurm" ? new SlurmOptions(p.GetValue(partition), p.GetValue(time), p.GetValue(cpus)) : null;
             var kubernetes = p.GetValue(executor) == "k8s"
                 ? new MMForge.ScaleOut.Kubernetes.KubernetesOptions

@@ -44,7 +44,7 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
                 continue;
             }
             var verb = request.Kubernetes is not null ? "to run on Kubernetes" : slurm is not null ? "submitting" : "running";
-            output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: {verb} ({Describe(decisions[i])}): mmforge {string.Join(' ', stage.Args.Select(StageProcess.Quote))}");
+            output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: {verb} ({Describe(decisions[i])}{InShards(stage)}): mmforge {string.Join(' ', stage.Args.Select(StageProcess.Quote))}");
             foreach (var (path, content) in stage.ParamFiles)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -211,13 +211,15 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
             {
                 StageDecision.Unchanged => "skip (unchanged)",
                 StageDecision.AfterUntil => "not run (--until)",
-                _ => "run (" + Describe(decision) + ")",
+                _ => "run (" + Describe(decision) + InShards(stage) + ")",
             };
             output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: {what}");
             output.WriteLine($"    mmforge {string.Join(' ', stage.Args.Select(StageProcess.Quote))}");
         }
         return Program.Ok;
     }
+
+    private static string InShards(PlannedStage stage) => stage.Shards > 1 ? $", as {stage.Shards} shards" : "";
 
     private string LogFile(PlannedStage stage) => Path.Combine(runDirectory, "logs", stage.Name + ".log");
 

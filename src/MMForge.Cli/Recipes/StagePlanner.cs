@@ -9,10 +9,11 @@ namespace MMForge.Cli.Recipes;
 /// of the stage's command (unknown names and values the command would refuse are errors naming
 /// the recipe line) and computing each stage's fingerprint.
 /// </summary>
-/// <param name="workers">Worker processes: stages that take --shard run as that many shard processes of one thread, the others as one process of that many threads; null keeps the recipe's workers.</param>
-/// <param name="shardExports">Whether exports run as shards too (on a cluster, where each shard brings its own node), not as one process of many threads.</param>
-internal sealed class StagePlanner(Recipe recipe, string runDirectory, int? workers = null, bool shardExports = false)
+/// <param name="sharding">How many shard processes and threads each stage gets; default: the recipe's workers, one process a stage.</param>
+internal sealed class StagePlanner(Recipe recipe, string runDirectory, StageSharding? sharding = null)
 {
+    private readonly StageSharding _sharding = sharding ?? new StageSharding(Workers: null);
+
     public const string StagesFolder = "stages", ParamsFolder = "params";
 
     private readonly RootCommand _root = Program.CreateRoot();
@@ -46,11 +47,11 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory, int? work
         foreach (var input in inputs) fingerprint.Add("input:" + input.Fingerprint);
         head.AddRange(["-o", shape.ProductFile is { } file ? Path.Combine(output, file) : output]);
 
+        var shards = _sharding.ShardsOf(stage.Kind, Has(command, "--shard"), EmbedsImages(stage));
         var args = new List<string>(head);
-        var parameters = ParamsInForce(stage, command).ToList();
+        var parameters = ParamsInForce(stage, command, shards).ToList();
         foreach (var param in parameters) args.AddRange(Arguments(stage, command, param, files, fingerprint));
         CheckParses(args, stage, parameters);
-        var shards = Sharded(stage, command) ? workers!.Value : 1;
         // a sharded stage's records are one process's, in the same order, but its manifest lists them per shard and records
         // the count; a stage whose product is files (an export, the correspondence model) is the one-process product byte for byte
         if (shards > 1 && shape.Output != StageOutputKind.Files) fingerprint.Add("shards:" + shards);
@@ -101,12 +102,12 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory, int? work
     }
 
     /// <summary>The stage's own parameters, plus the recipe-wide workers and endpoint where the command takes them and the stage does not set them.</summary>
-    private IEnumerable<RecipeParam> ParamsInForce(RecipeStage stage, Command command)
+    private IEnumerable<RecipeParam> ParamsInForce(RecipeStage stage, Command command, int shards)
     {
         var own = stage.ParamsFor(recipe.Endpoint is not null);
         var keys = own.Select(p => p.OptionName).ToHashSet(StringComparer.Ordinal);
         IEnumerable<RecipeParam> added = [];
-        var threads = workers is { } processes ? (Sharded(stage, command) ? 1 : processes) : recipe.Workers;
+        var threads = _sharding.ThreadsOf(shards, recipe.Workers);
         if (threads is { } n && Has(command, "--workers") && !keys.Contains("--workers"))
             added = added.Append(new RecipeParam("workers", new ScalarValue(n.ToString()), stage.Line));
         if (recipe.Endpoint is { } endpoint && Has(command, "--endpoint") && !keys.Contains("--endpoint"))
@@ -119,17 +120,9 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory, int? work
         return own.Concat(added);
     }
 
-    /// <summary>
-    /// Whether the stage runs as <c>workers</c> shard processes: a command that takes --shard, but
-    /// an export only when asked (<c>shardExports</c>) and never as WebDataset, whose tar numbering
-    /// spans a part. On one machine an export is disk-bound, and its shards would each copy the
-    /// images their records share: one process of that many threads stores each image once.
-    /// </summary>
-    private bool Sharded(RecipeStage stage, Command command) =>
-        workers is > 1 && Has(command, "--shard")
-        && (stage.Kind != "export" || (shardExports && !EmbedsImages(stage)));
-
+    /// <summary>Whether the stage exports to a format that packs the images into its files (WebDataset).</summary>
     private static bool EmbedsImages(RecipeStage stage) =>
+        stage.Kind == "export" &&
         stage.Params.FirstOrDefault(p => p.Key == "to")?.Value is ScalarValue { Text: var format }
         && Exports.TrainerFormat.All.Any(f => f.EmbedsImages && f.Name.Equals(format, StringComparison.OrdinalIgnoreCase));
 

@@ -187,7 +187,7 @@ public sealed class ExampleRecipeWithEndpointTests
         {
             var run = dir.File("run-" + workers);
             var result = CliRunner.Run(dir.File("examples"), new Dictionary<string, string> { ["MMFORGE_TEST_KEY"] = Secret, ["HOME"] = dir.Path },
-                "run", "recipe.yaml", "-o", run, "--until", "synthesize", "--workers", workers,
+                "run", "recipe.yaml", "-o", run, "--until", "synthesize", "--workers", workers, "--shards", workers,
                 "--endpoint", server.BaseUrl.ToString(), "--model", "fake-vl", "--api-key-env", "MMFORGE_TEST_KEY");
             Assert.True(result.ExitCode is 0 or 1, result.Stdout + result.Stderr);
             return MMForge.Tests.ScaleOut.DatasetLines.Records(Path.Combine(run, "stages", "synthesize"));
@@ -220,14 +220,36 @@ internal static class ExampleCopy
 public sealed class LocalExecutorTests
 {
     [Fact]
-    public void Two_workers_shard_the_record_stages_and_dedup_with_the_same_counts_and_a_change_of_workers_reruns_them()
+    public void Two_workers_shard_hash_and_run_the_other_stages_as_one_process_of_two_threads()
+    {
+        using var dir = TestPaths.NewTempDir();
+        ExampleCopy.Into(dir.File("examples"));
+        var run = dir.File("run");
+
+        var result = CliRunner.Run(dir.File("examples"), "run", "recipe.yaml", "-o", run, "--until", "dedup", "--workers", "2");
+
+        Assert.True(result.ExitCode is 0 or 1, result.Stdout + result.Stderr);
+        Assert.Contains("hash: running (first run, as 2 shards)", result.Stdout);
+        Assert.Equal(2, (int)Manifest.Load(Path.Combine(run, "stages", "hash")).Stages[^1].Params["shards"]!);
+        Assert.True(File.Exists(Path.Combine(run, "logs", "hash-images.shard-1.log")));
+        foreach (var stage in new[] { "ingest", "validate", "dedup" })
+        {
+            Assert.False(Manifest.Load(Path.Combine(run, "stages", stage)).Stages[^1].Params.ContainsKey("shards"), stage);
+            Assert.StartsWith($"mmforge {stage} ", File.ReadAllText(Path.Combine(run, "logs", $"{stage}.log")));
+            Assert.Contains("--workers 2", File.ReadAllLines(Path.Combine(run, "logs", $"{stage}.log"))[0]);
+        }
+        Assert.Equal(18, Manifest.Load(Path.Combine(run, "stages", "dedup")).Records);
+    }
+
+    [Fact]
+    public void Two_shards_split_the_record_stages_and_dedup_with_the_same_counts_and_a_change_of_workers_reruns_them()
     {
         using var dir = TestPaths.NewTempDir();
         ExampleCopy.Into(dir.File("examples"));
         var run = dir.File("run");
         CliRunner.Result Run(params string[] extra) => CliRunner.Run(dir.File("examples"), ["run", "recipe.yaml", "-o", run, "--until", "dedup", .. extra]);
 
-        var first = Run("--workers", "2");
+        var first = Run("--workers", "2", "--shards", "2");
 
         Assert.True(first.ExitCode is 0 or 1, first.Stdout + first.Stderr);
         foreach (var (stage, records) in new[] { ("validate", 20L), ("hash", 20L), ("dedup", 18L) })
@@ -242,7 +264,7 @@ public sealed class LocalExecutorTests
         Assert.Contains("decided on every shard's keys", File.ReadAllText(Path.Combine(run, "logs", "dedup-decide.log")));
         var shardedClusters = File.ReadAllBytes(Path.Combine(run, "stages", "dedup", "clusters.jsonl"));
 
-        Assert.All(Run("--workers", "2").Stdout.Split('\n').Where(l => l.StartsWith('[')), l => Assert.Contains("unchanged, skipped", l));
+        Assert.All(Run("--workers", "2", "--shards", "2").Stdout.Split('\n').Where(l => l.StartsWith('[')), l => Assert.Contains("unchanged, skipped", l));
         var single = Run("--workers", "1");
         var ran = single.Stdout.Split('\n').Where(l => l.Contains(": running (")).Select(l => l[(l.IndexOf(']') + 2)..l.IndexOf(':')]).ToList();
         Assert.Equal(["ingest", "validate", "hash", "dedup"], ran);
@@ -251,15 +273,15 @@ public sealed class LocalExecutorTests
     }
 
     [Fact]
-    public void Two_workers_export_exactly_what_one_worker_exports()
+    public void Two_shards_a_stage_export_exactly_what_one_worker_exports()
     {
         using var dir = TestPaths.NewTempDir();
         ExampleCopy.Into(dir.File("examples"));
         var run = dir.File("run");
         var exports = new[] { "export-llava-onevision", "export-llama-factory", "export-internvl" };
-        SortedDictionary<string, byte[]> Exported(string workers)
+        SortedDictionary<string, byte[]> Exported(params string[] workers)
         {
-            var result = CliRunner.Run(dir.File("examples"), "run", "recipe.yaml", "-o", run, "--workers", workers);
+            var result = CliRunner.Run(dir.File("examples"), ["run", "recipe.yaml", "-o", run, .. workers]);
             Assert.True(result.ExitCode is 0 or 1, result.Stdout + result.Stderr);
             var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
             foreach (var export in exports)
@@ -268,9 +290,9 @@ public sealed class LocalExecutorTests
             return files;
         }
 
-        var sharded = Exported("2");
+        var sharded = Exported("--workers", "2", "--shards", "2");
         Assert.Contains("decided on every shard's keys", File.ReadAllText(Path.Combine(run, "logs", "select-decide.log"))); // select ran as a map/reduce
-        var single = Exported("1");
+        var single = Exported("--workers", "1");
 
         Assert.True(sharded.Count > 20, "the exports hold their records, meta files and images");
         Assert.Equal(single.Keys, sharded.Keys);

@@ -73,7 +73,7 @@ public sealed class ShardedScoreTests
         {
             var run = dir.File("run-" + workers);
             var result = CliRunner.Run(dir.Path, new Dictionary<string, string> { ["HOME"] = dir.Path },
-                "run", "recipe.yaml", "-o", run, "--workers", workers, "--endpoint", server.BaseUrl.ToString(), "--model", "fake-lm");
+                "run", "recipe.yaml", "-o", run, "--workers", workers, "--shards", workers, "--endpoint", server.BaseUrl.ToString(), "--model", "fake-lm");
             Assert.True(result.ExitCode is 0 or 1, result.Stdout + result.Stderr);
             return Path.Combine(run, "stages", "score");
         }

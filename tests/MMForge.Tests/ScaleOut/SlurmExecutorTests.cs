@@ -17,7 +17,8 @@ public sealed class SlurmExecutorTests
         var run = dir.File("run");
         CliRunner.Result Run(params string[] executor) => CliRunner.Run(dir.File("examples"), ["run", "recipe.yaml", "-o", run, "--workers", "2", .. executor]);
 
-        var local = Run("--executor", "local");
+        // every stage in as many shards as Slurm's, so the manifests list the same shards
+        var local = Run("--executor", "local", "--shards", "2");
         Assert.True(local.ExitCode is 0 or 1, local.Stdout + local.Stderr);
         Directory.Move(run, dir.File("run-local"));
         var slurm = Run("--executor", "slurm");
