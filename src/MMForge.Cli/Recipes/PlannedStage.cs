@@ -10,6 +10,12 @@ internal sealed record PlannedStage(RecipeStage Stage, StageShape Shape, int Num
 {
     public required IReadOnlyList<PlannedStage> Inputs { get; init; }
 
+    /// <summary>Earlier stages a parameter names as <c>$NAME</c> (synthesize's seed data and correspondence model).</summary>
+    public IReadOnlyList<PlannedStage> References { get; init; } = [];
+
+    /// <summary>The stages whose products this one reads: it may start once they have finished.</summary>
+    public IEnumerable<PlannedStage> Needs => Inputs.Concat(References);
+
     /// <summary>The full argument list after "mmforge".</summary>
     public required IReadOnlyList<string> Args { get; init; }
 

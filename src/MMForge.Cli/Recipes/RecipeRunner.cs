@@ -4,15 +4,18 @@ using MMForge.Recipes;
 namespace MMForge.Cli.Recipes;
 
 /// <summary>What <c>mmforge run</c> was asked to do besides running the recipe.</summary>
-internal sealed record RunRequest(string? From, string? Until, bool DryRun, SlurmOptions? Slurm = null, ScaleOut.Kubernetes.KubernetesOptions? Kubernetes = null);
+/// <param name="Processes">Local executor: stage processes at once (<see cref="LocalScheduler"/>).</param>
+internal sealed record RunRequest(string? From, string? Until, bool DryRun, SlurmOptions? Slurm = null, ScaleOut.Kubernetes.KubernetesOptions? Kubernetes = null, int Processes = 1);
 
 /// <summary>Why a stage runs or not, as the run prints it.</summary>
 internal enum StageDecision { Unchanged, New, Changed, OutputMissing, Forced, AfterUntil }
 
 /// <summary>
 /// Runs a planned recipe: each stage whose fingerprint matches its record in run.json and whose
-/// output is complete is skipped; the others run in order as child processes; run.json is
-/// rewritten after every stage so a crash keeps what finished. Stops at the first stage that fails.
+/// output is complete is skipped; the others run as child processes, each once the stages it
+/// reads have finished (<see cref="LocalScheduler"/>), or are submitted to Slurm or written as
+/// Kubernetes Jobs; run.json is rewritten after every stage so a crash keeps what finished. After a
+/// stage fails no other starts.
 /// </summary>
 internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnlyList<PlannedStage> plan, TextWriter output)
 {
@@ -32,7 +35,7 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
         using var runLock = LockRun();
         var summary = new RunSummaryTable(runDirectory);
         var slurm = request.Slurm is { } slurmOptions ? new SlurmExecutor(runDirectory, recipe.Directory, slurmOptions, output) : null;
-        var submitted = new List<PlannedStage>();
+        var toRun = new List<PlannedStage>();
         for (var i = 0; i < plan.Count; i++)
         {
             var stage = plan[i];
@@ -43,31 +46,34 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
                 summary.Add(stage, "skipped", records[stage.Name]);
                 continue;
             }
-            var verb = request.Kubernetes is not null ? "to run on Kubernetes" : slurm is not null ? "submitting" : "running";
-            output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: {verb} ({Describe(decisions[i])}{InShards(stage)}): mmforge {string.Join(' ', stage.Args.Select(StageProcess.Quote))}");
-            foreach (var (path, content) in stage.ParamFiles)
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                AtomicFile.WriteAllText(path, content);
-            }
-            if (stage.Shape.ProductFile is not null) Directory.CreateDirectory(stage.Output);
-            if (stage.Shards > 1) ForgetShardsOfOtherRuns(stage);
-            if (request.Kubernetes is not null || slurm is not null)
-            {
-                slurm?.Submit(stage); // Kubernetes manifests are written once the whole plan is known
-                submitted.Add(stage);
-                continue;
-            }
-            var result = stage.Shards > 1 ? RunSharded(stage) : StageProcess.Run(stage.Args, recipe.Directory, LogFile(stage));
-            if (!Finished(stage, result, records, summary)) return result.ExitCode == Program.Usage ? Program.Usage : Program.Rejected;
+            toRun.Add(stage);
         }
-        if (request.Kubernetes is { } kubernetes) return WriteKubernetes(submitted, kubernetes);
-        if (slurm is not null)
+        var verb = request.Kubernetes is not null ? "to run on Kubernetes" : slurm is not null ? "submitting" : "running";
+        void Starting(PlannedStage stage) => Prepare(stage, $"{verb} ({Describe(decisions[stage.Number - 1])}{InShards(stage)})");
+        if (request.Kubernetes is not null || slurm is not null)
         {
-            slurm.Wait();
+            foreach (var stage in toRun)
+            {
+                Starting(stage);
+                slurm?.Submit(stage); // Kubernetes manifests are written once the whole plan is known
+            }
+            if (request.Kubernetes is { } kubernetes) return WriteKubernetes(toRun, kubernetes);
+            slurm!.Wait();
             // Slurm ran them; whether each stage succeeded is what it left on shared storage
-            foreach (var stage in submitted)
+            foreach (var stage in toRun)
                 if (!Finished(stage, new StageResult(stage.OutputComplete ? Program.Ok : Program.Rejected, TimeSpan.Zero, 0), records, summary)) return Program.Rejected;
+        }
+        else
+        {
+            int? failure = null;
+            bool Accept(PlannedStage stage, StageResult result)
+            {
+                if (Finished(stage, result, records, summary)) return true;
+                failure ??= result.ExitCode == Program.Usage ? Program.Usage : Program.Rejected;
+                return false;
+            }
+            StageResult RunLocally(PlannedStage stage) => stage.Shards > 1 ? RunSharded(stage) : StageProcess.Run(stage.Args, recipe.Directory, LogFile(stage));
+            if (!new LocalScheduler(request.Processes).Run(toRun, Starting, RunLocally, Accept)) return failure ?? Program.Rejected;
         }
         var reportFile = Path.Combine(runDirectory, Reports.ReportBuilder.HtmlFile);
         if (decisions.All(d => d is StageDecision.Unchanged or StageDecision.AfterUntil) && File.Exists(reportFile))
@@ -92,6 +98,19 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
         return Program.Ok;
     }
 
+    /// <summary>Says the stage starts, with its command line, and writes the files it reads that the run makes: its parameter files, its folder when its product is a file in it.</summary>
+    private void Prepare(PlannedStage stage, string what)
+    {
+        output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: {what}: mmforge {string.Join(' ', stage.Args.Select(StageProcess.Quote))}");
+        foreach (var (path, content) in stage.ParamFiles)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            AtomicFile.WriteAllText(path, content);
+        }
+        if (stage.Shape.ProductFile is not null) Directory.CreateDirectory(stage.Output);
+        if (stage.Shards > 1) ForgetShardsOfOtherRuns(stage);
+    }
+
     /// <summary>Records a stage that ran and completed its output, or says it failed (false: the run stops).</summary>
     private bool Finished(PlannedStage stage, StageResult result, Dictionary<string, RunStage> records, RunSummaryTable summary)
     {
@@ -99,7 +118,7 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
         {
             records.Remove(stage.Name);
             Save(records);
-            output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: FAILED (exit {result.ExitCode}); its output is in {LogFile(stage)}; stages after it did not run");
+            output.WriteLine($"[{stage.Number}/{plan.Count}] {stage.Name}: FAILED (exit {result.ExitCode}); its output is in {LogFile(stage)}; no stage starts after it");
             return false;
         }
         records[stage.Name] = new RunStage

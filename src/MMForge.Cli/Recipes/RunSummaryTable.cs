@@ -7,9 +7,10 @@ namespace MMForge.Cli.Recipes;
 /// <summary>The one-screen summary at the end of a run: per stage what happened, the records in and out, time and memory.</summary>
 internal sealed class RunSummaryTable(string runDirectory)
 {
-    private readonly List<string[]> _rows = [];
+    /// <summary>By stage number: stages that run side by side finish in any order, the table is in recipe order.</summary>
+    private readonly SortedList<int, string[]> _rows = [];
 
-    public void Add(PlannedStage stage, string status, RunStage? record) => _rows.Add(
+    public void Add(PlannedStage stage, string status, RunStage? record) => _rows.Add(stage.Number,
     [
         stage.Name, stage.Shape.Command, status,
         record is null ? "" : Counts(stage),
@@ -41,9 +42,9 @@ internal sealed class RunSummaryTable(string runDirectory)
     public void Print(TextWriter output)
     {
         string[] header = ["stage", "command", "status", "records", "time", "peak memory"];
-        var widths = header.Select((h, i) => _rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
+        var widths = header.Select((h, i) => _rows.Values.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
         output.WriteLine();
-        foreach (var row in _rows.Prepend(header))
+        foreach (var row in _rows.Values.Prepend(header))
             output.WriteLine(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
         output.WriteLine($"run directory: {runDirectory} (run.json, stages/, logs/)");
     }

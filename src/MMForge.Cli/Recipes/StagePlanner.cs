@@ -50,7 +50,8 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory, StageShar
         var shards = _sharding.ShardsOf(stage.Kind, Has(command, "--shard"), EmbedsImages(stage));
         var args = new List<string>(head);
         var parameters = ParamsInForce(stage, command, shards).ToList();
-        foreach (var param in parameters) args.AddRange(Arguments(stage, command, param, files, fingerprint));
+        var references = new List<PlannedStage>();
+        foreach (var param in parameters) args.AddRange(Arguments(stage, command, param, files, fingerprint, references));
         CheckParses(args, stage, parameters);
         // a sharded stage's records are one process's, in the same order, but its manifest lists them per shard and records
         // the count; a stage whose product is files (an export, the correspondence model) is the one-process product byte for byte
@@ -59,7 +60,7 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory, StageShar
         foreach (var (path, content) in files) fingerprint.Add(content);
         return new PlannedStage(stage, shape, number)
         {
-            Inputs = inputs, Args = args, Output = output, ParamFiles = files, Fingerprint = fingerprint.Finish(), Shards = shards,
+            Inputs = inputs, References = references, Args = args, Output = output, ParamFiles = files, Fingerprint = fingerprint.Finish(), Shards = shards,
         };
     }
 
@@ -131,7 +132,7 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory, StageShar
     /// <summary>Whether <paramref name="option"/> answers to <paramref name="name"/> (its name or an alias, e.g. -j for --workers).</summary>
     private static bool Named(Option option, string name) => option.Name == name || option.Aliases.Contains(name);
 
-    private List<string> Arguments(RecipeStage stage, Command command, RecipeParam param, SortedDictionary<string, string> files, StageFingerprint fingerprint)
+    private List<string> Arguments(RecipeStage stage, Command command, RecipeParam param, SortedDictionary<string, string> files, StageFingerprint fingerprint, List<PlannedStage> references)
     {
         var option = command.Options.FirstOrDefault(o => Named(o, param.OptionName) && !o.Hidden)
             ?? throw new RecipeException(recipe.File, param.Line, $"stage '{stage.Name}' (mmforge {string.Join(' ', StageShape.Of(stage.Kind).Words)}) has no parameter '{param.Key}'; "
@@ -144,9 +145,9 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory, StageShar
                 if (scalar.Text is not ("true" or "false")) throw new RecipeException(recipe.File, param.Line, $"'{param.Key}' is true or false");
                 return [option.Name, scalar.Text];
             case ScalarValue scalar:
-                return [option.Name, Resolve(scalar.Text, param, fingerprint)];
+                return [option.Name, Resolve(scalar.Text, param, fingerprint, references)];
             case ListValue list:
-                return list.Items.SelectMany(item => new[] { option.Name, Resolve(item, param, fingerprint) }).ToList();
+                return list.Items.SelectMany(item => new[] { option.Name, Resolve(item, param, fingerprint, references) }).ToList();
             case StructuredValue structured:
                 var file = Path.Combine(runDirectory, ParamsFolder, $"{stage.Name}.{param.Key}.yaml");
                 files[file] = structured.Yaml;
@@ -156,14 +157,15 @@ internal sealed class StagePlanner(Recipe recipe, string runDirectory, StageShar
         }
     }
 
-    /// <summary>A value as the command gets it: <c>$NAME</c> is the product of an earlier stage; a path that exists counts by its content.</summary>
-    private string Resolve(string value, RecipeParam param, StageFingerprint fingerprint)
+    /// <summary>A value as the command gets it: <c>$NAME</c> is the product of an earlier stage (added to <paramref name="references"/>); a path that exists counts by its content.</summary>
+    private string Resolve(string value, RecipeParam param, StageFingerprint fingerprint, List<PlannedStage> references)
     {
         if (value.StartsWith('$'))
         {
             var referenced = _planned.FirstOrDefault(p => p.Name == value[1..])
                 ?? throw new RecipeException(recipe.File, param.Line, $"'{value}' names no earlier stage; earlier stages: {string.Join(", ", _planned.Select(p => p.Name))}");
             fingerprint.Add("reference:" + referenced.Fingerprint);
+            references.Add(referenced);
             return referenced.Product;
         }
         if (value.Length > 0 && value.IndexOf('=') < 0) fingerprint.AddPathContent(Path.Combine(recipe.Directory, value));
