@@ -29,9 +29,15 @@ internal static class ReportCommand
             Description = "Most frequent image tags shown as rows of the tag x L2 instruction-type heatmap (default 20).",
             DefaultValueFactory = _ => new ReportOptions().HeatmapTags,
         };
+        var workers = new Option<int>("--workers", "-j")
+        {
+            Description = "Threads decoding the records (default 1); the report is the same whatever the count.",
+            DefaultValueFactory = _ => 1,
+        };
+        workers.Require(n => n >= 1, "--workers must be at least 1");
         var command = new Command("report", "Write report.html (self-contained: inline SVG charts, thumbnails as data: URIs, no network) and report.json (the same numbers): the funnel of records per stage, rejects by rule, duplicates by kind, the data-source table, stage mixes, instruction types at L1/L2, top image tags, the tag x type heatmap, text-length and visual-token histograms, and a gallery of samples with their conversations.")
         {
-            input, output, gallery, topTags, heatmapTags,
+            input, output, gallery, topTags, heatmapTags, workers,
         };
         command.Validators.Add(r =>
         {
@@ -41,7 +47,7 @@ internal static class ReportCommand
         {
             var dir = p.GetValue(input)!;
             var outDir = p.GetValue(output) ?? dir;
-            var options = new ReportOptions { GallerySize = p.GetValue(gallery), TopTags = p.GetValue(topTags), HeatmapTags = p.GetValue(heatmapTags) };
+            var options = new ReportOptions { GallerySize = p.GetValue(gallery), TopTags = p.GetValue(topTags), HeatmapTags = p.GetValue(heatmapTags), Workers = p.GetValue(workers) };
             var report = new ProgressDisplay("report").RunWithStatus(status => ReportBuilder.Write(dir, outDir, status, options));
             var t = report.Totals;
             Console.Out.WriteLine($"report: {report.Input} {report.Name}: {t.Samples:N0} samples in the final data, {report.Funnel.Count} stages, {report.Sources.Count} sources, {report.Gallery.Count} in the gallery");

@@ -78,7 +78,7 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
         var reportFile = Path.Combine(runDirectory, Reports.ReportBuilder.HtmlFile);
         if (decisions.All(d => d is StageDecision.Unchanged or StageDecision.AfterUntil) && File.Exists(reportFile))
             output.WriteLine($"report: unchanged, {reportFile}");
-        else WriteReport();
+        else WriteReport(request.Processes);
         summary.Print(output);
         // the outputs decide, not what ran this time: a rerun that skips everything reports the rejects it keeps
         return plan.Take(until + 1).Any(s => s.Shape.Output == StageOutputKind.Dataset && Terminal.RunSummary.ExitCode(Pipeline.Manifest.Load(s.Output)) != 0)
@@ -174,9 +174,9 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
     }
 
     /// <summary>report.html and report.json of the run as it now stands, rewritten whenever a stage ran (it reads every stage, so it cannot be stale).</summary>
-    private void WriteReport()
+    private void WriteReport(int workers)
     {
-        var result = StageProcess.Run(["report", runDirectory], recipe.Directory, Path.Combine(runDirectory, "logs", "report.log"));
+        var result = StageProcess.Run(["report", runDirectory, "--workers", workers.ToString()], recipe.Directory, Path.Combine(runDirectory, "logs", "report.log"));
         output.WriteLine(result.ExitCode <= Program.Rejected
             ? $"report: {Path.Combine(runDirectory, Reports.ReportBuilder.HtmlFile)} ({result.Elapsed.TotalSeconds:F1}s)"
             : $"report: FAILED (exit {result.ExitCode}); see {Path.Combine(runDirectory, "logs", "report.log")}");

@@ -9,6 +9,8 @@ namespace MMForge.Reports;
 /// Counters over the final samples, filled in one streaming pass: per source and per mix totals,
 /// the text-length and visual-token histograms and the tag statistics. Memory grows with the
 /// number of sources, mixes and distinct tags (bounded by the tag vocabulary), never with samples.
+/// Every figure is a count or a sum, so statistics filled on several threads <see cref="Merge"/>
+/// into the figures of one pass. Not thread-safe.
 /// </summary>
 public sealed class FinalStatistics
 {
@@ -63,6 +65,22 @@ public sealed class FinalStatistics
         else WithoutImageSizes++; // not hashed: the size, and so the cost, is unknown
     }
 
+    /// <summary>Adds what <paramref name="other"/> counted.</summary>
+    public void Merge(FinalStatistics other)
+    {
+        Samples += other.Samples;
+        Images += other.Images;
+        TextOnly += other.TextOnly;
+        VisualTokens += other.VisualTokens;
+        WithoutImageSizes += other.WithoutImageSizes;
+        Unreadable += other.Unreadable;
+        _textLength.Merge(other._textLength);
+        _visualTokens.Merge(other._visualTokens);
+        Tags.Merge(other.Tags);
+        foreach (var (key, part) in other._sources) Part(_sources, key).Merge(part);
+        foreach (var (key, part) in other._mixes) Part(_mixes, key).Merge(part);
+    }
+
     public HistogramData TextLength() => _textLength.ToData("characters of the conversation (Unicode code points, <image> placeholders removed)", 0);
 
     public HistogramData VisualTokenHistogram() =>
@@ -97,5 +115,14 @@ public sealed class PartTotals
         TextChars += chars;
         foreach (var type in sample.InstructionTags.Select(t => TypePath.Truncate(t.Path, 1)).OfType<string>().Distinct(StringComparer.Ordinal))
             L1Types[type] = L1Types.GetValueOrDefault(type) + 1;
+    }
+
+    public void Merge(PartTotals other)
+    {
+        Samples += other.Samples;
+        Images += other.Images;
+        Turns += other.Turns;
+        TextChars += other.TextChars;
+        foreach (var (type, n) in other.L1Types) L1Types[type] = L1Types.GetValueOrDefault(type) + n;
     }
 }

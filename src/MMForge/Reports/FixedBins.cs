@@ -26,6 +26,13 @@ public sealed class FixedBins
         _counts[index >= 0 ? index : Math.Max(0, ~index - 1)]++;
     }
 
+    /// <summary>Adds the counts of <paramref name="other"/>, a histogram over the same bounds.</summary>
+    public void Merge(FixedBins other)
+    {
+        if (!other._lowerBounds.AsSpan().SequenceEqual(_lowerBounds)) throw new ArgumentException("bin bounds differ", nameof(other));
+        for (var i = 0; i < _counts.Length; i++) _counts[i] += other._counts[i];
+    }
+
     public HistogramData ToData(string unit, long excluded) => new()
     {
         Unit = unit,

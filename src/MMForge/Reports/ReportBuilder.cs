@@ -2,6 +2,7 @@ using System.Text.Json;
 using MMForge.Formats;
 using MMForge.Formats.Writers;
 using MMForge.Pipeline;
+using MMForge.Records;
 using MMForge.Tagging.Statistics;
 
 namespace MMForge.Reports;
@@ -17,6 +18,9 @@ public sealed record ReportOptions
 
     /// <summary>Rows (image tags) of the tag x L2-type heatmap.</summary>
     public int HeatmapTags { get; init; } = 20;
+
+    /// <summary>Threads decoding the final records; the counters are filled in input order, so the report is the same whatever the count.</summary>
+    public int Workers { get; init; } = 1;
 }
 
 /// <summary>
@@ -46,7 +50,7 @@ public static class ReportBuilder
         var input = ReportInput.Open(dir);
         var stats = new FinalStatistics();
         var gallery = new GalleryPicker(options.GallerySize);
-        foreach (var part in input.Final) Collect(part, stats, gallery, progress);
+        foreach (var part in input.Final) Collect(part, stats, gallery, options.Workers, progress);
 
         var report = new ReportModel
         {
@@ -76,26 +80,32 @@ public static class ReportBuilder
         return report;
     }
 
-    /// <summary>One pass over a dataset of the final data; unreadable records are counted, not fatal.</summary>
-    private static void Collect(FinalPart part, FinalStatistics stats, GalleryPicker gallery, Action<string>? progress)
+    /// <summary>
+    /// One pass over a dataset of the final data on <paramref name="workers"/> threads, each
+    /// decoding and counting into statistics of its own, merged at the end; the gallery sees the
+    /// samples in input order. Unreadable records are counted, not fatal.
+    /// </summary>
+    private static void Collect(FinalPart part, FinalStatistics stats, GalleryPicker gallery, int workers, Action<string>? progress)
     {
         var source = DatasetDirectory.Open(part.DatasetDir, new SourceRequest(part.DatasetDir));
         var context = SourceContext.ForReading(source);
-        foreach (var raw in RecordJob.Guarded(context))
+        using var perThread = new ThreadLocal<FinalStatistics>(() => new FinalStatistics(), trackAllValues: true);
+        long read = 0;
+        OrderedParallel.Run(RecordJob.Guarded(context), 64, workers, raw =>
         {
-            Decoded decoded;
-            try { decoded = RecordDecoder.Decode(raw, source.Codec); }
+            Sample? sample;
+            try { sample = RecordDecoder.Decode(raw, source.Codec).Sample; }
             finally { raw.Release(); }
-            if (decoded.Sample is not { } sample)
-            {
-                stats.Unreadable++;
-                continue;
-            }
-            var sampleSource = sample.Source ?? source.Name;
-            stats.Add(sample, sampleSource, part.Mix);
-            gallery.Offer(new GalleryCandidate(sample, sampleSource, part.Mix, context.ResolverFor));
-            if (stats.Samples % 100_000 == 0) progress?.Invoke($"report: {stats.Samples:N0} samples read");
-        }
+            if (sample is null) perThread.Value!.Unreadable++;
+            else perThread.Value!.Add(sample, sample.Source ?? source.Name, part.Mix);
+            return sample;
+        }, batch =>
+        {
+            foreach (var sample in batch.OfType<Sample>())
+                gallery.Offer(new GalleryCandidate(sample, sample.Source ?? source.Name, part.Mix, context.ResolverFor));
+            if ((read += batch.Length) % 100_000 < batch.Length) progress?.Invoke($"report: {stats.Samples + read:N0} records read");
+        });
+        foreach (var counted in perThread.Values) stats.Merge(counted);
     }
 
     private static MixRow MixRow(Selection.MixInfo mix, FinalStatistics stats)

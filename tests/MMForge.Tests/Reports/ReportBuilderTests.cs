@@ -1,4 +1,6 @@
 using System.Text.Json;
+using MMForge.Filters;
+using MMForge.Formats;
 using MMForge.Pipeline;
 using MMForge.Reports;
 using MMForge.Tests.Support;
@@ -132,6 +134,24 @@ public class ReportBuilderTests(SampleRun run) : IClassFixture<SampleRun>
 
         foreach (var file in new[] { ReportBuilder.JsonFile, ReportBuilder.HtmlFile })
             Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File("a"), file)), File.ReadAllBytes(Path.Combine(dir.File("b"), file)));
+    }
+
+    [Fact]
+    public void ThreeThreadsWriteTheFilesOfOne()
+    {
+        using var dir = TestPaths.NewTempDir();
+        // the tagged samples 60 times over, so each thread counts batches of its own
+        var copies = Enumerable.Range(0, 60).SelectMany(copy => Ingest.Samples(run.StageDir("tag")).Select(sample => { sample.Id += "-" + copy; return sample; }));
+        Read.WriteAll(dir.File("tagged.jsonl"), "mmforge", copies);
+        Ingest.Run(dir.File("dataset"), [new SourceRequest(dir.File("tagged.jsonl"))], new RuleSet(disable: ["image-missing"]));
+
+        var one = ReportBuilder.Write(dir.File("dataset"), dir.File("one"));
+        ReportBuilder.Write(dir.File("dataset"), dir.File("three"), options: new ReportOptions { Workers = 3 });
+
+        Assert.True(one.Totals.Samples > 6 * 64, $"{one.Totals.Samples} samples");
+        Assert.NotEmpty(one.Tags.ImageTags);
+        foreach (var file in new[] { ReportBuilder.JsonFile, ReportBuilder.HtmlFile })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File("one"), file)), File.ReadAllBytes(Path.Combine(dir.File("three"), file)));
     }
 
     [Fact]
