@@ -241,6 +241,47 @@ public sealed class LocalExecutorTests
         Assert.Equal(18, Manifest.Load(Path.Combine(run, "stages", "dedup")).Records);
     }
 
+    /// <summary>
+    /// With two workers a stage starts once the stages it reads have finished and a process is
+    /// free: map fit beside synthesize, two exports of the selection side by side and the third
+    /// when one of them ends. A stage that fails lets the running one finish and starts no other.
+    /// </summary>
+    [Fact]
+    public void Two_workers_run_independent_stages_side_by_side_and_a_failure_starts_nothing_more()
+    {
+        using var dir = TestPaths.NewTempDir();
+        ExampleCopy.Into(dir.File("examples"));
+        var run = dir.File("run");
+        CliRunner.Result Run(params string[] workers) => CliRunner.Run(dir.File("examples"), ["run", "recipe.yaml", "-o", run, .. workers]);
+        int Line(CliRunner.Result result, string text) => result.Stdout.Split('\n').ToList().FindIndex(l => l.Contains(text, StringComparison.Ordinal));
+
+        var two = Run("--workers", "2");
+
+        Assert.True(two.ExitCode is 0 or 1, two.Stdout + two.Stderr);
+        Assert.True(Line(two, "synthesize: running") < Line(two, "map: -> "), two.Stdout);
+        Assert.True(Line(two, "export-llama-factory: running") < Line(two, "export-llava-onevision: 21 records written"), two.Stdout);
+        var firstExportDone = Math.Min(Line(two, "export-llava-onevision: 21 records written"), Line(two, "export-llama-factory: 25 records written"));
+        Assert.True(Line(two, "export-internvl: running") > firstExportDone, two.Stdout);
+        var summary = two.Stdout[two.Stdout.IndexOf("\nstage ", StringComparison.Ordinal)..].Split('\n').Skip(2).Take(11).Select(l => l.Split(' ')[0]);
+        Assert.Equal(RunFile.Load(run).Stages.Select(s => s.Name), summary); // recipe order, whatever order they finished in
+
+        var one = Run("--workers", "1", "--from", "map");
+        Assert.True(Line(one, "map: -> ") < Line(one, "synthesize: running"), one.Stdout);
+
+        // the second export refuses a folder holding someone's file; the first, beside it, finishes
+        Directory.Delete(Path.Combine(run, "stages", "export-llama-factory"), recursive: true);
+        Directory.CreateDirectory(Path.Combine(run, "stages", "export-llama-factory"));
+        File.WriteAllText(Path.Combine(run, "stages", "export-llama-factory", "notes.txt"), "mine");
+        var failed = Run("--workers", "2", "--from", "export-llava-onevision");
+
+        Assert.Equal(2, failed.ExitCode);
+        Assert.Contains("export-llama-factory: FAILED (exit 2)", failed.Stdout);
+        Assert.Contains("export-llava-onevision: 21 records written", failed.Stdout);
+        Assert.DoesNotContain("export-internvl: running", failed.Stdout);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(run, "stages", "export-llama-factory", "notes.txt")));
+        Assert.DoesNotContain("export-llama-factory", RunFile.Load(run).Stages.Select(s => s.Name));
+    }
+
     [Fact]
     public void Two_shards_split_the_record_stages_and_dedup_with_the_same_counts_and_a_change_of_workers_reruns_them()
     {
