@@ -33,7 +33,8 @@ internal static class RunCommand
         var workers = new Option<int?>("--workers", "-j")
         {
             Description = "Cores (local) or shard tasks (slurm, k8s) to use. On slurm and k8s, stages that take --shard run as this many shard tasks of one thread each, then merge-shards. "
-                + "Locally, hash (image decoding) runs as this many shard processes and every other stage as one process of this many threads, which on one machine is faster than shards (docs/benchmarks.md). "
+                + "Locally, hash (image decoding) runs as this many shard processes and every other stage as one process of this many threads, which on one machine is faster than shards (docs/benchmarks.md); "
+                + "a stage starts once the stages it reads have finished, at most this many processes at once, so independent stages (the exports) run side by side. "
                 + "Exports are sharded on slurm and k8s only: on one disk their shards would copy shared images twice. Default: the recipe's workers, one process per stage.",
         };
         workers.Require(n => n is null or >= 1, "--workers must be at least 1");
