@@ -2,9 +2,11 @@ namespace MMForge.Bench;
 
 /// <summary>
 /// The local executor's speed-up on the scaled example: the whole recipe from scratch with
-/// <c>mmforge run --workers 1</c> (every stage one process, one thread) and with <c>--workers 2</c>
-/// (shardable stages as two shard processes, the others with two threads), in the same run, so the
-/// ratio is measured on the same machine state. Per stage and whole-run wall times.
+/// <c>mmforge run --workers 1</c> (every stage one process, one thread, one after another) and with
+/// <c>--workers 2</c> (hash as two shard processes, the other stages with two threads, independent
+/// stages side by side), in the same run, so the ratio is measured on the same machine state. Per
+/// stage and whole-run wall times; stages that ran side by side overlap, so their times add up to
+/// more than the run's.
 /// </summary>
 public sealed class ExecutorBench : IBenchmark
 {

@@ -19,6 +19,9 @@ internal enum StageDecision { Unchanged, New, Changed, OutputMissing, Forced, Af
 /// </summary>
 internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnlyList<PlannedStage> plan, TextWriter output)
 {
+    /// <summary>The report's process, once started: on this machine beside the exports, else after the last stage.</summary>
+    private Task<StageResult>? _report;
+
     public int Run(RunRequest request)
     {
         var until = IndexOf(request.Until, "--until") ?? plan.Count - 1;
@@ -63,22 +66,15 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
             foreach (var stage in toRun)
                 if (!Finished(stage, new StageResult(stage.OutputComplete ? Program.Ok : Program.Rejected, TimeSpan.Zero, 0), records, summary)) return Program.Rejected;
         }
-        else
+        else if (RunHere(toRun, request.Processes, Starting, records, summary) is { } failure)
         {
-            int? failure = null;
-            bool Accept(PlannedStage stage, StageResult result)
-            {
-                if (Finished(stage, result, records, summary)) return true;
-                failure ??= result.ExitCode == Program.Usage ? Program.Usage : Program.Rejected;
-                return false;
-            }
-            StageResult RunLocally(PlannedStage stage) => stage.Shards > 1 ? RunSharded(stage) : StageProcess.Run(stage.Args, recipe.Directory, LogFile(stage));
-            if (!new LocalScheduler(request.Processes).Run(toRun, Starting, RunLocally, Accept)) return failure ?? Program.Rejected;
+            if (_report is not null) PrintReport(_report.Result);
+            return failure;
         }
         var reportFile = Path.Combine(runDirectory, Reports.ReportBuilder.HtmlFile);
         if (decisions.All(d => d is StageDecision.Unchanged or StageDecision.AfterUntil) && File.Exists(reportFile))
             output.WriteLine($"report: unchanged, {reportFile}");
-        else WriteReport(request.Processes);
+        else PrintReport((_report ?? StartReport(request.Processes)).Result);
         summary.Print(output);
         // the outputs decide, not what ran this time: a rerun that skips everything reports the rejects it keeps
         return plan.Take(until + 1).Any(s => s.Shape.Output == StageOutputKind.Dataset && Terminal.RunSummary.ExitCode(Pipeline.Manifest.Load(s.Output)) != 0)
@@ -96,6 +92,38 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
         var jobs = ScaleOut.Kubernetes.KubernetesManifests.Write(stages.Select(s => s.ScaleOut).ToList(), options, folder);
         output.WriteLine($"k8s: {jobs.Count} Job manifest(s) for {stages.Count} stage(s) in {folder}; apply them in order with {Path.Combine(folder, "apply.sh")}");
         return Program.Ok;
+    }
+
+    /// <summary>
+    /// Runs the stages on this machine (<see cref="LocalScheduler"/>). The report reads only the
+    /// stages that make data, so it starts as soon as they have all finished, beside the exports
+    /// (<see cref="_report"/>), one process more than the scheduler's. Returns the exit code of
+    /// the run when a stage failed, else null.
+    /// </summary>
+    private int? RunHere(List<PlannedStage> toRun, int processes, Action<PlannedStage> starting, Dictionary<string, RunStage> records, RunSummaryTable summary)
+    {
+        if (toRun.Count == 0) return null; // nothing ran: the report may be unchanged
+        var unfinished = toRun.ToHashSet();
+        void StartReportWhenDataIsDone()
+        {
+            if (_report is null && unfinished.All(s => s.Shape.Output == StageOutputKind.Files)) StartReport(processes);
+        }
+        int? failure = null;
+        bool Accept(PlannedStage stage, StageResult result)
+        {
+            if (!Finished(stage, result, records, summary))
+            {
+                failure ??= result.ExitCode == Program.Usage ? Program.Usage : Program.Rejected;
+                return false;
+            }
+            unfinished.Remove(stage);
+            StartReportWhenDataIsDone();
+            return true;
+        }
+        StageResult Run(PlannedStage stage) => stage.Shards > 1 ? RunSharded(stage) : StageProcess.Run(stage.Args, recipe.Directory, LogFile(stage));
+
+        StartReportWhenDataIsDone();
+        return new LocalScheduler(processes).Run(toRun, starting, Run, Accept) ? null : failure ?? Program.Rejected;
     }
 
     /// <summary>Says the stage starts, with its command line, and writes the files it reads that the run makes: its parameter files, its folder when its product is a file in it.</summary>
@@ -168,15 +196,23 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
     {
         var mark = Path.Combine(stage.Output, Pipeline.ShardSpec.FingerprintFile);
         if (File.Exists(mark) && File.ReadAllText(mark) == stage.Fingerprint) return;
-        foreach (var folder in Pipeline.ShardFolders.OfStage(stage.Output).Append(Path.Combine(stage.Output, Pipeline.ShardSpec.KeysFolder)))
+        var shardFolders = Pipeline.ShardFolders.OfStage(stage.Output);
+        // the datasets the last merge made list files in those shards: each stops being a complete output before they go (its
+        // manifest, a selection's mixes.json, written last, goes first), so nothing reads one with its files half deleted
+        if (shardFolders.Count > 0) File.Delete(Path.Combine(stage.Output, Selection.MixDirectory.FileName));
+        foreach (var folder in shardFolders) File.Delete(Path.Combine(Path.GetDirectoryName(folder)!, Pipeline.Manifest.FileName));
+        foreach (var folder in shardFolders.Append(Path.Combine(stage.Output, Pipeline.ShardSpec.KeysFolder)))
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         AtomicFile.WriteAllText(mark, stage.Fingerprint);
     }
 
     /// <summary>report.html and report.json of the run as it now stands, rewritten whenever a stage ran (it reads every stage, so it cannot be stale).</summary>
-    private void WriteReport(int workers)
+    private Task<StageResult> StartReport(int workers) => _report = Task.Factory.StartNew(
+        () => StageProcess.Run(["report", runDirectory, "--workers", workers.ToString()], recipe.Directory, Path.Combine(runDirectory, "logs", "report.log")),
+        TaskCreationOptions.LongRunning);
+
+    private void PrintReport(StageResult result)
     {
-        var result = StageProcess.Run(["report", runDirectory, "--workers", workers.ToString()], recipe.Directory, Path.Combine(runDirectory, "logs", "report.log"));
         output.WriteLine(result.ExitCode <= Program.Rejected
             ? $"report: {Path.Combine(runDirectory, Reports.ReportBuilder.HtmlFile)} ({result.Elapsed.TotalSeconds:F1}s)"
             : $"report: FAILED (exit {result.ExitCode}); see {Path.Combine(runDirectory, "logs", "report.log")}");

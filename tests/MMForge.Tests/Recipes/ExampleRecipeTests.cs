@@ -244,7 +244,8 @@ public sealed class LocalExecutorTests
     /// <summary>
     /// With two workers a stage starts once the stages it reads have finished and a process is
     /// free: map fit beside synthesize, two exports of the selection side by side and the third
-    /// when one of them ends. A stage that fails lets the running one finish and starts no other.
+    /// when one of them ends, the report beside them. A stage that fails lets the running one
+    /// finish and starts no other.
     /// </summary>
     [Fact]
     public void Two_workers_run_independent_stages_side_by_side_and_a_failure_starts_nothing_more()
@@ -272,6 +273,7 @@ public sealed class LocalExecutorTests
         Directory.Delete(Path.Combine(run, "stages", "export-llama-factory"), recursive: true);
         Directory.CreateDirectory(Path.Combine(run, "stages", "export-llama-factory"));
         File.WriteAllText(Path.Combine(run, "stages", "export-llama-factory", "notes.txt"), "mine");
+        File.Delete(Path.Combine(run, "report.json"));
         var failed = Run("--workers", "2", "--from", "export-llava-onevision");
 
         Assert.Equal(2, failed.ExitCode);
@@ -280,6 +282,9 @@ public sealed class LocalExecutorTests
         Assert.DoesNotContain("export-internvl: running", failed.Stdout);
         Assert.Equal("mine", File.ReadAllText(Path.Combine(run, "stages", "export-llama-factory", "notes.txt")));
         Assert.DoesNotContain("export-llama-factory", RunFile.Load(run).Stages.Select(s => s.Name));
+        // the report reads the data stages, all finished: it was written beside the exports
+        Assert.Contains($"report: {Path.Combine(run, "report.html")}", failed.Stdout);
+        Assert.True(File.Exists(Path.Combine(run, "report.json")));
     }
 
     [Fact]
@@ -338,6 +343,28 @@ public sealed class LocalExecutorTests
         Assert.True(sharded.Count > 20, "the exports hold their records, meta files and images");
         Assert.Equal(single.Keys, sharded.Keys);
         foreach (var (file, bytes) in single) Assert.True(bytes.AsSpan().SequenceEqual(sharded[file]), $"{file} differs between 1 and 2 workers");
+    }
+
+    [Fact]
+    public void A_sharded_stage_run_again_stops_being_a_dataset_before_its_old_shards_go()
+    {
+        using var dir = TestPaths.NewTempDir();
+        ExampleCopy.Into(dir.File("examples"));
+        var run = dir.File("run");
+        var dedup = Path.Combine(run, "stages", "dedup");
+        CliRunner.Result Run() => CliRunner.Run(dir.File("examples"), "run", "recipe.yaml", "-o", run, "--until", "dedup", "--workers", "2", "--shards", "2");
+        Assert.True(Run().ExitCode is 0 or 1);
+        Assert.True(DatasetDirectory.IsDataset(dedup));
+
+        // other parameters, and a file where the key step puts its keys: the new dedup fails after the old shards are gone
+        var recipe = dir.File("examples/recipe.yaml");
+        File.WriteAllText(recipe, File.ReadAllText(recipe).Replace("match: image+text", "match: exact"));
+        File.WriteAllText(Path.Combine(dedup, ShardSpec.KeysFolder), "in the way");
+        var failed = Run();
+
+        Assert.Contains("dedup: FAILED", failed.Stdout);
+        Assert.False(Directory.Exists(Path.Combine(dedup, ShardSpec.Folder)));
+        Assert.False(DatasetDirectory.IsDataset(dedup), "the old manifest would list the deleted shards' files");
     }
 
     [Fact]
