@@ -60,25 +60,6 @@ public sealed class LossTable
 
     public int Unscored => unscored.Count;
 
-    /// <summary>Adds every sample of <paramref name="other"/> after this table's, in its order (a later shard's table after an earlier one's).</summary>
-    public void Append(LossTable other)
-    {
-        var offset = keys.Count;
-        foreach (var (first, file) in other.files)
-            if (files.Count == 0 || files[^1].File != file) files.Add((offset + first, file));
-        foreach (var (at, source, loss) in other.keys)
-        {
-            var name = other.sources[source];
-            if (!sourceIndex.TryGetValue(name, out var index))
-            {
-                sourceIndex[name] = index = sources.Count;
-                sources.Add(name);
-            }
-            keys.Add((at, index, loss));
-        }
-        foreach (var (ordinal, failure) in other.unscored.OrderBy(u => u.Key)) Set(offset + ordinal, ScoreOutcome.Unscored(other.failures[failure].Rule, other.failures[failure].Reason));
-    }
-
     /// <summary>Writes the table (a sharded score's keys: what the decide step and the shard's writing pass read).</summary>
     public void Write(BinaryWriter writer)
     {

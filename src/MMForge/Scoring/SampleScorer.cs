@@ -47,9 +47,13 @@ public sealed class SampleScorer(ModelClient client, PromptTemplate template)
         }
         try
         {
-            return AnswerLoss.Compute(prompt, scored) is var (loss, tokens)
-                ? ScoreOutcome.Of(loss, tokens)
-                : ScoreOutcome.Unscored(NoAnswerRule, "the answers hold no token to score (empty answers)");
+            return AnswerLoss.Compute(prompt, scored) switch
+            {
+                null => ScoreOutcome.Unscored(NoAnswerRule, "the answers hold no token to score (empty answers)"),
+                // the loss is kept as a float and written to JSON: a reply whose log-probabilities add up beyond a float's range is not a score
+                var (loss, _) when !float.IsFinite((float)loss) => ScoreOutcome.Unscored(ModelRule, $"model {client.Model}: the answers' loss {loss:G6} is beyond a float's range"),
+                var (loss, tokens) => ScoreOutcome.Of(loss, tokens),
+            };
         }
         catch (FormatException e)
         {

@@ -81,6 +81,23 @@ public sealed class ScoreJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALossBeyondAFloatsRangeIsNotAScore()
+    {
+        // finite log-probabilities, each one allowed, whose mean a float cannot hold (nor cuts.json write)
+        server.PromptTokens = prompt => FakeTokens.Whitespace(prompt, _ => -1e300);
+        var sample = new Sample { Id = "1" };
+        sample.Turns.Add(new Turn("human", "<image>\nWhat is it?"));
+        sample.Turns.Add(new Turn("gpt", "A red cat."));
+        var client = new ModelClient([new ModelEndpoint(server.BaseUrl, Model)], Quick);
+
+        var outcome = await new SampleScorer(client, PromptTemplate.ChatMl).ScoreAsync(sample, Ct);
+
+        Assert.False(outcome.Scored);
+        Assert.Equal(SampleScorer.ModelRule, outcome.Rule);
+        Assert.Contains("beyond a float's range", outcome.Reason);
+    }
+
+    [Fact]
     public async Task ASampleWithoutAnAnswerIsNotSentAndGetsItsOwnRule()
     {
         var sample = new Sample { Id = "q" };

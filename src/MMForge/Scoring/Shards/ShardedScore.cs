@@ -9,8 +9,8 @@ namespace MMForge.Scoring.Shards;
 /// <summary>
 /// <c>mmforge score</c> as a map/reduce over shards, in the steps dedup takes: each shard's loss
 /// pass asks the model about its records and writes its <see cref="LossTable"/>
-/// (<c>OUTPUT/keys/IIIII-of-NNNNN/losses.bin</c>, <see cref="WriteKeys"/>); one step reads every
-/// table in shard order and takes the one-process cut (<see cref="Decide"/>: <c>OUTPUT/keys/cuts.json</c>,
+/// (<c>OUTPUT/keys/IIIII-of-NNNNN/losses.bin</c>, <see cref="WriteKeys"/>); one step reads the
+/// tables in shard order, one at a time, and takes the one-process cut (<see cref="Decide"/>: <c>OUTPUT/keys/cuts.json</c>,
 /// a threshold and a tie ordinal per group); each shard then writes its records with its own table
 /// and the cut (<see cref="WritingOptions"/>), for merge-shards to join. Shards are contiguous runs in input
 /// order, so the tables read in shard order are the one-process table, and the records, scores,
@@ -38,16 +38,17 @@ public sealed class ShardedScore(ScoreOptions options, SampleScorer scorer)
     /// <summary>Whether a previous launch already wrote <paramref name="shard"/>'s table for this model and template.</summary>
     public bool KeysWritten(ShardSpec shard, string stageOutput) => ParametersOf(KeyShardFiles.FileOf(stageOutput, shard, TableFile)) == KeyParameters;
 
-    /// <summary>Step 2: every shard's table in shard order, the one-process cut taken on it and written for the shards; returns the cut.</summary>
+    /// <summary>
+    /// Step 2: the one-process cut over every shard's table in shard order, written for the shards;
+    /// returns the cut. The tables are read one at a time, several times over (<see cref="StreamedLossCut"/>), never all held at once.
+    /// </summary>
     public IReadOnlyList<GroupCut> Decide(string stageOutput)
     {
         var files = Tables(stageOutput);
-        var all = new LossTable();
-        foreach (var file in files) all.Append(Read(file, LossTable.Read));
-        var cut = new LossCut(all, options.DropTopPercent, options.PerSource);
-        var decided = new DecidedCut(DecisionParameters(files.Count), [.. cut.Groups]);
+        var groups = StreamedLossCut.Select(files.Select(file => (Func<LossTable>)(() => Read(file, LossTable.Read))).ToList(), options.DropTopPercent, options.PerSource);
+        var decided = new DecidedCut(DecisionParameters(files.Count), groups);
         AtomicFile.WriteAllText(CutsPath(stageOutput), JsonSerializer.Serialize(decided, StateFileJson.Options) + "\n");
-        return cut.Groups;
+        return groups;
     }
 
     /// <summary>Step 3: the options of <paramref name="shard"/>'s writing pass: its records with its own table and the decided cut.</summary>
