@@ -37,8 +37,13 @@ public static class ShardFolders
     /// <summary>The folders in index order; <paramref name="isComplete"/> says whether a shard finished; <paramref name="what"/> names the shards in errors ("key").</summary>
     public static List<string> Complete(string folder, Func<string, bool> isComplete, string what)
     {
-        var found = Found(folder).Where(f => f.Writer is null).ToList();
-        if (found.Count == 0) throw new ArgumentException($"{folder} has no {what} shards (run the stage with --shard INDEX/COUNT first)");
+        var all = Found(folder).OrderBy(f => f.Shard.Index).ToList();
+        var found = all.Where(f => f.Writer is null).ToList();
+        if (found.Count == 0)
+            // only temporary folders: every shard's process is still writing or stopped before the end, whatever the stage
+            throw new ArgumentException(all.Count == 0
+                ? $"{folder} has no {what} shards (run the stage with --shard INDEX/COUNT first)"
+                : $"{folder} has no finished shard: {string.Join(", ", all.Select(f => $"{f.Shard.Index}/{f.Shard.Count}"))} were left unfinished by processes {string.Join(", ", all.Select(f => f.Writer).Distinct())}, still writing or stopped; run those shards again");
         var counts = found.Select(f => f.Shard.Count).Distinct().ToList();
         if (counts.Count > 1) throw new ArgumentException($"{folder} holds {what} shards of different counts ({string.Join(", ", counts)}); remove the old ones");
         var count = counts[0];

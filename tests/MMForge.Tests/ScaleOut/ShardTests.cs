@@ -62,6 +62,20 @@ public sealed class ShardTests : IDisposable
         Assert.False(File.Exists(Path.Combine(sharded, Manifest.FileName)));
     }
 
+    [Fact]
+    public void Merge_of_shards_that_all_stopped_says_so_whatever_the_stage_was()
+    {
+        var sharded = _dir.File("sharded");
+        foreach (var (shard, pid) in new[] { ("00000-of-00002", 4242), ("00001-of-00002", 4243) })
+            Directory.CreateDirectory(Path.Combine(sharded, "shards", $"{shard}.tmp-{pid}"));
+
+        var merge = CliRunner.Run(_dir.Path, "merge-shards", sharded);
+
+        Assert.Equal(2, merge.ExitCode);
+        Assert.Contains("has no finished shard: 0/2, 1/2 were left unfinished by processes 4242, 4243", merge.Stderr);
+        Assert.DoesNotContain("dataset", merge.Stderr);
+    }
+
     [Theory]
     [InlineData("3/3")]
     [InlineData("-1/2")]
