@@ -95,6 +95,21 @@ internal sealed class SelectionDecisions
         return new SelectionDecisions { Index = index, Params = parameters, Warnings = warnings, Runs = runs, Take = take };
     }
 
+    /// <summary>
+    /// The dataset folder of every mix the decisions under <paramref name="stageOutput"/> write, made
+    /// or not; null when there are none (a stage that is not a sharded selection, or not decided yet).
+    /// </summary>
+    public static IReadOnlyList<string>? MixFoldersIn(string stageOutput)
+    {
+        var path = PathIn(stageOutput);
+        if (HeaderOf(path) is null) return null;
+        using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+        reader.ReadString(); // the format and the header
+        reader.ReadString();
+        var index = JsonSerializer.Deserialize<MixDirectory>(reader.ReadString(), Pipeline.StateFileJson.Options)!;
+        return index.Mixes.Select(mix => MixDirectory.DatasetOf(stageOutput, mix)).ToList();
+    }
+
     private static string? HeaderOf(string path)
     {
         if (!File.Exists(path)) return null;

@@ -132,6 +132,9 @@ public sealed class ShardedSelection(SelectOptions options)
     /// <summary>Whether <paramref name="outDir"/> holds a sharded selection's decisions, which <see cref="Merge"/> completes.</summary>
     public static bool HasDecisions(string outDir) => File.Exists(SelectionDecisions.PathIn(outDir));
 
+    /// <summary>The dataset folder of every mix the decisions under <paramref name="outDir"/> write, begun or not; null before the decide step.</summary>
+    public static IReadOnlyList<string>? MixFolders(string outDir) => SelectionDecisions.MixFoldersIn(outDir);
+
     /// <summary>A mix's parameters as the decisions recorded them, for its shard: the manifest names the shard, which merge-shards replaces by the count.</summary>
     private static JsonObject ShardParams(string decided, ShardSpec shard)
     {

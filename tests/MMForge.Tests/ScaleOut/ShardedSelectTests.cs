@@ -102,6 +102,23 @@ public sealed class ShardedSelectTests
     }
 
     [Fact]
+    public void A_write_shard_counts_as_complete_only_once_it_has_written_every_mix()
+    {
+        using var dir = Inputs();
+        for (var i = 0; i < 2; i++) Ok(CliRunner.Run(dir.Path, Select("out", "--phase", "keys", "--shard", $"{i}/2")));
+        Ok(CliRunner.Run(dir.Path, Select("out", "--phase", "decide")));
+        Assert.Equal(3, ShardedSelection.MixFolders(dir.File("out"))!.Count);
+        Ok(CliRunner.Run(dir.Path, Select("out", "--shard", "0/2")));
+        Assert.Equal(new ShardStatus(2, 1, 0, 0), ShardStatus.Of(dir.File("out"), ShardedSelection.MixFolders(dir.File("out"))));
+
+        // the moment shard 0 has finished the first mix and not begun the others: no other mix has shards yet
+        foreach (var mix in new[] { "stage-2", "stage-3" }) Directory.Delete(Path.Combine(dir.File("out"), mix, ShardSpec.Folder), recursive: true);
+
+        Assert.Equal(new ShardStatus(2, 0, 0, 0), ShardStatus.Of(dir.File("out"), ShardedSelection.MixFolders(dir.File("out"))));
+        Assert.Null(ShardedSelection.MixFolders(dir.File("a"))); // a dataset, not a selection
+    }
+
+    [Fact]
     public void The_steps_refuse_to_go_on_from_missing_or_mismatched_keys_decisions_or_shards()
     {
         using var dir = Inputs();
