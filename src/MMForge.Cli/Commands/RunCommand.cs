@@ -71,7 +71,7 @@ internal static class RunCommand
                     ExtraClaims = p.GetValue(recipeClaim) is { } held ? [new MMForge.ScaleOut.Kubernetes.ClaimMount(held, recipe.Directory, ReadOnly: true)] : [],
                 }
                 : null;
-            return new RecipeRunner(recipe, runDirectory, plan, Console.Out).Run(new RunRequest(p.GetValue(from), p.GetValue(until), p.GetValue(dryRun), slurm, kubernetes, Processes: p.GetValue(workers) ?? 1));
+            return new RecipeRunner(recipe, runDirectory, plan, Console.Out).Run(new RunRequest(p.GetValue(from), p.GetValue(until), p.GetValue(dryRun), slurm, kubernetes, Processes: onCluster ? 1 : p.GetValue(workers) ?? 1));
         });
         return command;
     }

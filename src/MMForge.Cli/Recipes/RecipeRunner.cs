@@ -4,7 +4,7 @@ using MMForge.Recipes;
 namespace MMForge.Cli.Recipes;
 
 /// <summary>What <c>mmforge run</c> was asked to do besides running the recipe.</summary>
-/// <param name="Processes">Local executor: stage processes at once (<see cref="LocalScheduler"/>).</param>
+/// <param name="Processes">Local executor: stage processes at once (<see cref="LocalScheduler"/>), and the report's threads; 1 on a cluster, where --workers counts tasks on other nodes.</param>
 internal sealed record RunRequest(string? From, string? Until, bool DryRun, SlurmOptions? Slurm = null, ScaleOut.Kubernetes.KubernetesOptions? Kubernetes = null, int Processes = 1);
 
 /// <summary>Why a stage runs or not, as the run prints it.</summary>

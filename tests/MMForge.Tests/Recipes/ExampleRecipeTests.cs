@@ -174,7 +174,7 @@ public sealed class ExampleRecipeWithEndpointTests
 
     /// <summary>
     /// The model's synthesis with one worker and with two: the stages before synthesize write
-    /// their files differently (shards), and its generator's random choices must not follow them.
+    /// their files differently (hash in shards, the others with two threads), and its generator's random choices must not follow them.
     /// </summary>
     [Fact]
     public async Task Synthesis_by_the_model_writes_the_same_samples_with_one_worker_and_with_two()
@@ -187,9 +187,12 @@ public sealed class ExampleRecipeWithEndpointTests
         {
             var run = dir.File("run-" + workers);
             var result = CliRunner.Run(dir.File("examples"), new Dictionary<string, string> { ["MMFORGE_TEST_KEY"] = Secret, ["HOME"] = dir.Path },
-                "run", "recipe.yaml", "-o", run, "--until", "synthesize", "--workers", workers, "--shards", workers,
+                "run", "recipe.yaml", "-o", run, "--until", "synthesize", "--workers", workers,
                 "--endpoint", server.BaseUrl.ToString(), "--model", "fake-vl", "--api-key-env", "MMFORGE_TEST_KEY");
             Assert.True(result.ExitCode is 0 or 1, result.Stdout + result.Stderr);
+            // with the endpoint synthesize reads the model ($map): it waits for map fit (one process) rather than running beside it
+            var lines = result.Stdout.Split('\n').ToList();
+            Assert.True(lines.FindIndex(l => l.Contains("map: -> ")) < lines.FindIndex(l => l.Contains("synthesize: running")), result.Stdout);
             return MMForge.Tests.ScaleOut.DatasetLines.Records(Path.Combine(run, "stages", "synthesize"));
         }
 
