@@ -110,27 +110,28 @@ internal static class ScoreCommand
 
     private static int WriteShard(ShardedScore sharded, IReadOnlyList<MMForge.Formats.OpenedSource> sources, ShardSpec shard, string dir, DatasetWriterOptions writer)
     {
-        var options = sharded.WritingOptions(shard, dir);
+        var (options, cuts) = sharded.WritingOptions(shard, dir);
         var shardDir = shard.Directory(dir);
         if (JobRunner.FinishedShard(options, shardDir) is { } done) return done;
-        return Write(shardDir, writer, output => (new ProgressDisplay(ScoreJob.Stage).Run(report => new RecordJob(options, report).Run(sources, output)), []));
+        return Write(shardDir, writer, output => (new ProgressDisplay(ScoreJob.Stage).Run(report => new RecordJob(options, report).Run(sources, output)), cuts), " (decided over every shard)");
     }
 
     /// <summary>Runs a writing pass with its summary; dropping the top losses is the job done, so only other rejects (unscorable or undecodable records) make it exit 1.</summary>
-    private static int Write(string dir, DatasetWriterOptions options, Func<DatasetOutput, (Manifest Manifest, IReadOnlyList<GroupCut> Cuts)> run)
+    private static int Write(string dir, DatasetWriterOptions options, Func<DatasetOutput, (Manifest Manifest, IReadOnlyList<GroupCut> Cuts)> run, string cutsOf = "")
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var writer = new DatasetOutput(dir, options);
         var (manifest, cuts) = run(writer);
         RunSummary.Print(ScoreJob.Stage, manifest, dir, Path.Combine(dir, DatasetDirectory.RejectsFile), clock.Elapsed);
-        PrintCuts(cuts);
+        PrintCuts(cuts, cutsOf);
         return manifest.RejectsByRule.Keys.All(rule => rule == LossScoreRule.TopPercentRule) ? Program.Ok : Program.Rejected;
     }
 
-    private static void PrintCuts(IReadOnlyList<GroupCut> cuts)
+    /// <param name="scope">Said after each group's name: what the counts are of, when not this output's records.</param>
+    private static void PrintCuts(IReadOnlyList<GroupCut> cuts, string scope = "")
     {
         foreach (var cut in cuts)
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  loss cut of {(cut.Group == LossCut.AllSources ? "all sources" : cut.Group)}: {cut.Dropped:N0} of {cut.Scored:N0} scored dropped{(cut.Threshold is { } t ? $", threshold {t:0.####}" : "")}"));
+                $"  loss cut of {(cut.Group == LossCut.AllSources ? "all sources" : cut.Group)}{scope}: {cut.Dropped:N0} of {cut.Scored:N0} scored dropped{(cut.Threshold is { } t ? $", threshold {t:0.####}" : "")}"));
     }
 }

@@ -37,7 +37,9 @@ public sealed class ShardedScoreTests
         for (var i = shards - 1; i >= 0; i--) Assert.Equal(0, CliRunner.Run(dir.Path, Score("sharded", "--phase", "keys", "--shard", $"{i}/{shards}")).ExitCode);
         var decide = CliRunner.Run(dir.Path, Score("sharded", "--phase", "decide"));
         Assert.Equal(0, decide.ExitCode);
-        for (var i = 0; i < shards; i++) Ok(CliRunner.Run(dir.Path, Score("sharded", "--shard", $"{i}/{shards}")));
+        var written = Enumerable.Range(0, shards).Select(i => CliRunner.Run(dir.Path, Score("sharded", "--shard", $"{i}/{shards}"))).ToList();
+        written.ForEach(Ok);
+        Assert.All(written, w => Assert.Contains("(decided over every shard)", w.Stdout)); // each shard says the cut it applied
         Assert.Equal(1, CliRunner.Run(dir.Path, "merge-shards", "sharded").ExitCode); // merge-shards says 1 for any rejects, the cut's too
 
         DatasetLines.AssertSame(dir.File("one"), dir.File("sharded"));

@@ -51,8 +51,8 @@ public sealed class ShardedScore(ScoreOptions options, SampleScorer scorer)
         return groups;
     }
 
-    /// <summary>Step 3: the options of <paramref name="shard"/>'s writing pass: its records with its own table and the decided cut.</summary>
-    public JobOptions WritingOptions(ShardSpec shard, string stageOutput)
+    /// <summary>Step 3: the options of <paramref name="shard"/>'s writing pass (its records with its own table and the decided cut), and that cut.</summary>
+    public (JobOptions Options, IReadOnlyList<GroupCut> Cuts) WritingOptions(ShardSpec shard, string stageOutput)
     {
         var files = Tables(stageOutput);
         var decided = File.Exists(CutsPath(stageOutput))
@@ -63,7 +63,7 @@ public sealed class ShardedScore(ScoreOptions options, SampleScorer scorer)
         // the shard's first sample is numbered by the samples of the shards before it
         var offset = files.Take(shard.Index).Sum(file => (long)Read(file, LossTable.CountIn));
         var table = Read(files[shard.Index], LossTable.Read);
-        return new ScoreJob(options, scorer).WritingOptions(table, new LossCut(table, decided.Groups, options.PerSource, offset), shard);
+        return (new ScoreJob(options, scorer).WritingOptions(table, new LossCut(table, decided.Groups, options.PerSource, offset), shard), decided.Groups);
     }
 
     private List<string> Tables(string stageOutput) =>
