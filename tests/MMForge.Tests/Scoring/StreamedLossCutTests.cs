@@ -67,6 +67,19 @@ public sealed class StreamedLossCutTests
         Assert.Equal(Json(new LossCut(Table(shards.SelectMany(s => s)), 60m, perSource: false).Groups), Json(cut));
     }
 
+    [Fact]
+    public void A_table_that_changes_between_passes_is_refused_rather_than_cut_wrongly()
+    {
+        var calls = 0;
+        List<(string Source, float? Loss)> before = [("s", 1f), ("s", 2f), ("s", 3f), ("s", 4f)], after = [("s", 9f), ("s", 9f), ("s", 9f), ("s", 9f)];
+        // rewritten after the count pass: the digits found no longer lead to the samples
+        Func<LossTable> load = () => Table(calls++ < 2 ? before : after);
+
+        var error = Assert.Throws<InvalidOperationException>(() => StreamedLossCut.Select([load], 50m, perSource: false));
+
+        Assert.Contains("changed between the passes", error.Message);
+    }
+
     private static LossTable Table(IEnumerable<(string Source, float? Loss)> samples)
     {
         var table = new LossTable();

@@ -14,6 +14,7 @@ namespace MMForge.Scoring.Shards;
 public static class StreamedLossCut
 {
     private const int DigitBits = 8, Digits = 32 / DigitBits;
+    private const string TablesChanged = "the loss tables changed between the passes of the cut; run the decide step again";
 
     /// <param name="shards">Loaders of the shard tables in shard order; each is called once per pass.</param>
     /// <param name="dropPercent">The share to drop, 0 to 100.</param>
@@ -49,6 +50,7 @@ public static class StreamedLossCut
             foreach (var group in groups.Values.Where(g => g.Rank > 0)) group.TakeDigit(shift);
         }
         FindTies(shards, offsets, groups, perSource);
+        if (groups.Values.Any(g => g.Rank > 0)) throw new InvalidOperationException(TablesChanged);
 
         return order.Select(name => (Name: name, Group: groups[name]))
             .Where(g => g.Group.Scored > 0)
@@ -103,7 +105,7 @@ public static class StreamedLossCut
         {
             var loss = table.LossOf(i);
             if (float.IsNaN(loss)) continue;
-            var group = groupOfSource[table.SourceOf(i)] ?? throw new InvalidOperationException("the tables changed between the passes of the loss cut");
+            var group = groupOfSource[table.SourceOf(i)] ?? throw new InvalidOperationException(TablesChanged);
             visit(group, OrderedKey(loss), i, loss);
         }
     }
@@ -138,7 +140,7 @@ public static class StreamedLossCut
                 }
                 Rank -= (int)Counts[digit];
             }
-            throw new InvalidOperationException("the tables changed between the passes of the loss cut");
+            throw new InvalidOperationException(TablesChanged);
         }
     }
 }
