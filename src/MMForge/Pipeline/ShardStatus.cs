@@ -10,12 +10,13 @@ public sealed record ShardStatus(int Count, int Complete, int Running, int Faile
 {
     /// <summary>
     /// The shards of the newest count under <paramref name="stageOutput"/>, or null when it has none.
-    /// A stage that writes several datasets (select's mixes, <paramref name="datasets"/>: every one
-    /// it will write, so one whose shards are not begun yet counts) shards each: a shard is complete
+    /// A stage that writes several datasets (a sharded selection's mixes: every one its decisions
+    /// name, so a mix whose shards are not begun yet counts too) shards each: a shard is complete
     /// when it is complete in every one, running or failed when it is in any.
     /// </summary>
-    public static ShardStatus? Of(string stageOutput, IReadOnlyList<string>? datasets = null) =>
-        Of(datasets?.Select(d => Path.Combine(d, ShardSpec.Folder)).ToList() ?? ShardFolders.OfStage(stageOutput), ShardMerge.IsComplete);
+    public static ShardStatus? Of(string stageOutput) =>
+        Of(Selection.ShardedSelection.MixFolders(stageOutput)?.Select(mix => Path.Combine(mix, ShardSpec.Folder)).ToList() ?? ShardFolders.OfStage(stageOutput),
+            ShardMerge.IsComplete);
 
     /// <summary>The shards of a stage's first step (<c>keys/</c>: dedup's and select's keys, hash's image hashes), each complete once its folder is in place.</summary>
     public static ShardStatus? OfKeys(string stageOutput) => Of([Path.Combine(stageOutput, ShardSpec.KeysFolder)], Directory.Exists);

@@ -19,7 +19,7 @@ public sealed record ReportOptions
     /// <summary>Rows (image tags) of the tag x L2-type heatmap.</summary>
     public int HeatmapTags { get; init; } = 20;
 
-    /// <summary>Threads decoding the final records; the counters are filled in input order, so the report is the same whatever the count.</summary>
+    /// <summary>Threads decoding and counting the final records, each into counters of its own added up at the end (every figure is a count or a sum, and the gallery sees the samples in input order), so the report is the same whatever the count.</summary>
     public int Workers { get; init; } = 1;
 }
 

@@ -81,9 +81,7 @@ internal sealed class SelectionDecisions
         if (HeaderOf(path) is not { } found || (header is not null && found != header))
             throw new ArgumentException($"{path} is missing or was decided with other options or another shard count: run 'select --phase keys --shard I/N' for every shard and then 'select --phase decide' with these options first");
         using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
-        reader.ReadString(); // the format and the header, checked above
-        reader.ReadString();
-        var index = JsonSerializer.Deserialize<MixDirectory>(reader.ReadString(), Pipeline.StateFileJson.Options)!;
+        var index = ReadIndex(reader);
         var (parameters, warnings) = (ReadStrings(reader), ReadStrings(reader));
         var runs = Enumerable.Range(0, reader.ReadInt32()).Select(_ =>
             Enumerable.Range(0, reader.ReadInt32()).Select(_ => new InputRun(reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32())).ToList()).ToList();
@@ -104,10 +102,15 @@ internal sealed class SelectionDecisions
         var path = PathIn(stageOutput);
         if (HeaderOf(path) is null) return null;
         using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
-        reader.ReadString(); // the format and the header
+        return ReadIndex(reader).Mixes.Select(mix => MixDirectory.DatasetOf(stageOutput, mix)).ToList();
+    }
+
+    /// <summary>The index of the mixes, read past the format and the header (checked by the caller with <see cref="HeaderOf"/>).</summary>
+    private static MixDirectory ReadIndex(BinaryReader reader)
+    {
         reader.ReadString();
-        var index = JsonSerializer.Deserialize<MixDirectory>(reader.ReadString(), Pipeline.StateFileJson.Options)!;
-        return index.Mixes.Select(mix => MixDirectory.DatasetOf(stageOutput, mix)).ToList();
+        reader.ReadString();
+        return JsonSerializer.Deserialize<MixDirectory>(reader.ReadString(), Pipeline.StateFileJson.Options)!;
     }
 
     private static string? HeaderOf(string path)
