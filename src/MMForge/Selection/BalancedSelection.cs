@@ -36,23 +36,9 @@ public static class BalancedSelection
         for (var g = 0; g < members.Length; g++) members[g] = [];
         for (var k = 0; k < keys.Keys.Count; k++) members[keys.Keys[k].Stratum].Add(k);
 
-        var sizes = members.Select(m => (long)m.Count).ToList();
-        var weights = keys.Strata.Names.Select((name, g) => options.Target switch
-        {
-            TargetKind.Natural => sizes[g],
-            TargetKind.Weights => options.Weights.GetValueOrDefault(name),
-            _ => 1.0,
-        }).ToList();
-        foreach (var name in options.Weights.Keys.Where(n => keys.Strata.Find(n) is null).Order(StringComparer.Ordinal))
-            pool.Warnings.Add($"the target names group '{name}', which no sample belongs to");
-        var quotas = Quotas.Allocate(sizes, weights, options.CapPerGroup, options.MaxRecords);
-
+        Plan(pool, keys.Strata, members.Select(m => (long)m.Count).ToList(), options);
         for (var g = 0; g < members.Length; g++)
-        {
-            pool.Groups.Add((keys.Strata.Names[g], sizes[g], weights[g], quotas[g]));
-            foreach (var k in GroupPick.Choose(keys, members[g], quotas[g], options.Diversity)) pool.Kept[k] = true;
-            Count(pool, weights[g] > 0 ? SelectionPool.OverQuota : SelectionPool.OffTarget, sizes[g] - quotas[g]);
-        }
+            foreach (var k in GroupPick.Choose(keys, members[g], pool.Groups[g].Quota, options.Diversity)) pool.Kept[k] = true;
         if (options.YesNoBalance)
         {
             var surplus = YesNoEqualiser.Surplus(keys, Enumerable.Range(0, keys.Keys.Count).Where(k => pool.Kept[k]));
@@ -62,7 +48,31 @@ public static class BalancedSelection
         return pool;
     }
 
-    private static void Count(SelectionPool pool, string reason, long count)
+    /// <summary>
+    /// What the group sizes alone decide, into <paramref name="pool"/>: each group's target
+    /// weight and quota (<see cref="SelectionPool.Groups"/>, in stratum number order), the
+    /// warnings, and the samples the quotas leave out counted by reason. The streamed decide step
+    /// of a sharded selection starts from the same plan (<see cref="Streamed.StreamedSelection"/>).
+    /// </summary>
+    internal static void Plan(SelectionPool pool, NameTable strata, IReadOnlyList<long> sizes, BalanceOptions options)
+    {
+        var weights = strata.Names.Select((name, g) => options.Target switch
+        {
+            TargetKind.Natural => sizes[g],
+            TargetKind.Weights => options.Weights.GetValueOrDefault(name),
+            _ => 1.0,
+        }).ToList();
+        foreach (var name in options.Weights.Keys.Where(n => strata.Find(n) is null).Order(StringComparer.Ordinal))
+            pool.Warnings.Add($"the target names group '{name}', which no sample belongs to");
+        var quotas = Quotas.Allocate(sizes, weights, options.CapPerGroup, options.MaxRecords);
+        for (var g = 0; g < sizes.Count; g++)
+        {
+            pool.Groups.Add((strata.Names[g], sizes[g], weights[g], quotas[g]));
+            Count(pool, weights[g] > 0 ? SelectionPool.OverQuota : SelectionPool.OffTarget, sizes[g] - quotas[g]);
+        }
+    }
+
+    internal static void Count(SelectionPool pool, string reason, long count)
     {
         if (count > 0) pool.UnselectedByReason[reason] = pool.UnselectedByReason.GetValueOrDefault(reason) + count;
     }

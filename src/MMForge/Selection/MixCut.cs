@@ -36,12 +36,8 @@ public static class MixCutter
 {
     public static CutMix Cut(SelectionKeys keys, SelectionPool pool, MixSpec spec, int mixIndex, ulong seed)
     {
-        var mix = new CutMix(spec, keys.RecordsPerInput);
-        foreach (var (reason, count) in pool.UnselectedByReason) mix.LeaveOut(reason, count);
-        foreach (var entry in spec.Sources.Where(e => e.Source != SourceSampling.Others && keys.Sources.Find(e.Source) is null))
-            mix.Warnings.Add($"mix '{spec.Name}' (line {entry.Line}): source '{entry.Source}' is in none of the inputs");
-
-        var salt = StableRandom.Bits(seed, "mix:" + spec.Name);
+        var mix = Begin(spec, keys.RecordsPerInput, pool, keys.Sources);
+        var salt = Salt(seed, spec);
         ulong Shuffled(int key) => StableRandom.Bits(keys.Keys[key].Draw, salt);
 
         var bySource = new List<int>[keys.Sources.Names.Count];
@@ -92,4 +88,17 @@ public static class MixCutter
         }
         return mix;
     }
+
+    /// <summary>A mix before any sample is taken: the pool's reasons for what it left out, and a warning for each source the mix names that no input holds.</summary>
+    internal static CutMix Begin(MixSpec spec, IReadOnlyList<int> recordsPerInput, SelectionPool pool, NameTable sources)
+    {
+        var mix = new CutMix(spec, recordsPerInput);
+        foreach (var (reason, count) in pool.UnselectedByReason) mix.LeaveOut(reason, count);
+        foreach (var entry in spec.Sources.Where(e => e.Source != SourceSampling.Others && sources.Find(e.Source) is null))
+            mix.Warnings.Add($"mix '{spec.Name}' (line {entry.Line}): source '{entry.Source}' is in none of the inputs");
+        return mix;
+    }
+
+    /// <summary>What the mix's shuffle mixes into each sample's draw (<c>StableRandom.Bits(draw, salt)</c>): its name, so mixes shuffle differently.</summary>
+    internal static ulong Salt(ulong seed, MixSpec spec) => StableRandom.Bits(seed, "mix:" + spec.Name);
 }

@@ -59,18 +59,24 @@ public sealed class SelectionKeys(int inputs, int mixCount)
             Undecoded.Add((record.Input, record.Ordinal));
             return;
         }
-        var tagStart = TagIds.Count;
-        foreach (var tag in facts.Tags) TagIds.Add(Tags.Id(tag));
-        Keys.Add(new SelectionKey
+        Keys.Add(Number(record, facts, TagIds));
+        Tokens.AddRange(facts.Tokens);
+        ImagesWithoutSize += facts.ImagesWithoutSize;
+    }
+
+    /// <summary>A decoded record's key, its names numbered in these tables and its tag numbers appended to <paramref name="tagIds"/> (where the key's slice starts).</summary>
+    internal SelectionKey Number(KeyedRecord record, SampleFacts facts, List<int> tagIds)
+    {
+        var tagStart = tagIds.Count;
+        foreach (var tag in facts.Tags) tagIds.Add(Tags.Id(tag));
+        return new SelectionKey
         {
             Input = record.Input, Ordinal = record.Ordinal,
             Source = Sources.Id(facts.Source), Stratum = Strata.Id(facts.Stratum),
             TagStart = tagStart, TagCount = (ushort)facts.Tags.Count,
             Yes = (ushort)Math.Min(facts.Yes, ushort.MaxValue), No = (ushort)Math.Min(facts.No, ushort.MaxValue),
             Draw = facts.Draw,
-        });
-        Tokens.AddRange(facts.Tokens);
-        ImagesWithoutSize += facts.ImagesWithoutSize;
+        };
     }
 
     /// <summary>Counts the records of a run that follows the input's earlier runs; refused when it does not (keys read from another input, or shards out of order).</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MMForge.Formats;
 using MMForge.Pipeline;
+using MMForge.Selection.Streamed;
 
 namespace MMForge.Selection;
 
@@ -35,27 +36,22 @@ public sealed class ShardedSelection(SelectOptions options)
         SelectionKeyFile.ParametersOf(KeyShardFiles.FileOf(outDir, shard, SelectionKeyFile.FileName)) == _job.Parameters;
 
     /// <summary>
-    /// Step 2: every shard's keys read in shard order (names numbered as one pass numbers them),
-    /// the one-process decisions taken on them, written for the shards and the merge. Holds every
-    /// sample's key, as one process does. A relaunch decides again: the keys may have been made again.
+    /// Step 2: the one-process decisions taken in passes over every shard's keys, read in shard
+    /// order (names numbered as one pass numbers them), never all in memory
+    /// (<see cref="StreamedSelection"/>); written for the shards and the merge. A relaunch
+    /// decides again: the keys may have been made again.
     /// </summary>
     public Decided Decide(IReadOnlyList<OpenedSource> sources, string outDir)
     {
         var files = KeyShardFiles.Complete(outDir, SelectionKeyFile.FileName, SelectionKeyFile.ParametersOf, _job.Parameters, SelectionJob.Stage);
-        var keys = new SelectionKeys(sources.Count, options.Mixes.Count);
-        var runs = new List<List<InputRun>>();
-        foreach (var file in files)
-        {
-            runs.Add(SelectionKeyFile.Read(file, options.Mixes.Count, keys.Add));
-            foreach (var run in runs[^1]) keys.Count(run);
-        }
-        var decided = _job.Decide(keys);
+        var scan = new KeyScan(files, sources.Count, options.Mixes.Count);
+        var decided = new StreamedSelection(options, scan).Decide();
         new SelectionDecisions
         {
             Index = new MixDirectory { Mixes = decided.Cuts.Select(SelectionJob.Describe).ToList() },
             Params = decided.Cuts.Select(cut => _job.Params(cut, decided.ImagesWithoutSize).ToJsonString()).ToList(),
             Warnings = [.. decided.Warnings],
-            Runs = runs,
+            Runs = scan.Runs,
             Take = decided.Cuts.Select(cut => cut.Take).ToList(),
         }.Write(SelectionDecisions.PathIn(outDir), Header(files.Count));
         return decided;
