@@ -17,7 +17,7 @@ internal static class SelectionKeyFile
     public const string FileName = "keys.bin";
     private const string Magic = "mmforge-select-keys/1";
     private const byte EndTag = 0, KeyTag = 1, UndecodedTag = 2, NameTag = 3, RunTag = 4;
-    private const byte SourceTable = 0, StratumTable = 1, TagTable = 2;
+    private const byte SourceTable = KeyEntry.SourceTable, StratumTable = KeyEntry.StratumTable, TagTable = KeyEntry.TagTable;
 
     /// <summary>Writes the records <paramref name="fill"/> hands to its writer, then the runs it returns, into <paramref name="path"/>.</summary>
     public static void Write(string path, string parameters, Func<Action<KeyedRecord>, List<InputRun>> fill)
@@ -77,37 +77,78 @@ internal static class SelectionKeyFile
         return reader.ReadString() == Magic ? reader.ReadString() : null;
     }
 
-    /// <summary>Hands the file's records to <paramref name="consume"/> in the order written, with their names; returns the runs of each input the shard read.</summary>
-    public static List<InputRun> Read(string path, int mixCount, Action<KeyedRecord> consume)
+    /// <summary>Hands the file's records to <paramref name="consume"/> in the order written, with their names, as a key pass hands them over (what the streamed decide step is checked against); returns the runs of each input the shard read.</summary>
+    public static List<InputRun> Read(string path, int mixCount, Action<KeyedRecord> consume) => Scan(path, mixCount, entry =>
     {
-        using var reader = new BinaryReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), Encoding.UTF8);
+        if (!entry.Decoded)
+        {
+            consume(new KeyedRecord(entry.Input, entry.Ordinal, null));
+            return;
+        }
+        var tags = new string[entry.TagCount];
+        for (var t = 0; t < tags.Length; t++) tags[t] = entry.Name(TagTable, entry.Tags[t]);
+        consume(new KeyedRecord(entry.Input, entry.Ordinal, new SampleFacts(entry.Name(SourceTable, entry.Source), entry.Name(StratumTable, entry.Stratum),
+            tags, entry.Yes, entry.No, entry.Draw, entry.Tokens.ToArray(), entry.ImagesWithoutSize)));
+    });
+
+    /// <summary>
+    /// The file's records, in the order written, as one <see cref="KeyEntry"/> filled again for
+    /// each (nothing allocated per record, for the decide step's many passes); returns the runs.
+    /// </summary>
+    public static List<InputRun> Scan(string path, int mixCount, Action<KeyEntry> consume)
+    {
+        using var reader = new KeyFileReader(path);
         if (reader.ReadString() != Magic) throw new InvalidDataException($"{path} is not an mmforge select key file");
         reader.ReadString();
-        var names = new[] { new List<string>(), new List<string>(), new List<string>() };
+        var entry = new KeyEntry(mixCount);
         var runs = new List<InputRun>();
         while (true)
         {
             switch (reader.ReadByte())
             {
                 case EndTag: return runs;
-                case NameTag: names[reader.ReadByte()].Add(reader.ReadString()); break;
-                case UndecodedTag: consume(new KeyedRecord(reader.Read7BitEncodedInt(), reader.Read7BitEncodedInt(), null)); break;
-                case KeyTag: consume(ReadKey(reader, names, mixCount)); break;
+                case NameTag: entry.Names[reader.ReadByte()].Add(reader.ReadString()); break;
+                case UndecodedTag:
+                    (entry.Decoded, entry.Input, entry.Ordinal) = (false, reader.Read7BitEncodedInt(), reader.Read7BitEncodedInt());
+                    consume(entry);
+                    break;
+                case KeyTag:
+                    entry.ReadKey(reader);
+                    consume(entry);
+                    break;
                 case RunTag: runs.Add(new InputRun(reader.Read7BitEncodedInt(), reader.Read7BitEncodedInt(), reader.Read7BitEncodedInt())); break;
-                case var tag: throw new InvalidDataException($"{path}: unknown entry {tag} at byte {reader.BaseStream.Position - 1}");
+                case var tag: throw new InvalidDataException($"{path}: unknown entry {tag} at byte {reader.Position - 1}");
             }
         }
     }
+}
 
-    private static KeyedRecord ReadKey(BinaryReader reader, List<string>[] names, int mixCount)
+/// <summary>
+/// One record of a select key file as <see cref="SelectionKeyFile.Scan"/> reads it, refilled for
+/// every record: the source, stratum and tags are numbers into the file's own name tables
+/// (<see cref="Names"/>, source, stratum and tag names in the order the file lists them).
+/// </summary>
+internal sealed class KeyEntry(int mixCount)
+{
+    public const int SourceTable = 0, StratumTable = 1, TagTable = 2;
+
+    public List<string>[] Names { get; } = [[], [], []];
+    public bool Decoded;
+    public int Input, Ordinal, Source, Stratum, Yes, No, ImagesWithoutSize, TagCount;
+    public ulong Draw;
+    public int[] Tags = new int[16];
+    public readonly long[] Tokens = new long[mixCount];
+
+    public string Name(int table, int number) => Names[table][number];
+
+    internal void ReadKey(KeyFileReader reader)
     {
-        var (input, ordinal) = (reader.Read7BitEncodedInt(), reader.Read7BitEncodedInt());
-        var (source, stratum) = (names[SourceTable][reader.Read7BitEncodedInt()], names[StratumTable][reader.Read7BitEncodedInt()]);
-        var tags = new string[reader.Read7BitEncodedInt()];
-        for (var t = 0; t < tags.Length; t++) tags[t] = names[TagTable][reader.Read7BitEncodedInt()];
-        var (yes, no, draw) = (reader.Read7BitEncodedInt(), reader.Read7BitEncodedInt(), reader.ReadUInt64());
-        var tokens = new long[mixCount];
-        for (var m = 0; m < mixCount; m++) tokens[m] = reader.Read7BitEncodedInt64();
-        return new KeyedRecord(input, ordinal, new SampleFacts(source, stratum, tags, yes, no, draw, tokens, reader.Read7BitEncodedInt()));
+        (Decoded, Input, Ordinal) = (true, reader.Read7BitEncodedInt(), reader.Read7BitEncodedInt());
+        (Source, Stratum, TagCount) = (reader.Read7BitEncodedInt(), reader.Read7BitEncodedInt(), reader.Read7BitEncodedInt());
+        if (TagCount > Tags.Length) Tags = new int[Math.Max(TagCount, 2 * Tags.Length)];
+        for (var t = 0; t < TagCount; t++) Tags[t] = reader.Read7BitEncodedInt();
+        (Yes, No, Draw) = (reader.Read7BitEncodedInt(), reader.Read7BitEncodedInt(), reader.ReadUInt64());
+        for (var m = 0; m < Tokens.Length; m++) Tokens[m] = reader.Read7BitEncodedInt64();
+        ImagesWithoutSize = reader.Read7BitEncodedInt();
     }
 }

@@ -68,16 +68,19 @@ public sealed class SelectionKeys(int inputs, int mixCount)
     internal SelectionKey Number(KeyedRecord record, SampleFacts facts, List<int> tagIds)
     {
         var tagStart = tagIds.Count;
+        var (source, stratum) = (Sources.Id(facts.Source), Strata.Id(facts.Stratum));
         foreach (var tag in facts.Tags) tagIds.Add(Tags.Id(tag));
-        return new SelectionKey
-        {
-            Input = record.Input, Ordinal = record.Ordinal,
-            Source = Sources.Id(facts.Source), Stratum = Strata.Id(facts.Stratum),
-            TagStart = tagStart, TagCount = (ushort)facts.Tags.Count,
-            Yes = (ushort)Math.Min(facts.Yes, ushort.MaxValue), No = (ushort)Math.Min(facts.No, ushort.MaxValue),
-            Draw = facts.Draw,
-        };
+        return KeyOf(record.Input, record.Ordinal, source, stratum, tagStart, facts.Tags.Count, facts.Yes, facts.No, facts.Draw);
     }
+
+    /// <summary>A key of numbered names; answer counts beyond a ushort count as its largest.</summary>
+    internal static SelectionKey KeyOf(int input, int ordinal, int source, int stratum, int tagStart, int tagCount, int yes, int no, ulong draw) => new()
+    {
+        Input = input, Ordinal = ordinal, Source = source, Stratum = stratum,
+        TagStart = tagStart, TagCount = (ushort)tagCount,
+        Yes = (ushort)Math.Min(yes, ushort.MaxValue), No = (ushort)Math.Min(no, ushort.MaxValue),
+        Draw = draw,
+    };
 
     /// <summary>Counts the records of a run that follows the input's earlier runs; refused when it does not (keys read from another input, or shards out of order).</summary>
     internal void Count(InputRun run)
