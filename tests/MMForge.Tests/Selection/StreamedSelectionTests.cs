@@ -15,7 +15,8 @@ namespace MMForge.Tests.Selection;
 public sealed class StreamedSelectionTests
 {
     private static readonly string[] Sources = ["caps", "vqa", "ocr"];
-    private static readonly string[] Strata = ["Perception", "Reasoning", "OCR", "(none)"];
+    /// <summary>Four groups, or, in one seed of three, twenty (more than count 16-bit digits).</summary>
+    private static readonly string[] Strata = ["Perception", "Reasoning", "OCR", "(none)", .. Enumerable.Range(0, 16).Select(n => $"type-{n}")];
     private static readonly string[] Tags = ["dog", "cat", "car", "tree", "sky", "text"];
     private static readonly (int Yes, int No)[] Answers = [(0, 0), (1, 0), (0, 1), (1, 0), (3, 1), (0, 4), (2, 2), (5, 0), (0, 2), (1, 3)];
 
@@ -106,13 +107,14 @@ public sealed class StreamedSelectionTests
     /// <summary>Records of two inputs in input order, one in twenty undecodable.</summary>
     private static List<KeyedRecord> Records(Random random, int mixes)
     {
+        var strata = random.Next(3) == 0 ? Strata.Length : 4;
         var records = new List<KeyedRecord>();
         foreach (var (input, count) in new[] { (0, random.Next(0, 250)), (1, random.Next(1, 250)) })
             for (var ordinal = 0; ordinal < count; ordinal++)
             {
                 var (yes, no) = Answers[random.Next(Answers.Length)];
                 records.Add(new KeyedRecord(input, ordinal, random.Next(0, 20) == 0 ? null : new SampleFacts(
-                    Sources[random.Next(Sources.Length)], Strata[random.Next(Strata.Length)],
+                    Sources[random.Next(Sources.Length)], Strata[random.Next(strata)],
                     Tags.Where(_ => random.Next(0, 3) == 0).ToList(), yes, no,
                     random.Next(0, 4) == 0 ? (ulong)random.Next(0, 8) : (ulong)random.NextInt64(),
                     Enumerable.Range(0, mixes).Select(_ => random.Next(0, 5) == 0 ? 0L : random.Next(1, 2000)).ToArray(),

@@ -7,16 +7,20 @@ namespace MMForge.Selection.Streamed;
 /// weight 1 and a quota as the target that is "the quota smallest"; with tokens and a budget it
 /// is "in shuffle order until the next one does not fit".
 /// <para>
-/// Found by a radix select over the key's bytes, one byte a pass: every pass is handed the same
+/// Found by a radix select over the key's digits, one digit a pass: every pass is handed the same
 /// elements (<see cref="Observe"/>, in any order), and each group counts only those under the
-/// key prefix its boundary lies in, 256 counters of count and weight. A group is settled when its
-/// prefix holds one element, usually after a few bytes, since keys lead with random draws. So the
-/// search holds 4 KB a searching group, never the elements.
+/// key prefix its boundary lies in, a counter of count and weight per digit. A group is settled
+/// when its prefix holds one element, usually after a few digits, since keys lead with random
+/// draws. Digits are 16 bits when few groups search (two passes settle millions of elements;
+/// 1 MB a group), else 8 bits (4 KB a group). The elements are never held.
 /// </para>
 /// </summary>
 internal sealed class Boundaries
 {
-    private const int Digits = 256, KeyBytes = 16;
+    /// <summary>Up to this many searching groups count 16-bit digits.</summary>
+    private const int WideGroups = 16;
+
+    private readonly int _bits, _digits, _keyDigits;
 
     private sealed class Group(long target)
     {
@@ -38,7 +42,9 @@ internal sealed class Boundaries
     public Boundaries(IEnumerable<long?> targets)
     {
         _groups = targets.Select(t => t is { } target ? new Group(target) : new Group(0) { Settled = true, TakesAll = true }).ToArray();
-        foreach (var group in _groups.Where(g => !g.Settled)) (group.Counts, group.Weights) = (new long[Digits], new long[Digits]);
+        _bits = _groups.Count(g => !g.Settled) <= WideGroups ? 16 : 8;
+        (_digits, _keyDigits) = (1 << _bits, 128 / _bits);
+        foreach (var group in _groups.Where(g => !g.Settled)) (group.Counts, group.Weights) = (new long[_digits], new long[_digits]);
     }
 
     /// <summary>Whether another pass over the elements is needed.</summary>
@@ -48,20 +54,20 @@ internal sealed class Boundaries
     public void Observe(int group, UInt128 key, long weight)
     {
         var g = _groups[group];
-        if (g.Settled || (g.Depth > 0 && key >> (8 * (KeyBytes - g.Depth)) != g.Prefix)) return;
-        var digit = (int)(byte)(key >> (8 * (KeyBytes - 1 - g.Depth)));
+        if (g.Settled || (g.Depth > 0 && key >> (_bits * (_keyDigits - g.Depth)) != g.Prefix)) return;
+        var digit = (int)(key >> (_bits * (_keyDigits - 1 - g.Depth))) & (_digits - 1);
         g.Counts![digit]++;
         g.Weights![digit] += weight;
     }
 
-    /// <summary>Ends a pass: each searching group narrows its prefix by the byte whose elements cross the target.</summary>
+    /// <summary>Ends a pass: each searching group narrows its prefix by the digit whose elements cross the target.</summary>
     public void EndPass()
     {
         foreach (var g in _groups.Where(g => !g.Settled))
         {
             var digit = 0;
-            for (; digit < Digits && g.Weights![digit] <= g.Remaining; digit++) g.Remaining -= g.Weights[digit];
-            if (digit == Digits)
+            for (; digit < _digits && g.Weights![digit] <= g.Remaining; digit++) g.Remaining -= g.Weights[digit];
+            if (digit == _digits)
             {
                 // a later prefix was chosen because its weight crosses: not crossing now means other elements
                 if (g.Depth > 0) throw new InvalidOperationException(KeyScan.Changed);
@@ -69,9 +75,9 @@ internal sealed class Boundaries
             }
             else
             {
-                g.Prefix = (g.Prefix << 8) | (byte)digit;
+                g.Prefix = (g.Prefix << _bits) | (uint)digit;
                 g.Depth++;
-                g.Settled = g.Counts![digit] == 1 || g.Depth == KeyBytes;
+                g.Settled = g.Counts![digit] == 1 || g.Depth == _keyDigits;
             }
             Array.Clear(g.Counts!);
             Array.Clear(g.Weights!);
@@ -85,7 +91,7 @@ internal sealed class Boundaries
         var g = _groups[group];
         if (!g.Settled) throw new InvalidOperationException("the boundary is not found yet");
         // a settled prefix holds the boundary element alone, so an equal prefix is the boundary itself
-        return g.TakesAll || key >> (8 * (KeyBytes - g.Depth)) < g.Prefix;
+        return g.TakesAll || key >> (_bits * (_keyDigits - g.Depth)) < g.Prefix;
     }
 
     /// <summary>The target's weight left after every element before the boundary (of a group that takes all: after all of them).</summary>
