@@ -22,6 +22,9 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
     /// <summary>The report's process, once started: on this machine beside the exports, else after the last stage.</summary>
     private Task<StageResult>? _report;
 
+    /// <summary>Whether processes run side by side here (local, more than one at once): their progress then comes as plain lines, each led by its log's name.</summary>
+    private bool _sideBySide;
+
     public int Run(RunRequest request)
     {
         var until = IndexOf(request.Until, "--until") ?? plan.Count - 1;
@@ -103,6 +106,7 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
     private int? RunHere(List<PlannedStage> toRun, int processes, Action<PlannedStage> starting, Dictionary<string, RunStage> records, RunSummaryTable summary)
     {
         if (toRun.Count == 0) return null; // nothing ran: the report may be unchanged
+        _sideBySide = processes > 1;
         var unfinished = toRun.ToHashSet();
         void StartReportWhenDataIsDone()
         {
@@ -120,7 +124,7 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
             StartReportWhenDataIsDone();
             return true;
         }
-        StageResult Run(PlannedStage stage) => stage.Shards > 1 ? RunSharded(stage) : StageProcess.Run(stage.Args, recipe.Directory, LogFile(stage));
+        StageResult Run(PlannedStage stage) => stage.Shards > 1 ? RunSharded(stage) : RunLogged(stage.Args, stage.Name);
 
         StartReportWhenDataIsDone();
         return new LocalScheduler(processes).Run(toRun, starting, Run, Accept) ? null : failure ?? Program.Rejected;
@@ -175,9 +179,8 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
         {
             var name = stage.Name + step.Suffix;
             var tasks = step.PerShard
-                ? Enumerable.Range(0, stage.Shards).Select(i => Task.Run(() =>
-                    StageProcess.Run([.. step.Args, "--shard", $"{i}/{stage.Shards}"], recipe.Directory, Path.Combine(runDirectory, "logs", $"{name}.shard-{i}.log")))).ToArray()
-                : [Task.Run(() => StageProcess.Run(step.Args, recipe.Directory, Path.Combine(runDirectory, "logs", $"{name}.log")))];
+                ? Enumerable.Range(0, stage.Shards).Select(i => Task.Run(() => RunLogged([.. step.Args, "--shard", $"{i}/{stage.Shards}"], $"{name}.shard-{i}"))).ToArray()
+                : [Task.Run(() => RunLogged(step.Args, name))];
             Task.WaitAll(tasks);
             peak = Math.Max(peak, tasks.Max(t => t.Result.PeakMemoryBytes));
             if (tasks.Select(t => t.Result).FirstOrDefault(r => r.ExitCode > Program.Rejected) is { } failed) return failed with { Elapsed = clock.Elapsed };
@@ -208,8 +211,15 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
 
     /// <summary>report.html and report.json of the run as it now stands, rewritten whenever a stage ran (it reads every stage, so it cannot be stale).</summary>
     private Task<StageResult> StartReport(int workers) => _report = Task.Factory.StartNew(
-        () => StageProcess.Run(["report", runDirectory, "--workers", workers.ToString()], recipe.Directory, Path.Combine(runDirectory, "logs", "report.log")),
+        () => RunLogged(["report", runDirectory, "--workers", workers.ToString()], "report"),
         TaskCreationOptions.LongRunning);
+
+    /// <summary>
+    /// A child mmforge whose output goes to <c>logs/NAME.log</c>. Beside other processes its
+    /// progress comes as plain lines led by NAME, not a live line that the others would draw over.
+    /// </summary>
+    private StageResult RunLogged(IReadOnlyList<string> args, string name) =>
+        StageProcess.Run(args, recipe.Directory, Path.Combine(runDirectory, "logs", name + ".log"), _sideBySide ? name : null);
 
     private void PrintReport(StageResult result)
     {
@@ -276,7 +286,7 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
 
     private static string InShards(PlannedStage stage) => stage.Shards > 1 ? $", as {stage.Shards} shards" : "";
 
-    private string LogFile(PlannedStage stage) => Path.Combine(runDirectory, "logs", stage.Name + ".log");
+    private string LogFile(PlannedStage stage) => Path.Combine(runDirectory, "logs", stage.Name + ".log"); // what RunLogged writes for a stage of one process
 
     /// <summary>run.json with the recorded stages in recipe order (stages no longer in the recipe are forgotten).</summary>
     private void Save(Dictionary<string, RunStage> records) => new RunFile

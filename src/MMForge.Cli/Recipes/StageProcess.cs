@@ -9,15 +9,18 @@ internal sealed record StageResult(int ExitCode, TimeSpan Elapsed, long PeakMemo
 /// Runs one stage's command as a child mmforge process in the recipe's folder (so the recipe's
 /// relative paths mean what they say), its progress on our stderr and its summary in the stage's
 /// log. A process per stage frees each stage's memory before the next and lets its peak be measured.
+/// Given a progress label, the child prints its progress as plain lines led by it
+/// (<see cref="Terminal.ProgressDisplay.LabelVariable"/>).
 /// </summary>
 internal static class StageProcess
 {
     private static readonly TimeSpan MemoryPoll = TimeSpan.FromMilliseconds(100);
 
-    public static StageResult Run(IReadOnlyList<string> args, string workingDirectory, string logFile)
+    public static StageResult Run(IReadOnlyList<string> args, string workingDirectory, string logFile, string? progressLabel = null)
     {
         var command = Command();
         var start = new ProcessStartInfo(command[0]) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, UseShellExecute = false };
+        if (progressLabel is not null) start.Environment[Terminal.ProgressDisplay.LabelVariable] = progressLabel;
         foreach (var arg in command.Skip(1).Concat(args)) start.ArgumentList.Add(arg);
         Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
         var clock = Stopwatch.StartNew();

@@ -9,14 +9,26 @@ namespace MMForge.Cli.Terminal;
 /// </summary>
 public sealed class ProgressDisplay
 {
+    /// <summary>
+    /// Set by <c>mmforge run</c> for a process it runs beside others (stages side by side, shards):
+    /// progress then comes as plain lines led by <c>[LABEL]</c>, the first at once, since live
+    /// lines of several processes would draw over each other on one terminal.
+    /// </summary>
+    public const string LabelVariable = "MMFORGE_PROGRESS_LABEL";
+
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
     private readonly string _stage;
-    private readonly bool _interactive = !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is null;
+    private readonly string? _label = Environment.GetEnvironmentVariable(LabelVariable) is { Length: > 0 } label ? label : null;
+    private readonly bool _interactive;
     private readonly IAnsiConsole _console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
-    private TimeSpan _lastPrinted;
+    private TimeSpan? _lastPrinted;
 
-    public ProgressDisplay(string stage) => _stage = stage;
+    public ProgressDisplay(string stage)
+    {
+        _stage = stage;
+        _interactive = _label is null && !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is null;
+    }
 
     /// <summary>Runs <paramref name="work"/> with a live display; the action given to it reports progress.</summary>
     public T Run<T>(Func<Action<JobProgress>, T> work) => RunWithStatus(status => work(p => status(Describe(p))));
@@ -32,9 +44,10 @@ public sealed class ProgressDisplay
 
     private void PrintPlain(string line)
     {
-        if (_clock.Elapsed - _lastPrinted < PlainInterval) return;
+        var labelledStart = _label is not null && _lastPrinted is null;
+        if (!labelledStart && _clock.Elapsed - (_lastPrinted ?? TimeSpan.Zero) < PlainInterval) return;
         _lastPrinted = _clock.Elapsed;
-        Console.Error.WriteLine(line);
+        Console.Error.WriteLine(_label is null ? line : $"[{_label}] {line}");
     }
 
     private string Describe(JobProgress p)

@@ -268,9 +268,13 @@ public sealed class LocalExecutorTests
         Assert.True(Line(two, "export-internvl: running") > firstExportDone, two.Stdout);
         var summary = two.Stdout[two.Stdout.IndexOf("\nstage ", StringComparison.Ordinal)..].Split('\n').Skip(2).Take(11).Select(l => l.Split(' ')[0]);
         Assert.Equal(RunFile.Load(run).Stages.Select(s => s.Name), summary); // recipe order, whatever order they finished in
+        // side by side, each process's progress is plain lines led by its log's name, so two are told apart
+        foreach (var label in new[] { "[export-llava-onevision] export: ", "[export-llama-factory] export: ", "[hash-images.shard-1] hash: ", "[report] report: " })
+            Assert.Contains(label, two.Stderr);
 
         var one = Run("--workers", "1", "--from", "map");
         Assert.True(Line(one, "map: -> ") < Line(one, "synthesize: running"), one.Stdout);
+        Assert.DoesNotContain("[synthesize]", one.Stderr); // one at a time: a live line where stderr is a terminal
 
         // the second export refuses a folder holding someone's file; the first, beside it, finishes
         Directory.Delete(Path.Combine(run, "stages", "export-llama-factory"), recursive: true);
