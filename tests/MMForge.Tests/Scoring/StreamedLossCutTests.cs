@@ -75,7 +75,7 @@ public sealed class StreamedLossCutTests
         // rewritten after the count pass: the digits found no longer lead to the samples
         Func<LossTable> load = () => Table(calls++ < 2 ? before : after);
 
-        var error = Assert.Throws<InvalidOperationException>(() => StreamedLossCut.Select([load], 50m, perSource: false));
+        var error = Assert.Throws<InvalidDataException>(() => StreamedLossCut.Select([load], 50m, perSource: false));
 
         Assert.Contains("changed between the passes", error.Message);
     }

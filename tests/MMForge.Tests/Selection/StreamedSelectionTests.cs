@@ -69,7 +69,7 @@ public sealed class StreamedSelectionTests
         scan.Catalogue((int _, in SelectionKey _, ReadOnlySpan<int> _, ReadOnlySpan<long> _) => { });
         WriteShards(dir, records.Take(records.Count / 2).ToList(), 2, random);
 
-        var error = Assert.Throws<InvalidOperationException>(() => scan.Pass((int _, in SelectionKey _, ReadOnlySpan<int> _, ReadOnlySpan<long> _) => { }));
+        var error = Assert.Throws<InvalidDataException>(() => scan.Pass((int _, in SelectionKey _, ReadOnlySpan<int> _, ReadOnlySpan<long> _) => { }));
         Assert.Contains("run the decide step again", error.Message);
     }
 

@@ -50,7 +50,7 @@ public static class StreamedLossCut
             foreach (var group in groups.Values.Where(g => g.Rank > 0)) group.TakeDigit(shift);
         }
         FindTies(shards, offsets, groups, perSource);
-        if (groups.Values.Any(g => g.Rank > 0)) throw new InvalidOperationException(TablesChanged);
+        if (groups.Values.Any(g => g.Rank > 0)) throw new InvalidDataException(TablesChanged);
 
         return order.Select(name => (Name: name, Group: groups[name]))
             .Where(g => g.Group.Scored > 0)
@@ -105,7 +105,7 @@ public static class StreamedLossCut
         {
             var loss = table.LossOf(i);
             if (float.IsNaN(loss)) continue;
-            var group = groupOfSource[table.SourceOf(i)] ?? throw new InvalidOperationException(TablesChanged);
+            var group = groupOfSource[table.SourceOf(i)] ?? throw new InvalidDataException(TablesChanged);
             visit(group, OrderedKey(loss), i, loss);
         }
     }
@@ -140,7 +140,7 @@ public static class StreamedLossCut
                 }
                 Rank -= (int)Counts[digit];
             }
-            throw new InvalidOperationException(TablesChanged);
+            throw new InvalidDataException(TablesChanged);
         }
     }
 }

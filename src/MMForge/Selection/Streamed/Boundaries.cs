@@ -70,7 +70,7 @@ internal sealed class Boundaries
             if (digit == _digits)
             {
                 // a later prefix was chosen because its weight crosses: not crossing now means other elements
-                if (g.Depth > 0) throw new InvalidOperationException(KeyScan.Changed);
+                if (g.Depth > 0) throw new InvalidDataException(KeyScan.Changed);
                 (g.Settled, g.TakesAll) = (true, true);
             }
             else

@@ -67,11 +67,11 @@ internal sealed class KeyScan(IReadOnlyList<string> files, int inputs, int mixCo
             SelectionKeyFile.Scan(file, mixCount, entry =>
             {
                 if (!entry.Decoded) return;
-                if (index == _decoded) throw new InvalidOperationException(Changed);
+                if (index == _decoded) throw new InvalidDataException(Changed);
                 Visit(index++, entry, numbering, visit);
             });
         }
-        if (index != _decoded) throw new InvalidOperationException(Changed);
+        if (index != _decoded) throw new InvalidDataException(Changed);
     }
 
     private void Visit(int index, KeyEntry entry, FileNumbering numbering, Visitor visit)
@@ -81,7 +81,7 @@ internal sealed class KeyScan(IReadOnlyList<string> files, int inputs, int mixCo
         var stratum = numbering.Global(KeyEntry.StratumTable, entry);
         if (entry.TagCount > _tags.Length) _tags = new int[entry.TagCount];
         for (var t = 0; t < entry.TagCount; t++) _tags[t] = numbering.Global(KeyEntry.TagTable, entry, t);
-        if (_decoded >= 0 && NameCounts != _names) throw new InvalidOperationException(Changed); // a name the first pass did not see
+        if (_decoded >= 0 && NameCounts != _names) throw new InvalidDataException(Changed); // a name the first pass did not see
         var key = SelectionKeys.KeyOf(entry.Input, entry.Ordinal, source, stratum, 0, entry.TagCount, entry.Yes, entry.No, entry.Draw);
         visit(index, key, _tags.AsSpan(0, entry.TagCount), entry.Tokens);
     }
