@@ -58,6 +58,25 @@ public sealed class StreamedSelectionTests
     }
 
     [Fact]
+    public void Keys_of_which_none_decoded_leave_every_mix_empty_but_the_first_mix_takes_the_undecodable_records()
+    {
+        var random = new Random(8);
+        var options = Options(random) with { Balance = new BalanceOptions { By = StratumKey.Source, CapPerGroup = 3, YesNoBalance = true } };
+        var records = Records(random, options.Mixes.Count).Select(r => r with { Facts = null }).ToList();
+        using var dir = TestPaths.NewTempDir();
+        var files = WriteShards(dir, records, 3, random);
+
+        var keys = new SelectionKeys(2, options.Mixes.Count);
+        foreach (var file in files)
+            foreach (var run in SelectionKeyFile.Read(file, options.Mixes.Count, keys.Add)) keys.Count(run);
+        var streamed = new StreamedSelection(options, new KeyScan(files, 2, options.Mixes.Count)).Decide();
+
+        Assert.Equal(Describe(new SelectionJob(options).Decide(keys)), Describe(streamed));
+        Assert.Equal(records.Count, streamed.Cuts[0].Take.Sum(bits => bits.Cast<bool>().Count(b => b)));
+        Assert.All(streamed.Cuts, cut => Assert.Equal(0, cut.Records));
+    }
+
+    [Fact]
     public void A_key_file_rewritten_between_passes_is_refused()
     {
         var random = new Random(5);
