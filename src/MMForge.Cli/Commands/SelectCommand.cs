@@ -67,8 +67,8 @@ internal static class SelectCommand
             inputs, output, mixes, seed, balanceBy, target, cap, max, diversity, yesNo, shared.Shard, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
         };
         var phase = ShardPhase.Add(command, shared.Shard, "Run one step of a sharded selection (what 'mmforge run --workers N' and the Slurm/Kubernetes executors do): "
-            + "keys = with --shard I/N, write the selection keys of that shard's records to OUTPUT/keys/; decide = read every shard's keys in input order and take the decisions "
-            + "one process would (writes OUTPUT/keys/decisions.bin); write = with --shard I/N, write that shard's records of every mix to OUTPUT/MIX/shards/ "
+            + "keys = with --shard I/N, write the selection keys of that shard's records to OUTPUT/keys/; decide = take the decisions one process would, in passes over "
+            + "every shard's keys read one file at a time, never all in memory (writes OUTPUT/keys/decisions.bin); write = with --shard I/N, write that shard's records of every mix to OUTPUT/MIX/shards/ "
             + "(the default when --shard is given), then 'mmforge merge-shards OUTPUT' joins each mix and writes mixes.json. Without --phase and --shard: all in this process.");
         command.SetAction(p =>
         {
