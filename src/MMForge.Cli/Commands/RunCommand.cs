@@ -29,7 +29,13 @@ internal static class RunCommand
         var k8sNamespace = new Option<string>("--namespace") { Description = "k8s: namespace of the Jobs.", DefaultValueFactory = _ => "default" };
         var partition = new Option<string?>("--partition") { Description = "slurm: the partition to submit to (default: the cluster's)." };
         var time = new Option<string?>("--time") { Description = "slurm: time limit per job, in Slurm's format (e.g. 2:00:00)." };
-        var cpus = new Option<int?>("--cpus") { Description = "slurm: CPUs per task (--cpus-per-task)." };
+        var cpus = new Option<int?>("--cpus") { Description = "slurm: CPUs per task (--cpus-per-task); k8s: the CPU request of every task." };
+        cpus.Require(n => n is null or >= 1, "--cpus must be at least 1");
+        var memory = new Option<string?>("--memory")
+        {
+            Description = "slurm: memory per node of every job (--mem, Slurm's syntax: 8G, 500M); k8s: the memory request of every task (a Kubernetes quantity: 8Gi, 500Mi). "
+                + "Only dedup's decide step needs much: 95-173 bytes per sample (docs/scale-out.md, \"Sizing shards\").",
+        };
         var workers = new Option<int?>("--workers", "-j")
         {
             Description = "Cores (local) or shard tasks (slurm, k8s) to use. On slurm and k8s, stages that take --shard run as this many shard tasks of one thread each, then merge-shards. "
@@ -47,7 +53,7 @@ internal static class RunCommand
         var command = new Command("run", "Run a recipe: every stage from raw sources to stage mixes, exports and report.html, as one resumable run. "
             + "A stage whose command line, parameter files and inputs are unchanged since it last ran is skipped; a change reruns that stage and every stage after it.")
         {
-            recipeFile, output, from, until, dryRun, executor, workers, shards, partition, time, cpus, image, claim, recipeClaim, k8sNamespace, endpoint, model, apiKey,
+            recipeFile, output, from, until, dryRun, executor, workers, shards, partition, time, cpus, memory, image, claim, recipeClaim, k8sNamespace, endpoint, model, apiKey,
         };
         command.SetAction(p =>
         {
@@ -60,7 +66,9 @@ internal static class RunCommand
             if (onCluster && p.GetValue(shards) is not null)
                 throw new ArgumentException("--shards is for the local executor; on slurm and k8s every stage that takes --shard runs as --workers shard tasks");
             var plan = new StagePlanner(recipe, runDirectory, new StageSharding(p.GetValue(workers), p.GetValue(shards), onCluster)).Plan();
-            var slurm = p.GetValue(executor) == "slurm" ? new SlurmOptions(p.GetValue(partition), p.GetValue(time), p.GetValue(cpus)) : null;
+            if (!onCluster && (p.GetValue(cpus) is not null || p.GetValue(memory) is not null))
+                throw new ArgumentException("--cpus and --memory are for --executor slurm or k8s; locally --workers sets the cores");
+            var slurm = p.GetValue(executor) == "slurm" ? new SlurmOptions(p.GetValue(partition), p.GetValue(time), p.GetValue(cpus), p.GetValue(memory)) : null;
             var kubernetes = p.GetValue(executor) == "k8s"
                 ? new MMForge.ScaleOut.Kubernetes.KubernetesOptions
                 {
@@ -69,6 +77,8 @@ internal static class RunCommand
                     ClaimName = p.GetValue(claim) ?? throw new ArgumentException("--executor k8s needs --claim (the PersistentVolumeClaim holding the run directory)"),
                     WorkingDirectory = recipe.Directory,
                     ExtraClaims = p.GetValue(recipeClaim) is { } held ? [new MMForge.ScaleOut.Kubernetes.ClaimMount(held, recipe.Directory, ReadOnly: true)] : [],
+                    CpuRequest = p.GetValue(cpus)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    MemoryRequest = p.GetValue(memory),
                 }
                 : null;
             return new RecipeRunner(recipe, runDirectory, plan, Console.Out).Run(new RunRequest(p.GetValue(from), p.GetValue(until), p.GetValue(dryRun), slurm, kubernetes, Processes: onCluster ? 1 : p.GetValue(workers) ?? 1));

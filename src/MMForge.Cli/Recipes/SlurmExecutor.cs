@@ -2,8 +2,16 @@ using System.Diagnostics;
 
 namespace MMForge.Cli.Recipes;
 
-/// <summary>What the slurm executor asks of the cluster for every job: partition, time limit, CPUs per task (null: the cluster's default).</summary>
-internal sealed record SlurmOptions(string? Partition, string? Time, int? Cpus);
+/// <summary>What the slurm executor asks of the cluster for every job: partition, time limit, CPUs per task, memory per node (null: the cluster's default).</summary>
+internal sealed partial record SlurmOptions(string? Partition, string? Time, int? Cpus, string? Memory = null)
+{
+    /// <summary>sbatch's --mem: a whole number with an optional unit (K, M, G, T; megabytes without one).</summary>
+    public string? Memory { get; } = Memory is null || MemorySyntax().IsMatch(Memory) ? Memory
+        : throw new ArgumentException($"--memory '{Memory}' is not Slurm's memory syntax (a whole number with K, M, G or T, e.g. 8G)");
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[0-9]+[KMGT]?$")]
+    private static partial System.Text.RegularExpressions.Regex MemorySyntax();
+}
 
 /// <summary>
 /// Runs stages on Slurm: each step of a stage (<see cref="ScaleOut.ScaleOutStage.Steps"/>) becomes
@@ -87,13 +95,26 @@ internal sealed class SlurmExecutor(string runDirectory, string workingDirectory
         if (options.Partition is { } partition) args.Add("--partition=" + partition);
         if (options.Time is { } time) args.Add("--time=" + time);
         if (options.Cpus is { } cpus) args.Add("--cpus-per-task=" + cpus);
+        if (options.Memory is { } memory) args.Add("--mem=" + memory);
         args.Add(script);
         var result = Run("sbatch", args);
-        if (result.ExitCode != 0) throw new InvalidOperationException($"sbatch {name} failed (exit {result.ExitCode}): {result.Error.Trim()}");
+        if (result.ExitCode != 0) Refused(name, result);
         var id = result.Output.Trim().Split(';')[0];
         _jobs.Add(id);
         output.WriteLine($"slurm: submitted {name} as job {id}" + (array is null ? "" : $" (array {array}, shards from {offset})"));
         return id;
+    }
+
+    /// <summary>
+    /// sbatch refused a job (an unknown partition, more memory than any node has, the controller
+    /// down): the jobs this run submitted before it are cancelled, so no half of the plan runs, and
+    /// the run stops with Slurm's reason.
+    /// </summary>
+    private void Refused(string name, (int ExitCode, string Output, string Error) result)
+    {
+        if (_jobs.Count > 0) Run("scancel", _jobs);
+        var cancelled = _jobs.Count > 0 ? $"; the {_jobs.Count} job(s) this run had submitted are cancelled" : "";
+        throw new ArgumentException($"sbatch refused {name} (exit {result.ExitCode}): {result.Error.Trim()}{cancelled}; check --partition, --time, --cpus and --memory");
     }
 
     /// <summary>The cluster's MaxArraySize (largest array index + 1); Slurm's default 1001 when it does not say.</summary>

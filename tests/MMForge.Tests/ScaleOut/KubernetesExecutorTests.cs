@@ -16,7 +16,8 @@ public sealed class KubernetesExecutorTests
         ExampleCopy.Into(dir.File("examples"));
         var run = dir.File("run");
 
-        var result = CliRunner.Run(dir.File("examples"), "run", "recipe.yaml", "-o", run, "--executor", "k8s", "--workers", "4", "--image", "registry.example/mmforge:1", "--claim", "runs");
+        var result = CliRunner.Run(dir.File("examples"), "run", "recipe.yaml", "-o", run, "--executor", "k8s", "--workers", "4", "--image", "registry.example/mmforge:1", "--claim", "runs",
+            "--cpus", "2", "--memory", "8Gi");
 
         Assert.Equal(0, result.ExitCode);
         var files = Directory.GetFiles(Path.Combine(run, "k8s"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
@@ -38,6 +39,8 @@ public sealed class KubernetesExecutorTests
         Assert.Equal(("Indexed", "4"), (((YamlScalarNode)spec["completionMode"]).Value, ((YamlScalarNode)spec["completions"]).Value));
         Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(spec).TakeLast(2));
         Assert.Equal(dir.File("examples"), ((YamlScalarNode)Container(spec)["workingDir"]).Value);
+        var requests = (YamlMappingNode)((YamlMappingNode)Container(spec)["resources"])["requests"];
+        Assert.Equal(("2", "8Gi"), (((YamlScalarNode)requests["cpu"]).Value, ((YamlScalarNode)requests["memory"]).Value));
         Assert.True(File.Exists(Path.Combine(run, "params", "ingest.sources.json")), "the files the pods read are written");
         Assert.Empty(RunFile.IsRun(run) ? RunFile.Load(run).Stages : []);
         Assert.Contains("apply them in order", result.Stdout);
@@ -45,6 +48,12 @@ public sealed class KubernetesExecutorTests
         var missing = CliRunner.Run(dir.File("examples"), "run", "recipe.yaml", "-o", dir.File("other"), "--executor", "k8s", "--claim", "runs");
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("--image", missing.Stderr);
+        var badMemory = CliRunner.Run(dir.File("examples"), "run", "recipe.yaml", "-o", dir.File("other"), "--executor", "k8s", "--image", "i", "--claim", "runs", "--memory", "8 GB");
+        Assert.Equal(2, badMemory.ExitCode);
+        Assert.Contains("memory request '8 GB' is not a Kubernetes quantity", badMemory.Stderr);
+        var local = CliRunner.Run(dir.File("examples"), "run", "recipe.yaml", "-o", dir.File("other"), "--memory", "8Gi");
+        Assert.Equal(2, local.ExitCode);
+        Assert.Contains("--cpus and --memory are for --executor slurm or k8s", local.Stderr);
     }
 
     private static YamlMappingNode Spec(string run, string file)

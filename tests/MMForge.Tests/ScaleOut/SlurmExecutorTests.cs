@@ -21,7 +21,12 @@ public sealed class SlurmExecutorTests
         var local = Run("--executor", "local", "--shards", "2");
         Assert.True(local.ExitCode is 0 or 1, local.Stdout + local.Stderr);
         Directory.Move(run, dir.File("run-local"));
-        var slurm = Run("--executor", "slurm");
+        var refused = Run("--executor", "slurm", "--memory", "1000T"); // more than the node has: sbatch refuses the first job
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("sbatch refused ingest", refused.Stderr);
+        Assert.Contains("Requested node configuration is not available", refused.Stderr);
+        Directory.Delete(run, recursive: true);
+        var slurm = Run("--executor", "slurm", "--memory", "200M"); // what every job asks for reaches sbatch
 
         Assert.True(slurm.ExitCode is 0 or 1, slurm.Stdout + slurm.Stderr);
         Assert.Contains("slurm: submitted hash as job", slurm.Stdout);
