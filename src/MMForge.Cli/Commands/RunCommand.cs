@@ -33,8 +33,12 @@ internal static class RunCommand
         cpus.Require(n => n is null or >= 1, "--cpus must be at least 1");
         var memory = new Option<string?>("--memory")
         {
-            Description = "slurm: memory per node of every job (--mem, Slurm's syntax: 8G, 500M); k8s: the memory request of every task (a Kubernetes quantity: 8Gi, 500Mi). "
-                + "Only dedup's decide step needs much: 95-173 bytes per sample (docs/scale-out.md, \"Sizing shards\").",
+            Description = "slurm: memory per node of every job (--mem, Slurm's syntax: 8G, 500M); k8s: the memory request of every task (a Kubernetes quantity: 8Gi, 500Mi).",
+        };
+        var decideMemory = new Option<string?>("--decide-memory")
+        {
+            Description = "slurm, k8s: the memory of the jobs that decide over every shard's keys (and of dedup, select or score run as one task), in --memory's syntax; default --memory. "
+                + "Dedup's decide step holds 95-173 bytes per sample, the other steps far less (docs/scale-out.md, \"Sizing shards\").",
         };
         var workers = new Option<int?>("--workers", "-j")
         {
@@ -53,7 +57,7 @@ internal static class RunCommand
         var command = new Command("run", "Run a recipe: every stage from raw sources to stage mixes, exports and report.html, as one resumable run. "
             + "A stage whose command line, parameter files and inputs are unchanged since it last ran is skipped; a change reruns that stage and every stage after it.")
         {
-            recipeFile, output, from, until, dryRun, executor, workers, shards, partition, time, cpus, memory, image, claim, recipeClaim, k8sNamespace, endpoint, model, apiKey,
+            recipeFile, output, from, until, dryRun, executor, workers, shards, partition, time, cpus, memory, decideMemory, image, claim, recipeClaim, k8sNamespace, endpoint, model, apiKey,
         };
         command.SetAction(p =>
         {
@@ -66,9 +70,9 @@ internal static class RunCommand
             if (onCluster && p.GetValue(shards) is not null)
                 throw new ArgumentException("--shards is for the local executor; on slurm and k8s every stage that takes --shard runs as --workers shard tasks");
             var plan = new StagePlanner(recipe, runDirectory, new StageSharding(p.GetValue(workers), p.GetValue(shards), onCluster)).Plan();
-            if (!onCluster && (p.GetValue(cpus) is not null || p.GetValue(memory) is not null))
-                throw new ArgumentException("--cpus and --memory are for --executor slurm or k8s; locally --workers sets the cores");
-            var slurm = p.GetValue(executor) == "slurm" ? new SlurmOptions(p.GetValue(partition), p.GetValue(time), p.GetValue(cpus), p.GetValue(memory)) : null;
+            if (!onCluster && (p.GetValue(cpus) is not null || p.GetValue(memory) is not null || p.GetValue(decideMemory) is not null))
+                throw new ArgumentException("--cpus, --memory and --decide-memory are for --executor slurm or k8s; locally --workers sets the cores");
+            var slurm = p.GetValue(executor) == "slurm" ? new SlurmOptions(p.GetValue(partition), p.GetValue(time), p.GetValue(cpus), p.GetValue(memory), p.GetValue(decideMemory)) : null;
             var kubernetes = p.GetValue(executor) == "k8s"
                 ? new MMForge.ScaleOut.Kubernetes.KubernetesOptions
                 {
@@ -79,6 +83,7 @@ internal static class RunCommand
                     ExtraClaims = p.GetValue(recipeClaim) is { } held ? [new MMForge.ScaleOut.Kubernetes.ClaimMount(held, recipe.Directory, ReadOnly: true)] : [],
                     CpuRequest = p.GetValue(cpus)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     MemoryRequest = p.GetValue(memory),
+                    DecideMemoryRequest = p.GetValue(decideMemory),
                 }
                 : null;
             return new RecipeRunner(recipe, runDirectory, plan, Console.Out).Run(new RunRequest(p.GetValue(from), p.GetValue(until), p.GetValue(dryRun), slurm, kubernetes, Processes: onCluster ? 1 : p.GetValue(workers) ?? 1));

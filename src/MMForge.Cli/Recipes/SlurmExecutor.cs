@@ -2,12 +2,20 @@ using System.Diagnostics;
 
 namespace MMForge.Cli.Recipes;
 
-/// <summary>What the slurm executor asks of the cluster for every job: partition, time limit, CPUs per task, memory per node (null: the cluster's default).</summary>
-internal sealed partial record SlurmOptions(string? Partition, string? Time, int? Cpus, string? Memory = null)
+/// <summary>
+/// What the slurm executor asks of the cluster for every job: partition, time limit, CPUs per
+/// task, memory per node, and for the jobs that decide over every shard's keys their own memory
+/// (null: the cluster's default; the decide jobs: <see cref="Memory"/>).
+/// </summary>
+internal sealed partial record SlurmOptions(string? Partition, string? Time, int? Cpus, string? Memory = null, string? DecideMemory = null)
 {
     /// <summary>sbatch's --mem: a whole number with an optional unit (K, M, G, T; megabytes without one).</summary>
-    public string? Memory { get; } = Memory is null || MemorySyntax().IsMatch(Memory) ? Memory
-        : throw new ArgumentException($"--memory '{Memory}' is not Slurm's memory syntax (a whole number with K, M, G or T, e.g. 8G)");
+    public string? Memory { get; } = Checked(Memory, "--memory");
+
+    public string? DecideMemory { get; } = Checked(DecideMemory, "--decide-memory") ?? Checked(Memory, "--memory");
+
+    private static string? Checked(string? memory, string option) => memory is null || MemorySyntax().IsMatch(memory) ? memory
+        : throw new ArgumentException($"{option} '{memory}' is not Slurm's memory syntax (a whole number with K, M, G or T, e.g. 8G)");
 
     [System.Text.RegularExpressions.GeneratedRegex("^[0-9]+[KMGT]?$")]
     private static partial System.Text.RegularExpressions.Regex MemorySyntax();
@@ -36,7 +44,7 @@ internal sealed class SlurmExecutor(string runDirectory, string workingDirectory
             var name = stage.Name + step.Suffix;
             if (!step.PerShard)
             {
-                _last = Sbatch(Script(name, step.Args, shards: null), name, Log(name, array: false), array: null, after: _last);
+                _last = Sbatch(Script(name, step.Args, shards: null), name, Log(name, array: false), array: null, after: _last, memory: step.HoldsEveryKey ? options.DecideMemory : options.Memory);
                 continue;
             }
             var chunk = MaxArraySize();
@@ -44,7 +52,7 @@ internal sealed class SlurmExecutor(string runDirectory, string workingDirectory
             for (var offset = 0; offset < stage.Shards; offset += chunk)
             {
                 var tasks = Math.Min(chunk, stage.Shards - offset);
-                arrays.Add(Sbatch(Script(name, step.Args, (offset, stage.Shards)), name, Log(name, array: true), $"0-{tasks - 1}", _last, offset));
+                arrays.Add(Sbatch(Script(name, step.Args, (offset, stage.Shards)), name, Log(name, array: true), $"0-{tasks - 1}", _last, options.Memory, offset));
             }
             _last = string.Join(':', arrays);
         }
@@ -86,7 +94,7 @@ internal sealed class SlurmExecutor(string runDirectory, string workingDirectory
         return path;
     }
 
-    private string Sbatch(string script, string name, string log, string? array, string? after, int offset = 0)
+    private string Sbatch(string script, string name, string log, string? array, string? after, string? memory, int offset = 0)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(log)!); // Slurm does not create it, and a job without its log fails at once
         List<string> args = ["--parsable", "--job-name=mmforge-" + name, "--output=" + log, "--kill-on-invalid-dep=yes"];
@@ -95,7 +103,7 @@ internal sealed class SlurmExecutor(string runDirectory, string workingDirectory
         if (options.Partition is { } partition) args.Add("--partition=" + partition);
         if (options.Time is { } time) args.Add("--time=" + time);
         if (options.Cpus is { } cpus) args.Add("--cpus-per-task=" + cpus);
-        if (options.Memory is { } memory) args.Add("--mem=" + memory);
+        if (memory is not null) args.Add("--mem=" + memory);
         args.Add(script);
         var result = Run("sbatch", args);
         if (result.ExitCode != 0) Refused(name, result);

@@ -8,6 +8,7 @@ namespace MMForge.ScaleOut;
 public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int Shards = 1)
 {
     public const string ShardOption = "--shard", OutputOption = "-o", PhaseOption = "--phase", MergeCommand = "merge-shards";
+    private const string DecidePhase = "decide";
 
     /// <summary>
     /// The phases some commands run before their shards write, each once per shard or once in all.
@@ -17,9 +18,9 @@ public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int 
     /// </summary>
     private static readonly Dictionary<string, (string Phase, bool PerShard)[]> PhasesBeforeWriting = new()
     {
-        ["dedup"] = [("keys", true), ("decide", false)],
-        ["select"] = [("keys", true), ("decide", false)],
-        ["score"] = [("keys", true), ("decide", false)],
+        ["dedup"] = [("keys", true), (DecidePhase, false)],
+        ["select"] = [("keys", true), (DecidePhase, false)],
+        ["score"] = [("keys", true), (DecidePhase, false)],
         ["hash"] = [("paths", true), ("images", true)],
         ["validate"] = [("counts", true)],
     };
@@ -43,11 +44,12 @@ public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int 
     {
         get
         {
-            if (Shards == 1) return [new ScaleOutStep("", Args, PerShard: false)];
             var phases = PhasesBeforeWriting.GetValueOrDefault(Args[0], []);
+            // a global stage in one process decides over every key as its decide step does
+            if (Shards == 1) return [new ScaleOutStep("", Args, PerShard: false, HoldsEveryKey: phases.Any(p => p.Phase == DecidePhase))];
             return
             [
-                .. phases.Select(p => new ScaleOutStep("-" + p.Phase, [.. Args, PhaseOption, p.Phase], p.PerShard)),
+                .. phases.Select(p => new ScaleOutStep("-" + p.Phase, [.. Args, PhaseOption, p.Phase], p.PerShard, HoldsEveryKey: p.Phase == DecidePhase)),
                 new ScaleOutStep("", Args, PerShard: true),
                 new ScaleOutStep("-merge", [MergeCommand, Output!], PerShard: false),
             ];
@@ -68,5 +70,7 @@ public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int 
 /// <summary>
 /// One step of a stage: its arguments, whether it runs once per shard (the executor adds
 /// <c>--shard i/N</c>) or once, and what its job's name adds to the stage's ("-keys", "-merge").
+/// A step that decides over every shard's keys (or a global stage in one process) may be given
+/// more memory than the others (<c>--decide-memory</c>): dedup's holds every key.
 /// </summary>
-public sealed record ScaleOutStep(string Suffix, IReadOnlyList<string> Args, bool PerShard);
+public sealed record ScaleOutStep(string Suffix, IReadOnlyList<string> Args, bool PerShard, bool HoldsEveryKey = false);

@@ -17,7 +17,7 @@ public sealed class KubernetesExecutorTests
         var run = dir.File("run");
 
         var result = CliRunner.Run(dir.File("examples"), "run", "recipe.yaml", "-o", run, "--executor", "k8s", "--workers", "4", "--image", "registry.example/mmforge:1", "--claim", "runs",
-            "--cpus", "2", "--memory", "8Gi");
+            "--cpus", "2", "--memory", "2Gi", "--decide-memory", "8Gi");
 
         Assert.Equal(0, result.ExitCode);
         var files = Directory.GetFiles(Path.Combine(run, "k8s"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
@@ -39,8 +39,11 @@ public sealed class KubernetesExecutorTests
         Assert.Equal(("Indexed", "4"), (((YamlScalarNode)spec["completionMode"]).Value, ((YamlScalarNode)spec["completions"]).Value));
         Assert.Equal(["--shard", "$(JOB_COMPLETION_INDEX)/4"], Args(spec).TakeLast(2));
         Assert.Equal(dir.File("examples"), ((YamlScalarNode)Container(spec)["workingDir"]).Value);
-        var requests = (YamlMappingNode)((YamlMappingNode)Container(spec)["resources"])["requests"];
-        Assert.Equal(("2", "8Gi"), (((YamlScalarNode)requests["cpu"]).Value, ((YamlScalarNode)requests["memory"]).Value));
+        YamlMappingNode Requests(string file) => (YamlMappingNode)((YamlMappingNode)Container(Spec(run, file))["resources"])["requests"];
+        Assert.Equal(("2", "2Gi"), (((YamlScalarNode)Requests("08-hash.yaml")["cpu"]).Value, ((YamlScalarNode)Requests("08-hash.yaml")["memory"]).Value));
+        Assert.Equal("8Gi", ((YamlScalarNode)Requests("11-dedup-decide.yaml")["memory"]).Value); // the steps that hold every key get their own
+        Assert.Equal("8Gi", ((YamlScalarNode)Requests("21-select-decide.yaml")["memory"]).Value);
+        Assert.Equal("2Gi", ((YamlScalarNode)Requests("10-dedup-keys.yaml")["memory"]).Value);
         Assert.True(File.Exists(Path.Combine(run, "params", "ingest.sources.json")), "the files the pods read are written");
         Assert.Empty(RunFile.IsRun(run) ? RunFile.Load(run).Stages : []);
         Assert.Contains("apply them in order", result.Stdout);
@@ -53,7 +56,7 @@ public sealed class KubernetesExecutorTests
         Assert.Contains("memory request '8 GB' is not a Kubernetes quantity", badMemory.Stderr);
         var local = CliRunner.Run(dir.File("examples"), "run", "recipe.yaml", "-o", dir.File("other"), "--memory", "8Gi");
         Assert.Equal(2, local.ExitCode);
-        Assert.Contains("--cpus and --memory are for --executor slurm or k8s", local.Stderr);
+        Assert.Contains("--cpus, --memory and --decide-memory are for --executor slurm or k8s", local.Stderr);
     }
 
     private static YamlMappingNode Spec(string run, string file)

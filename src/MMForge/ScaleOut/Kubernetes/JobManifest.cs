@@ -43,7 +43,7 @@ internal sealed class JobManifest(KubernetesOptions options)
         ("command", Texts([Executable])),
         ("args", Texts(job.Args)),
         ("workingDir", Text(options.WorkingDirectory ?? options.RunDirectory)),
-        ("resources", Requests()),
+        ("resources", Requests(job)),
         ("volumeMounts", List(Claims().Select(c => Map(
             ("name", Text(c.Volume)),
             ("mountPath", Text(c.Mount.MountPath)),
@@ -51,11 +51,11 @@ internal sealed class JobManifest(KubernetesOptions options)
 
     private static YamlScalarNode? ReadOnly(ClaimMount mount) => mount.ReadOnly ? new YamlScalarNode("true") : null;
 
-    private YamlMappingNode? Requests()
+    private YamlMappingNode? Requests(KubernetesJob job)
     {
         var requests = Map(
             ("cpu", options.CpuRequest is { } cpu ? Text(cpu) : null),
-            ("memory", options.MemoryRequest is { } memory ? Text(memory) : null));
+            ("memory", (job.HoldsEveryKey ? options.DecideMemoryRequest ?? options.MemoryRequest : options.MemoryRequest) is { } memory ? Text(memory) : null));
         return requests.Children.Count > 0 ? Map(("requests", requests)) : null;
     }
 

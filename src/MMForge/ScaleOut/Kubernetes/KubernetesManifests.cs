@@ -60,18 +60,19 @@ public static class KubernetesManifests
             {
                 var args = step.Args.Select(EscapeExpansion).ToList();
                 jobs.Add(step.PerShard
-                    ? Job(stage, [.. args, ScaleOutStage.ShardOption, ShardValue(stage.Shards)], stage.Shards, step.Suffix)
-                    : Job(stage, args, 1, step.Suffix));
+                    ? Job(stage, [.. args, ScaleOutStage.ShardOption, ShardValue(stage.Shards)], stage.Shards, step)
+                    : Job(stage, args, 1, step));
             }
         return jobs;
 
-        KubernetesJob Job(ScaleOutStage stage, IReadOnlyList<string> args, int completions, string suffix)
+        KubernetesJob Job(ScaleOutStage stage, IReadOnlyList<string> args, int completions, ScaleOutStep step)
         {
+            var suffix = step.Suffix;
             var number = (jobs.Count + 1).ToString("D" + width, CultureInfo.InvariantCulture);
             // the number keeps names unique whatever sanitising and truncation did to the stage names
             var room = MaxJobName - run.Length - number.Length - 2 - suffix.Length;
             var stagePart = KubernetesNames.Sanitize(stage.Name, room, "stage") + suffix;
-            return new KubernetesJob(stage.Name, $"{run}-{number}-{stagePart}", $"{number}-{stagePart}.yaml", args, completions);
+            return new KubernetesJob(stage.Name, $"{run}-{number}-{stagePart}", $"{number}-{stagePart}.yaml", args, completions, step.HoldsEveryKey);
         }
     }
 
@@ -111,6 +112,7 @@ public static class KubernetesManifests
         if (mountPaths.Distinct(StringComparer.Ordinal).Count() != mountPaths.Count) throw new ArgumentException("two claims are mounted at the same path");
         if (options.CpuRequest is { } cpu) KubernetesNames.CheckQuantity(cpu, "cpu request");
         if (options.MemoryRequest is { } memory) KubernetesNames.CheckQuantity(memory, "memory request");
+        if (options.DecideMemoryRequest is { } decideMemory) KubernetesNames.CheckQuantity(decideMemory, "decide memory request");
         if (options.BackoffLimitPerIndex < 0) throw new ArgumentException("backoffLimitPerIndex cannot be negative");
         if (options.MaxFailedIndexes < 0) throw new ArgumentException("maxFailedIndexes cannot be negative");
         if (options.Parallelism < 1) throw new ArgumentException("parallelism must be at least 1");

@@ -32,6 +32,9 @@ public sealed record KubernetesOptions
 
     public string? MemoryRequest { get; init; }
 
+    /// <summary>The memory request of the Jobs that decide over every shard's keys (<see cref="KubernetesJob.HoldsEveryKey"/>); <see cref="MemoryRequest"/> when null.</summary>
+    public string? DecideMemoryRequest { get; init; }
+
     /// <summary>Retries of one failed index before that index counts as failed (spec.backoffLimitPerIndex).</summary>
     public int BackoffLimitPerIndex { get; init; } = 2;
 
