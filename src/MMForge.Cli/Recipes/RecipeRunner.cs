@@ -219,13 +219,13 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
     /// progress comes as plain lines led by NAME, not a live line that the others would draw over.
     /// </summary>
     private StageResult RunLogged(IReadOnlyList<string> args, string name) =>
-        StageProcess.Run(args, recipe.Directory, Path.Combine(runDirectory, "logs", name + ".log"), _sideBySide ? name : null);
+        StageProcess.Run(args, recipe.Directory, LogFile(name), _sideBySide ? name : null);
 
     private void PrintReport(StageResult result)
     {
         output.WriteLine(result.ExitCode <= Program.Rejected
             ? $"report: {Path.Combine(runDirectory, Reports.ReportBuilder.HtmlFile)} ({result.Elapsed.TotalSeconds:F1}s)"
-            : $"report: FAILED (exit {result.ExitCode}); see {Path.Combine(runDirectory, "logs", "report.log")}");
+            : $"report: FAILED (exit {result.ExitCode}); see {LogFile("report")}");
     }
 
     /// <summary>Holds the run directory for this process: two runs writing the same stages would corrupt each other.</summary>
@@ -286,7 +286,10 @@ internal sealed class RecipeRunner(Recipe recipe, string runDirectory, IReadOnly
 
     private static string InShards(PlannedStage stage) => stage.Shards > 1 ? $", as {stage.Shards} shards" : "";
 
-    private string LogFile(PlannedStage stage) => Path.Combine(runDirectory, "logs", stage.Name + ".log"); // what RunLogged writes for a stage of one process
+    private string LogFile(PlannedStage stage) => LogFile(stage.Name);
+
+    /// <summary>Where <see cref="RunLogged"/> writes the child named <paramref name="name"/> (a stage, a shard step, the report).</summary>
+    private string LogFile(string name) => Path.Combine(runDirectory, "logs", name + ".log");
 
     /// <summary>run.json with the recorded stages in recipe order (stages no longer in the recipe are forgotten).</summary>
     private void Save(Dictionary<string, RunStage> records) => new RunFile

@@ -14,6 +14,9 @@ internal sealed partial record SlurmOptions(string? Partition, string? Time, int
 
     public string? DecideMemory { get; } = Checked(DecideMemory, "--decide-memory") ?? Checked(Memory, "--memory");
 
+    /// <summary>The --mem of a step's jobs: the decide memory for a step that holds every key.</summary>
+    public string? MemoryFor(ScaleOut.ScaleOutStep step) => step.HoldsEveryKey ? DecideMemory : Memory;
+
     private static string? Checked(string? memory, string option) => memory is null || MemorySyntax().IsMatch(memory) ? memory
         : throw new ArgumentException($"{option} '{memory}' is not Slurm's memory syntax (a whole number with K, M, G or T, e.g. 8G)");
 
@@ -44,7 +47,7 @@ internal sealed class SlurmExecutor(string runDirectory, string workingDirectory
             var name = stage.Name + step.Suffix;
             if (!step.PerShard)
             {
-                _last = Sbatch(Script(name, step.Args, shards: null), name, Log(name, array: false), array: null, after: _last, memory: step.HoldsEveryKey ? options.DecideMemory : options.Memory);
+                _last = Sbatch(Script(name, step.Args, shards: null), name, Log(name, array: false), array: null, after: _last, options.MemoryFor(step));
                 continue;
             }
             var chunk = MaxArraySize();
@@ -52,7 +55,7 @@ internal sealed class SlurmExecutor(string runDirectory, string workingDirectory
             for (var offset = 0; offset < stage.Shards; offset += chunk)
             {
                 var tasks = Math.Min(chunk, stage.Shards - offset);
-                arrays.Add(Sbatch(Script(name, step.Args, (offset, stage.Shards)), name, Log(name, array: true), $"0-{tasks - 1}", _last, options.Memory, offset));
+                arrays.Add(Sbatch(Script(name, step.Args, (offset, stage.Shards)), name, Log(name, array: true), $"0-{tasks - 1}", _last, options.MemoryFor(step), offset));
             }
             _last = string.Join(':', arrays);
         }

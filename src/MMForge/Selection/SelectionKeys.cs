@@ -59,18 +59,11 @@ public sealed class SelectionKeys(int inputs, int mixCount)
             Undecoded.Add((record.Input, record.Ordinal));
             return;
         }
-        Keys.Add(Number(record, facts, TagIds));
+        var (source, stratum, tagStart) = (Sources.Id(facts.Source), Strata.Id(facts.Stratum), TagIds.Count);
+        foreach (var tag in facts.Tags) TagIds.Add(Tags.Id(tag));
+        Keys.Add(KeyOf(record.Input, record.Ordinal, source, stratum, tagStart, facts.Tags.Count, facts.Yes, facts.No, facts.Draw));
         Tokens.AddRange(facts.Tokens);
         ImagesWithoutSize += facts.ImagesWithoutSize;
-    }
-
-    /// <summary>A decoded record's key, its names numbered in these tables and its tag numbers appended to <paramref name="tagIds"/> (where the key's slice starts).</summary>
-    internal SelectionKey Number(KeyedRecord record, SampleFacts facts, List<int> tagIds)
-    {
-        var tagStart = tagIds.Count;
-        var (source, stratum) = (Sources.Id(facts.Source), Strata.Id(facts.Stratum));
-        foreach (var tag in facts.Tags) tagIds.Add(Tags.Id(tag));
-        return KeyOf(record.Input, record.Ordinal, source, stratum, tagStart, facts.Tags.Count, facts.Yes, facts.No, facts.Draw);
     }
 
     /// <summary>A key of numbered names; answer counts beyond a ushort count as its largest.</summary>

@@ -7,9 +7,8 @@ namespace MMForge.Selection;
 
 /// <summary>
 /// <c>mmforge select</c> as a map/reduce over shards, in the steps dedup takes: each shard's key
-/// pass writes its keys (<see cref="WriteKeys"/>), one step reads them in shard order into the
-/// <see cref="SelectionKeys"/> one key pass fills and takes the one-process decisions
-/// (<see cref="Decide"/>), each shard writes its run of every mix (<see cref="WriteShard"/>), and
+/// pass writes its keys (<see cref="WriteKeys"/>), one step takes the one-process decisions in
+/// passes over them, read in shard order one file at a time (<see cref="Decide"/>), each shard writes its run of every mix (<see cref="WriteShard"/>), and
 /// <see cref="Merge"/> joins each mix's shards and writes <c>mixes.json</c>. Shards are contiguous
 /// runs of the input in record order, so the mixes hold the one-process records in the same order.
 /// </summary>

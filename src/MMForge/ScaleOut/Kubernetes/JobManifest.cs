@@ -55,7 +55,7 @@ internal sealed class JobManifest(KubernetesOptions options)
     {
         var requests = Map(
             ("cpu", options.CpuRequest is { } cpu ? Text(cpu) : null),
-            ("memory", (job.HoldsEveryKey ? options.DecideMemoryRequest ?? options.MemoryRequest : options.MemoryRequest) is { } memory ? Text(memory) : null));
+            ("memory", options.MemoryRequestFor(job) is { } memory ? Text(memory) : null));
         return requests.Children.Count > 0 ? Map(("requests", requests)) : null;
     }
 

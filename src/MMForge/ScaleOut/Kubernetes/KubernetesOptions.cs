@@ -35,6 +35,9 @@ public sealed record KubernetesOptions
     /// <summary>The memory request of the Jobs that decide over every shard's keys (<see cref="KubernetesJob.HoldsEveryKey"/>); <see cref="MemoryRequest"/> when null.</summary>
     public string? DecideMemoryRequest { get; init; }
 
+    /// <summary>The memory request of <paramref name="job"/>'s tasks.</summary>
+    public string? MemoryRequestFor(KubernetesJob job) => job.HoldsEveryKey ? DecideMemoryRequest ?? MemoryRequest : MemoryRequest;
+
     /// <summary>Retries of one failed index before that index counts as failed (spec.backoffLimitPerIndex).</summary>
     public int BackoffLimitPerIndex { get; init; } = 2;
 
