@@ -103,11 +103,10 @@ public sealed class DedupJob(DedupOptions options)
         var spill = options.SpillDirectory ?? Path.GetTempPath();
         using var ids = new IdSpill(spill);
         using var texts = options.ComparesText ? new MinHashLsh(options.Text, spill) : null;
-        var collector = new KeyCollector(ids, texts, options.Text.Permutations, sources.Sum(s => s.DatasetManifest?.Records ?? 0));
-        readKeys(collector.Add);
-        var read = collector.Result;
-        var edges = ExactDuplicates.Edges(read.Keys).ToList();
-        var near = new NearDuplicates(read.Keys, options);
+        using var keys = new KeyColumns(spill, sources.Sum(s => s.DatasetManifest?.Records ?? 0));
+        readKeys(new KeyCollector(keys, ids, texts, options.Text.Permutations).Add);
+        var edges = ExactDuplicates.Edges(keys.TakeExactKeys());
+        var near = new NearDuplicates(keys, options);
         edges.AddRange(options.Match switch
         {
             DedupMatch.Image => near.Images(),
@@ -115,12 +114,12 @@ public sealed class DedupJob(DedupOptions options)
             DedupMatch.ImageAndText => near.ImagesAndTexts(texts!),
             _ => [],
         });
-        var removals = DuplicateClusters.Resolve(read.Keys, edges);
+        var removals = DuplicateClusters.Resolve(keys.Count, keys.Member, edges);
 
         var names = ids.Read(removals.SelectMany(r => new[] { r.Ordinal, r.DuplicateOf, r.Kept }).ToHashSet());
         writeClusters(stream => ClustersFile.Write(stream, removals, names));
         return removals.ToDictionary(
-            r => (read.FileOf(r.Ordinal), read.Keys[r.Ordinal].Offset),
+            r => (keys.FileOf(r.Ordinal), keys.Member(r.Ordinal).Offset),
             r => (r.Edge.Kind.RuleName(), ClustersFile.Reason(r, names)));
     }
 

@@ -9,16 +9,19 @@ public sealed record Removal(int Ordinal, int DuplicateOf, int Kept, DuplicateEd
 /// <summary>
 /// Turns duplicate edges into clusters (union-find) and decides, per cluster, which sample is
 /// kept and why every other one goes. The representative is the best by
-/// <see cref="SampleKey.Better"/> (lowest loss, then largest image, then first seen). Every
+/// <see cref="MemberKey.Better"/> (lowest loss, then largest image, then first seen). Every
 /// other member is explained by a path from the representative (breadth first, neighbours in
 /// input order), so each removal names a sample it really duplicates, with that edge's kind
 /// and distance, rather than a representative it may only reach through a chain.
 /// </summary>
 public static class DuplicateClusters
 {
-    public static List<Removal> Resolve(IReadOnlyList<SampleKey> keys, IReadOnlyList<DuplicateEdge> edges)
+    /// <param name="count">How many samples there are (ordinals 0..count-1).</param>
+    /// <param name="memberOf">A sample's <see cref="MemberKey"/>, asked only of samples in clusters.</param>
+    /// <param name="edges">The duplicate edges.</param>
+    public static List<Removal> Resolve(int count, Func<int, MemberKey> memberOf, IReadOnlyList<DuplicateEdge> edges)
     {
-        var sets = new UnionFind(keys.Count);
+        var sets = new UnionFind(count);
         var adjacency = new Dictionary<int, List<DuplicateEdge>>();
         foreach (var edge in edges)
         {
@@ -31,7 +34,8 @@ public static class DuplicateClusters
         var removals = new List<Removal>();
         foreach (var members in clusters)
         {
-            var kept = members.Aggregate((best, m) => SampleKey.Better(keys[m], m, keys[best], best) ? m : best);
+            var kept = members.Select(m => (Ordinal: m, Key: memberOf(m)))
+                .Aggregate((best, m) => MemberKey.Better(m.Key, m.Ordinal, best.Key, best.Ordinal) ? m : best).Ordinal;
             Explain(kept, adjacency, removals);
         }
         removals.Sort((a, b) => a.Ordinal.CompareTo(b.Ordinal));

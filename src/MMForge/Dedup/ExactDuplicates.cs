@@ -7,18 +7,26 @@ namespace MMForge.Dedup;
 /// </summary>
 public static class ExactDuplicates
 {
-    public static IEnumerable<DuplicateEdge> Edges(IReadOnlyList<SampleKey> keys)
+    /// <summary>The edges, in order of exact key and then ordinal; <paramref name="exactKeys"/> (by ordinal) is sorted in place.</summary>
+    public static List<DuplicateEdge> Edges(Span<UInt128> exactKeys)
     {
-        var order = new int[keys.Count];
+        var order = new int[exactKeys.Length];
         for (var i = 0; i < order.Length; i++) order[i] = i;
-        // Sorting by (key, ordinal) puts each group's first-seen member first.
-        Array.Sort(order, (a, b) => keys[a].Exact != keys[b].Exact ? keys[a].Exact.CompareTo(keys[b].Exact) : a.CompareTo(b));
+        exactKeys.Sort(order.AsSpan());
+        var edges = new List<DuplicateEdge>();
         for (var start = 0; start < order.Length;)
         {
             var end = start + 1;
-            while (end < order.Length && keys[order[end]].Exact == keys[order[start]].Exact) end++;
-            for (var i = start + 1; i < end; i++) yield return new DuplicateEdge(order[start], order[i], DuplicateKind.Exact, -1, double.NaN);
+            while (end < order.Length && exactKeys[end] == exactKeys[start]) end++;
+            if (end - start > 1)
+            {
+                // the sort is not stable: put the group in input order, so its first-seen member leads
+                var group = order.AsSpan(start, end - start);
+                group.Sort();
+                for (var i = 1; i < group.Length; i++) edges.Add(new DuplicateEdge(group[0], group[i], DuplicateKind.Exact, -1, double.NaN));
+            }
             start = end;
         }
+        return edges;
     }
 }

@@ -6,9 +6,10 @@ using MMForge.Records;
 namespace MMForge.Dedup;
 
 /// <summary>
-/// What the dedup step keeps in memory per sample, 48 bytes: its exact-duplicate key, the pHash
-/// of its first image, its source, the quality signals that choose which duplicate is kept, and
-/// its byte offset in its file (the file itself follows from the ordinal: <see cref="KeyPassResult.FileOf"/>).
+/// What the key pass reads of a sample, 48 bytes (and what a shard's key file holds besides its
+/// id): its exact-duplicate key, the pHash of its first image, its source, the quality signals
+/// that choose which duplicate is kept, and its byte offset in its file. The decide step holds
+/// them as <see cref="KeyColumns"/>.
 /// </summary>
 public readonly record struct SampleKey(UInt128 Exact, ulong Phash, bool HasPhash, bool HasText, int Source, float Loss, int Pixels, long Offset)
 {
@@ -48,18 +49,8 @@ public readonly record struct SampleKey(UInt128 Exact, ulong Phash, bool HasPhas
         return new UInt128(BitConverter.ToUInt64(digest), BitConverter.ToUInt64(digest[8..]));
     }
 
-    /// <summary>
-    /// Which of two duplicates is the better one to keep: the lower loss when both have one (a
-    /// scored sample beats an unscored one), then the larger image, then the first seen.
-    /// </summary>
-    public static bool Better(in SampleKey a, int ordinalA, in SampleKey b, int ordinalB)
-    {
-        var lossA = float.IsNaN(a.Loss) ? float.PositiveInfinity : a.Loss;
-        var lossB = float.IsNaN(b.Loss) ? float.PositiveInfinity : b.Loss;
-        if (lossA != lossB) return lossA < lossB;
-        if (a.Pixels != b.Pixels) return a.Pixels > b.Pixels;
-        return ordinalA < ordinalB;
-    }
+    /// <summary>What is read of this key once its sample is in a cluster.</summary>
+    public MemberKey Member => new(Loss, Pixels, Offset);
 }
 
 /// <summary>

@@ -106,6 +106,36 @@ public class DedupJobTests
         Assert.Equal(["1", "2"], Ingest.Samples(dir.File("per-source")).Select(s => s.Id));
     }
 
+    [Fact]
+    public void PerSourceScopeSearchesNearImagesWithinEachSourceOfInterleavedRecords()
+    {
+        using var dir = TestPaths.NewTempDir();
+        const ulong hash = 0x346f6f526cdc54de;
+        string Line(string id, string source, ulong phash) => JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["id"] = id, ["source"] = source, ["image"] = $"{id}.jpg", ["phash"] = new[] { phash },
+            ["conversations"] = new[] { new { from = "human", value = "<image>\nWhat is it?" }, new { from = "gpt", value = $"Answer {id}." } },
+        });
+        // the sources alternate, so each source's samples are scattered through the input
+        File.WriteAllLines(dir.File("in.jsonl"),
+        [
+            Line("l1", "left", hash),
+            Line("r1", "right", hash ^ 0b1),          // 1 bit from l1, in the other source
+            Line("l2", "left", hash ^ 0b110),         // 2 bits from l1
+            Line("r2", "right", hash ^ 0b1 ^ 1UL << 40), // 1 bit from r1
+            Line("l3", "left", ~hash),                // far from everything
+        ]);
+        Ingest.Run(dir.File("ds"), [new SourceRequest(dir.File("in.jsonl")) { Format = "infinity-mm" }], RuleSet.Of());
+
+        Dedup(dir.File("ds"), dir.File("global"), new DedupOptions { Match = DedupMatch.Image });
+        Dedup(dir.File("ds"), dir.File("per-source"), new DedupOptions { Match = DedupMatch.Image, Scope = DedupScope.Source });
+
+        Assert.Equal(["l1", "l3"], Ingest.Samples(dir.File("global")).Select(s => s.Id));
+        Assert.Equal(["l1", "r1", "l3"], Ingest.Samples(dir.File("per-source")).Select(s => s.Id));
+        Assert.Equal([("l2", "l1"), ("r2", "r1")], Clusters(dir.File("per-source"))
+            .Select(c => (c.GetProperty("id").GetString(), c.GetProperty("duplicate_of").GetProperty("id").GetString())));
+    }
+
     [Theory]
     [InlineData(DedupMatch.Text)]
     [InlineData(DedupMatch.ImageAndText)] // text-only samples all have "the same image": none

@@ -12,7 +12,7 @@ internal sealed class BandCandidates
 {
     public const int AllPairsGroupLimit = 32;
 
-    private readonly MappedSignatures signatures;
+    private readonly MappedRecords<uint> signatures;
     private readonly int rows;
     private readonly int minEqualValues;
     /// <summary>Per band, the keys of groups too large for all pairs: their pairs were not all verified.</summary>
@@ -20,7 +20,7 @@ internal sealed class BandCandidates
 
     private readonly Func<int, ulong>? group;
 
-    public BandCandidates(MappedSignatures signatures, MinHashOptions options, Func<int, ulong>? group)
+    public BandCandidates(MappedRecords<uint> signatures, MinHashOptions options, Func<int, ulong>? group)
     {
         this.group = group;
         this.signatures = signatures;

@@ -38,7 +38,7 @@ internal sealed class BandTable
     /// sorted; <paramref name="group"/> (when given) is mixed into every key, so only samples of
     /// the same group can ever share one.
     /// </summary>
-    public void Fill(MappedSignatures signatures, int band, int rows, Func<int, ulong>? group, ParallelOptions parallel)
+    public void Fill(MappedRecords<uint> signatures, int band, int rows, Func<int, ulong>? group, ParallelOptions parallel)
     {
         Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, unpartitioned.Length, 1 << 14), parallel, range =>
         {

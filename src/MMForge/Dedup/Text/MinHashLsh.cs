@@ -19,14 +19,14 @@ public sealed class MinHashLsh : IDisposable
     private const int BatchSize = 4096;
 
     private readonly MinHashOptions options;
-    private readonly SignatureSpill spill;
+    private readonly RecordSpill<uint> spill;
     private readonly List<MinHasher> hashers = [];
 
     public MinHashLsh(MinHashOptions options, string spillDirectory)
     {
         options.Validate();
         this.options = options;
-        spill = new SignatureSpill(spillDirectory, options.Permutations);
+        spill = new RecordSpill<uint>(spillDirectory, "minhash-signatures", options.Permutations);
     }
 
     /// <summary>How many samples were added; the next one gets this ordinal.</summary>

@@ -1,30 +1,32 @@
 using System.IO.MemoryMappedFiles;
 
-namespace MMForge.Dedup.Text;
+namespace MMForge.Dedup;
 
 /// <summary>
-/// Read access to a spilled signature file through a memory map: the operating system pages in
-/// the signatures that candidate verification touches and can drop them again under pressure.
+/// Read access to a <see cref="RecordSpill{T}"/> through a memory map: the operating system pages
+/// in the records that are read and can drop them again under pressure, so they are never the
+/// process's own memory.
 /// </summary>
-internal sealed unsafe class MappedSignatures : IDisposable
+internal sealed unsafe class MappedRecords<T> : IDisposable where T : unmanaged
 {
     private readonly MemoryMappedFile file;
     private readonly MemoryMappedViewAccessor view;
-    private readonly byte* start;
-    private readonly int permutations;
+    private readonly T* start;
+    private readonly int width;
 
-    public MappedSignatures(FileStream stream, int permutations)
+    public MappedRecords(FileStream stream, int width)
     {
         if (stream.Length == 0) throw new InvalidOperationException("an empty spill file cannot be mapped");
-        this.permutations = permutations;
+        this.width = width;
         file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
         view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
         byte* pointer = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-        start = pointer + view.PointerOffset;
+        start = (T*)(pointer + view.PointerOffset);
     }
 
-    public ReadOnlySpan<uint> this[int ordinal] => new(start + (long)ordinal * permutations * sizeof(uint), permutations);
+    /// <summary>The record at <paramref name="ordinal"/>: <c>width</c> values.</summary>
+    public ReadOnlySpan<T> this[int ordinal] => new(start + (long)ordinal * width, width);
 
     public void Dispose()
     {
