@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using MMForge.Dedup.Text;
 using MMForge.Formats;
@@ -105,7 +106,7 @@ public sealed class DedupJob(DedupOptions options)
         using var texts = options.ComparesText ? new MinHashLsh(options.Text, spill) : null;
         using var keys = new KeyColumns(spill, sources.Sum(s => s.DatasetManifest?.Records ?? 0));
         readKeys(new KeyCollector(keys, ids, texts, options.Text.Permutations).Add);
-        var edges = ExactDuplicates.Edges(keys.TakeExactKeys());
+        var edges = ExactEdges(keys);
         var near = new NearDuplicates(keys, options);
         edges.AddRange(options.Match switch
         {
@@ -122,6 +123,14 @@ public sealed class DedupJob(DedupOptions options)
             r => (keys.FileOf(r.Ordinal), keys.Member(r.Ordinal).Offset),
             r => (r.Edge.Kind.RuleName(), ClustersFile.Reason(r, names)));
     }
+
+    /// <summary>
+    /// The exact edges, in a frame of their own: the span over the exact keys ends with it, so the
+    /// keys can be collected before the near searches. In the caller's frame the span would keep
+    /// them alive to its end (the runtime reports such a local for the whole method).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static List<DuplicateEdge> ExactEdges(KeyColumns keys) => ExactDuplicates.Edges(keys.TakeExactKeys());
 
     /// <summary>What key files are made with: the options that change a key or a decision.</summary>
     private string Parameters => Params().ToJsonString();

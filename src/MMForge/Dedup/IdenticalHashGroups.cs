@@ -31,9 +31,9 @@ internal sealed class IdenticalHashGroups
     /// <summary>(representative, member, 0) for every member that is not its group's representative.</summary>
     public PhashEdge[] DuplicateEdges { get; }
 
-    public static IdenticalHashGroups Build(ReadOnlySpan<ulong> hashes)
+    /// <summary>Groups <paramref name="values"/> (one hash per ordinal), which is handed over: it is sorted and compacted in place into the distinct values.</summary>
+    public static IdenticalHashGroups Build(ulong[] values)
     {
-        var values = hashes.ToArray();
         var ordinals = new int[values.Length];
         for (var i = 0; i < ordinals.Length; i++) ordinals[i] = i;
         Array.Sort(values, ordinals);

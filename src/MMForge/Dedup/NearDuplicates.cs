@@ -57,7 +57,7 @@ internal sealed class NearDuplicates(KeyColumns keys, DedupOptions options)
         {
             var hashes = new ulong[group.Length];
             for (var j = 0; j < hashes.Length; j++) hashes[j] = keys.Phash(group.Span[j]);
-            foreach (var pair in PhashNeighbors.Find(hashes, options.MaxImageDistance, options.Workers))
+            foreach (var pair in PhashNeighbors.FindInPlace(hashes, options.MaxImageDistance, options.Workers))
                 yield return new PhashEdge(group.Span[pair.A], group.Span[pair.B], pair.Distance);
         }
     }

@@ -24,9 +24,10 @@ namespace MMForge.Dedup;
 /// leaves out pairs that the edges already reported in its range connect
 /// (<see cref="RangeFindings"/>): the output stays near-linear and the connectivity exact. The
 /// edges are sorted by A, then B, and are the same for any thread count.</para>
-/// <para><b>Memory.</b> About 24 bytes per input hash in arrays (the sorted values and ordinals,
-/// and one chunk's index; 27 bytes of peak RSS measured at 10M), plus the offset table (up to
-/// 64 MB) and 12 bytes per edge (20 while the edges are sorted).</para>
+/// <para><b>Memory.</b> About 24 bytes per input hash in arrays (the sorted values, a copy of the
+/// input unless it is handed over to <see cref="FindInPlace"/>; the ordinals; one chunk's index;
+/// 27 bytes of peak RSS measured at 10M), plus the offset table (up to 64 MB) and 12 bytes per
+/// edge (20 while the edges are sorted).</para>
 /// </remarks>
 public static class PhashNeighbors
 {
@@ -44,10 +45,17 @@ public static class PhashNeighbors
     /// <param name="maxDistance">k: the largest Hamming distance that counts as a near duplicate, 0..<see cref="MaxSupportedDistance"/>.</param>
     /// <param name="threads">Threads for the search; the result does not depend on it.</param>
     public static PhashEdge[] Find(ReadOnlySpan<ulong> hashes, int maxDistance, int threads) =>
-        Find(hashes, maxDistance, threads, layout: null);
+        Search(hashes.ToArray(), maxDistance, threads, layout: null);
 
     /// <param name="layout">A fixed layout (tests cover the radius configurations with it); null chooses one.</param>
-    internal static PhashEdge[] Find(ReadOnlySpan<ulong> hashes, int maxDistance, int threads, ChunkLayout? layout)
+    internal static PhashEdge[] Find(ReadOnlySpan<ulong> hashes, int maxDistance, int threads, ChunkLayout? layout) =>
+        Search(hashes.ToArray(), maxDistance, threads, layout);
+
+    /// <summary>As <see cref="Find(ReadOnlySpan{ulong}, int, int)"/> on an array handed over: it is sorted in place, so the search holds no copy of it.</summary>
+    internal static PhashEdge[] FindInPlace(ulong[] hashes, int maxDistance, int threads) =>
+        Search(hashes, maxDistance, threads, layout: null);
+
+    private static PhashEdge[] Search(ulong[] hashes, int maxDistance, int threads, ChunkLayout? layout)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxDistance);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxDistance, MaxSupportedDistance);
