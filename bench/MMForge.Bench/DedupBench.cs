@@ -13,7 +13,7 @@ namespace MMForge.Bench;
 public sealed class DedupBench : IBenchmark
 {
     public string Name => "dedup";
-    public string Usage => "dedup [--records N (default 1000000)] [--dir DIR]: mmforge dedup time and memory per sample vs. a streaming stage";
+    public string Usage => "dedup [--records N (default 1000000)] [--dir DIR] [--cli OTHER/MMForge.Cli.dll]: mmforge dedup time and memory per sample vs. a streaming stage, and the smallest managed heap each runs in";
 
     private static readonly string[] Words =
         "the a image shows person people man woman dog cat bus car street table sign red white blue green black large small two three left right top bottom of in on with near and is are what color how many where why which does this that there picture photo background front holding sitting standing wearing".Split(' ');
@@ -24,25 +24,60 @@ public sealed class DedupBench : IBenchmark
         var dir = args.WorkDir(Name);
         var input = Path.Combine(dir, $"infinity_mm_{records}.jsonl");
         var planted = Generate(input, records);
-        var cli = Path.Combine(AppContext.BaseDirectory, "MMForge.Cli.dll");
+        var cli = args.String("--cli", Path.Combine(AppContext.BaseDirectory, "MMForge.Cli.dll"));
         var dataset = Path.Combine(dir, "ingested");
         var ingest = ChildRun.Start("dotnet", [cli, "ingest", input, "-o", dataset, "--disable", "image-missing"]);
         if (ingest.ExitCode != 0) { Console.Error.WriteLine(ingest.Output); return 1; }
         Console.WriteLine($"mmforge dedup benchmark, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
         Console.WriteLine($"input: {records:N0} Infinity-MM records, {new FileInfo(input).Length / 1e6:F0} MB; planted: {planted.Exact:N0} exact copies, {planted.Near:N0} near copies (pHash 1-3 bits, text edited)");
 
-        var baseline = Measure("validate (streaming baseline)", records, cli, ["validate", dataset, "-o", Path.Combine(dir, "validated")]);
+        string[] validate = ["validate", dataset, "-o", Path.Combine(dir, "validated")];
+        var baseline = Measure("validate (streaming baseline)", records, cli, validate);
+        var baselineHeap = SmallestHeap(cli, validate, baseline!.PeakAnonymousBytes);
+        Console.WriteLine($"    smallest managed heap it finishes in twice: {baselineHeap / 1e6:F0} MB");
         foreach (var match in new[] { "exact", "image+text" })
         {
             var output = Path.Combine(dir, "dedup-" + match.Replace('+', '-'));
-            var run = Measure($"dedup --match {match}", records, cli, ["dedup", dataset, "-o", output, "--match", match]);
+            string[] dedup = ["dedup", dataset, "-o", output, "--match", match];
+            var run = Measure($"dedup --match {match}", records, cli, dedup);
             if (run is null) return 1;
             var removed = File.ReadLines(Path.Combine(output, "clusters.jsonl")).Count();
+            var heap = SmallestHeap(cli, dedup, run.PeakAnonymousBytes);
             var expected = match == "exact" ? planted.Exact : planted.Exact + planted.Near;
             Console.WriteLine($"    removed {removed:N0} (planted {expected:N0}); {run.Cpu.TotalSeconds / baseline!.Cpu.TotalSeconds:F2}x the CPU time of the streaming stage, " +
                               $"{(run.PeakAnonymousBytes - baseline.PeakAnonymousBytes) / (double)records:F0} bytes of anonymous memory per sample above it");
+            Console.WriteLine($"    smallest managed heap it finishes in twice: {heap / 1e6:F0} MB, {(heap - baselineHeap) / (double)records:F0} bytes per sample above the streaming stage's");
         }
         return 0;
+    }
+
+    /// <summary>
+    /// The smallest managed heap (<c>DOTNET_GCHeapHardLimit</c>, to within 4 MB) under which the
+    /// command finishes twice in a row: what it really needs to hold. Unlimited, the collector
+    /// leaves garbage for later, so peak memory says more about the collector than about the
+    /// stage; in a container with a memory limit .NET caps the heap this way by itself. Near the
+    /// limit, whether a run fits depends on when its threads allocate, hence two runs.
+    /// </summary>
+    private static long SmallestHeap(string cli, string[] args, long works)
+    {
+        const long step = 4 << 20;
+        var (fails, finishes) = (step, works);
+        while (finishes - fails > step)
+        {
+            var limit = (fails + finishes) / 2;
+            if (FinishesWithin(cli, args, limit) && FinishesWithin(cli, args, limit)) finishes = limit;
+            else fails = limit;
+        }
+        return finishes;
+    }
+
+    private static bool FinishesWithin(string cli, string[] args, long heapLimit)
+    {
+        // a run stopped by the limit may leave its output half made
+        var output = args[Array.IndexOf(args, "-o") + 1];
+        if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        var run = ChildRun.Start("dotnet", [cli, .. args], new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = $"0x{heapLimit:x}" });
+        return run.ExitCode <= 1; // 1: finished with rejects
     }
 
     private static ChildRun? Measure(string label, int records, string cli, string[] args)
