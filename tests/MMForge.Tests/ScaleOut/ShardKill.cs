@@ -6,16 +6,34 @@ namespace MMForge.Tests.ScaleOut;
 /// <summary>Kills a shard step at a seeded moment while it writes, and checks that the relaunched run gives the clean run's bytes (the global stages' crash tests).</summary>
 internal static class ShardKill
 {
-    /// <summary>Starts the step and kills it at a random moment once it writes shard 0's folder under <paramref name="folder"/>.</summary>
-    public static void WhileWriting(TempDir dir, Random random, string[] command, string folder)
+    /// <summary>
+    /// Runs <paramref name="prepare"/> (the steps before the one to kill, into an empty output), starts the step and kills
+    /// it at a random moment once it writes shard 0's folder under <paramref name="folder"/> (whose first segment is the
+    /// output). A step that finishes before its kill has not crashed, so the output is removed and the whole attempt made
+    /// again with half the window: how long a step writes depends on how busy the machine is.
+    /// </summary>
+    public static void WhileWriting(TempDir dir, Random random, string[] command, string folder, Action? prepare = null)
+    {
+        var output = dir.File(folder.Split('/', '\\')[0]);
+        for (var windowMs = 300; ; windowMs /= 2)
+        {
+            prepare?.Invoke();
+            if (KilledWhileWriting(dir, command, folder, random.Next(0, windowMs))) return;
+            Assert.True(windowMs > 10, "the step finished before it could be killed even 10 ms into writing; give it more records");
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    private static bool KilledWhileWriting(TempDir dir, string[] command, string folder, int delayMs)
     {
         using var victim = CliRunner.Start(dir.Path, command);
         bool Writing() => Directory.Exists(dir.File(folder)) && Directory.GetDirectories(dir.File(folder), "00000-of-00002.tmp-*").Length > 0;
         while (!Writing() && !victim.HasExited) Thread.Sleep(10);
-        Thread.Sleep(random.Next(0, 300));
-        Assert.False(victim.HasExited, "the step finished before it could be killed; give it more records");
+        Thread.Sleep(delayMs);
+        if (victim.HasExited) return false;
         victim.Kill();
         victim.WaitForExit();
+        return true;
     }
 
     /// <summary>Asserts DIR/crashed holds DIR/clean's bytes, then removes it for the next kill.</summary>

@@ -99,9 +99,12 @@ public sealed class ShardedDedupTests
         ShardKill.AssertSameAsClean(dir, "the key pass");
 
         // killed in the writing pass, with every key and the decisions ready
-        for (var i = 0; i < 2; i++) Ok(CliRunner.Run(dir.Path, Dedup("crashed", "--phase", "keys", "--shard", $"{i}/2")));
-        Ok(CliRunner.Run(dir.Path, Dedup("crashed", "--phase", "decide")));
-        ShardKill.WhileWriting(dir, random, Dedup("crashed", "--shard", "0/2"), "crashed/shards");
+        void KeysAndDecisions()
+        {
+            for (var i = 0; i < 2; i++) Ok(CliRunner.Run(dir.Path, Dedup("crashed", "--phase", "keys", "--shard", $"{i}/2")));
+            Ok(CliRunner.Run(dir.Path, Dedup("crashed", "--phase", "decide")));
+        }
+        ShardKill.WhileWriting(dir, random, Dedup("crashed", "--shard", "0/2"), "crashed/shards", KeysAndDecisions);
         RunSharded(dir, "crashed", 2);
         ShardKill.AssertSameAsClean(dir, "the writing pass");
     }

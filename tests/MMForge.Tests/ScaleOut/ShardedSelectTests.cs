@@ -177,10 +177,13 @@ public sealed class ShardedSelectTests
         ShardKill.AssertSameAsClean(dir, "the key pass");
 
         // killed in the writing pass, with every key and the decisions ready
-        for (var i = 0; i < 2; i++) Ok(CliRunner.Run(dir.Path, Many("crashed", ["--phase", "keys", "--shard", $"{i}/2"])));
-        Ok(CliRunner.Run(dir.Path, Many("crashed", ["--phase", "decide"])));
-        Ok(CliRunner.Run(dir.Path, Many("crashed", ["--shard", "1/2"])));
-        ShardKill.WhileWriting(dir, random, Many("crashed", ["--shard", "0/2"]), "crashed/all/shards");
+        void KeysDecisionsAndShard1()
+        {
+            for (var i = 0; i < 2; i++) Ok(CliRunner.Run(dir.Path, Many("crashed", ["--phase", "keys", "--shard", $"{i}/2"])));
+            Ok(CliRunner.Run(dir.Path, Many("crashed", ["--phase", "decide"])));
+            Ok(CliRunner.Run(dir.Path, Many("crashed", ["--shard", "1/2"])));
+        }
+        ShardKill.WhileWriting(dir, random, Many("crashed", ["--shard", "0/2"]), "crashed/all/shards", KeysDecisionsAndShard1);
         Assert.Equal(new ShardStatus(2, 1, 0, 1), ShardStatus.Of(dir.File("crashed")));
         RunSharded(dir, Many, "crashed", 2);
         ShardKill.AssertSameAsClean(dir, "the writing pass");
