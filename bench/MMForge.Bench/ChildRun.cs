@@ -12,6 +12,12 @@ public sealed record ChildRun(TimeSpan Elapsed, TimeSpan Cpu, long PeakRssBytes,
     public long PeakAnonymousBytes { get; init; }
 
     /// <summary>
+    /// <see cref="Cpu"/> plus the CPU time of the children it had started and waited for (mmforge run's stage
+    /// processes), as of the last poll.
+    /// </summary>
+    public TimeSpan CpuWithChildren { get; init; }
+
+    /// <summary>
     /// Runs a command, polling /proc/PID/status for VmHWM (the kernel's own high-water mark, so
     /// a peak between polls is not missed, only growth in the last poll interval).
     /// <paramref name="poll"/>, if given, is called with the process id at every poll.
@@ -27,26 +33,31 @@ public sealed record ChildRun(TimeSpan Elapsed, TimeSpan Cpu, long PeakRssBytes,
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         long peak = 0, anonymous = 0;
-        var cpu = TimeSpan.Zero;
+        TimeSpan cpu = TimeSpan.Zero, cpuWithChildren = TimeSpan.Zero;
         while (!process.WaitForExit(20))
         {
             peak = Math.Max(peak, ReadHighWaterMark(process.Id));
             anonymous = Math.Max(anonymous, ReadStatus(process.Id, "RssAnon:"));
             cpu = ReadCpuTime(process.Id) ?? cpu; // the last reading misses at most one poll interval
+            cpuWithChildren = ReadCpuTime(process.Id, withChildren: true) ?? cpuWithChildren;
             poll?.Invoke(process.Id);
         }
         clock.Stop();
-        return new ChildRun(clock.Elapsed, cpu, peak, process.ExitCode, stdout.Result + stderr.Result) { PeakAnonymousBytes = anonymous };
+        return new ChildRun(clock.Elapsed, cpu, peak, process.ExitCode, stdout.Result + stderr.Result) { PeakAnonymousBytes = anonymous, CpuWithChildren = cpuWithChildren };
     }
 
-    /// <summary>utime + stime from /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s).</summary>
-    public static TimeSpan? ReadCpuTime(int pid)
+    /// <summary>
+    /// utime + stime from /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s), and with
+    /// <paramref name="withChildren"/> cutime + cstime too (16 and 17: the children it has waited for).
+    /// </summary>
+    public static TimeSpan? ReadCpuTime(int pid, bool withChildren = false)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return TimeSpan.FromSeconds((long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0);
+            var ticks = fields.Skip(11).Take(withChildren ? 4 : 2).Sum(long.Parse);
+            return TimeSpan.FromSeconds(ticks / 100.0);
         }
         catch (IOException) { return null; }
     }
