@@ -69,7 +69,7 @@ public static class ImageFileHasher
     {
         try
         {
-            var bytes = File.ReadAllBytes(path);
+            var bytes = ScratchFile.Read(path);
             var hash = kind == HashKind.Phash
                 ? Phash(bytes, limits, fast).Phash
                 : GrayHash(kind, PillowGray.Convert(DecodeForHash(bytes, limits, fast)));

@@ -38,13 +38,13 @@ public sealed class ImageHashMemo(int capacity = ImageHashMemo.DefaultCapacity, 
     private readonly ConcurrentDictionary<string, Entry> _files = new(StringComparer.Ordinal);
 
     /// <summary>The hash of <paramref name="path"/>, computed by <paramref name="hash"/> from its bytes unless the same unchanged file was hashed before.</summary>
-    public HashedImage Get(string path, Func<byte[], HashedImage> hash)
+    public HashedImage Get(string path, Func<ReadOnlySpan<byte>, HashedImage> hash)
     {
         var info = new FileInfo(path);
         if (!info.Exists) throw new FileNotFoundException("file not found", path);
         var (length, ticks) = (info.Length, info.LastWriteTimeUtc.Ticks);
         if (_files.TryGetValue(path, out var known) && known.Length == length && known.ModifiedTicks == ticks) return known.Image;
-        var image = hashedByImageShards?.Find(path, length, ticks) ?? hash(File.ReadAllBytes(path));
+        var image = hashedByImageShards?.Find(path, length, ticks) ?? hash(ScratchFile.Read(path));
         if (_files.Count >= capacity) _files.Clear();
         _files[path] = new Entry(length, ticks, image);
         return image;

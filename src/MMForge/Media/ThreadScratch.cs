@@ -10,9 +10,13 @@ internal static class ThreadScratch
     /// <summary>Larger requests get a fresh array that is not kept: one huge image must not pin its memory to a thread for good.</summary>
     private const int MaxKeptBytes = 64 << 20;
 
+    [ThreadStatic] private static byte[]? _file;
     [ThreadStatic] private static byte[]? _pixels;
     [ThreadStatic] private static int[]? _luma;
     [ThreadStatic] private static int[]? _stage;
+
+    /// <summary>An image file's bytes (<see cref="ScratchFile"/>).</summary>
+    public static byte[] FileBytes(int length) => Reuse(ref _file, length);
 
     /// <summary>Decoded pixels.</summary>
     public static byte[] Pixels(int length) => Reuse(ref _pixels, length);

@@ -16,7 +16,7 @@ public sealed class ImageHashMemoTests
         File.Copy(Cat, file);
         var memo = new ImageHashMemo();
         var calls = 0;
-        HashedImage Hash(byte[] bytes) { calls++; return HashedImage.Of(bytes, DecodeLimits.Default, fast: false); }
+        HashedImage Hash(ReadOnlySpan<byte> bytes) { calls++; return HashedImage.Of(bytes, DecodeLimits.Default, fast: false); }
 
         var first = memo.Get(file, Hash);
         var second = memo.Get(file, Hash);
@@ -35,7 +35,7 @@ public sealed class ImageHashMemoTests
     public void A_full_memo_starts_over_and_still_answers_right()
     {
         var memo = new ImageHashMemo(capacity: 1);
-        HashedImage Hash(byte[] bytes) => HashedImage.Of(bytes, DecodeLimits.Default, fast: false);
+        HashedImage Hash(ReadOnlySpan<byte> bytes) => HashedImage.Of(bytes, DecodeLimits.Default, fast: false);
 
         Assert.Equal(0xf030474e4a5b59f9UL, memo.Get(Cat, Hash).Result.Phash);
         Assert.Equal(0x83fa7ca5f08a61a5UL, memo.Get(Bed, Hash).Result.Phash);

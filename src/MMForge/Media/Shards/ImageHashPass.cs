@@ -46,9 +46,9 @@ public sealed class ImageHashPass(DecodeLimits limits, bool fast, int workers)
     {
         var info = new FileInfo(file);
         if (!info.Exists) return null;
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(file); }
+        HashedImage image;
+        try { image = HashedImage.Of(ScratchFile.Read(file), limits, fast); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-        return new ImageHashEntry(key, info.Length, info.LastWriteTimeUtc.Ticks, HashedImage.Of(bytes, limits, fast));
+        return new ImageHashEntry(key, info.Length, info.LastWriteTimeUtc.Ticks, image);
     }
 }
