@@ -13,11 +13,22 @@ public static class ImageDecoder
     public static DecodedImage Decode(ReadOnlySpan<byte> bytes, DecodeLimits? limits = null, int? reduceToMinSide = null)
     {
         limits ??= DecodeLimits.Default;
-        return ImageFormatSniffer.Format(bytes) switch
-        {
-            "jpeg" => JpegDecoder.Decode(bytes, limits, reduceToMinSide),
-            null => throw new ImageDecodeException(DecodeFailure.UnknownFormat, "not a known image format"),
-            var format => VipsDecoder.Decode(bytes, format, limits),
-        };
+        var format = FormatOf(bytes);
+        return format == "jpeg" ? JpegDecoder.Decode(bytes, limits, reduceToMinSide) : VipsDecoder.Decode(bytes, format, limits);
     }
+
+    /// <summary>
+    /// The same decode into the calling thread's reused buffer, valid until its next decode: for a
+    /// hash, which keeps nothing of the pixels. <paramref name="format"/> is the one sniffed.
+    /// </summary>
+    internal static PixelView DecodeTransient(ReadOnlySpan<byte> bytes, DecodeLimits limits, int? reduceToMinSide, out DecodedFrame frame, out string format)
+    {
+        format = FormatOf(bytes);
+        return format == "jpeg"
+            ? JpegDecoder.DecodeTransient(bytes, limits, reduceToMinSide, out frame)
+            : VipsDecoder.DecodeTransient(bytes, format, limits, out frame);
+    }
+
+    private static string FormatOf(ReadOnlySpan<byte> bytes) =>
+        ImageFormatSniffer.Format(bytes) ?? throw new ImageDecodeException(DecodeFailure.UnknownFormat, "not a known image format");
 }

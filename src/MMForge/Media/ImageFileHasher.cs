@@ -54,15 +54,9 @@ public static class ImageFileHasher
     public static PhashResult Phash(ReadOnlySpan<byte> bytes, DecodeLimits? limits, bool fast)
     {
         limits ??= DecodeLimits.Default;
-        int? minSide = fast ? FastMinSide : null;
-        // JPEGs, most of any dataset, decode into a per-thread buffer: the hash is all that is kept.
-        if (ImageFormatSniffer.Format(bytes) == "jpeg")
-        {
-            var pixels = JpegDecoder.DecodeTransient(bytes, limits, minSide, out var frame);
-            return new PhashResult(ImageHashes.Phash(pixels), frame.FullWidth, frame.FullHeight, "jpeg");
-        }
-        var decoded = ImageDecoder.Decode(bytes, limits, minSide);
-        return new PhashResult(ImageHashes.Phash(decoded), decoded.FullWidth, decoded.FullHeight, decoded.Format);
+        // decoded into a per-thread buffer: the hash is all that is kept
+        var pixels = ImageDecoder.DecodeTransient(bytes, limits, fast ? FastMinSide : null, out var frame, out var format);
+        return new PhashResult(ImageHashes.Phash(pixels), frame.FullWidth, frame.FullHeight, format);
     }
 
     public static FileHash Hash(string path, HashKind kind, DecodeLimits? limits = null, bool fast = false)

@@ -10,12 +10,6 @@ namespace MMForge.Media;
 /// </summary>
 internal static unsafe class JpegDecoder
 {
-    /// <summary>The decoded size and layout, and the image's own size (larger when decoded reduced).</summary>
-    public readonly record struct Frame(int Width, int Height, int Channels, int FullWidth, int FullHeight)
-    {
-        public int Length => Width * Height * Channels;
-    }
-
     /// <summary>
     /// Decodes the JPEG; with <paramref name="minSide"/>, at the smallest DCT scale k/8 that keeps
     /// both sides at least that long (libjpeg-turbo skips most of the work at small scales).
@@ -37,7 +31,7 @@ internal static unsafe class JpegDecoder
     /// The same decode into this thread's reused buffer: the pixels are valid until the thread's
     /// next decode, which is all a hash needs, and no multi-megabyte array is allocated per image.
     /// </summary>
-    public static PixelView DecodeTransient(ReadOnlySpan<byte> bytes, DecodeLimits limits, int? minSide, out Frame frame)
+    public static PixelView DecodeTransient(ReadOnlySpan<byte> bytes, DecodeLimits limits, int? minSide, out DecodedFrame frame)
     {
         byte[]? pixels = null;
         frame = Decode(bytes, limits, minSide, length => pixels = ThreadScratch.Pixels(length));
@@ -45,7 +39,7 @@ internal static unsafe class JpegDecoder
     }
 
     /// <summary>Decodes into the array <paramref name="buffer"/> returns for the decoded length (at least the frame's).</summary>
-    private static Frame Decode(ReadOnlySpan<byte> bytes, DecodeLimits limits, int? minSide, Func<int, byte[]> buffer)
+    private static DecodedFrame Decode(ReadOnlySpan<byte> bytes, DecodeLimits limits, int? minSide, Func<int, byte[]> buffer)
     {
         TurboJpegNative.Gate.Ensure();
         var handle = TurboJpegNative.InitDecompress();
@@ -73,7 +67,7 @@ internal static unsafe class JpegDecoder
                         throw Failure(handle);
                 }
                 if (decodedChannels == 4) PillowCmyk.ToRgbInPlace(pixels, scaledWidth * scaledHeight, inverted: true);
-                return new Frame(scaledWidth, scaledHeight, Math.Min(decodedChannels, 3), width, height);
+                return new DecodedFrame(scaledWidth, scaledHeight, Math.Min(decodedChannels, 3), width, height);
             }
         }
         finally

@@ -10,6 +10,27 @@ internal static unsafe class VipsDecoder
 {
     public static DecodedImage Decode(ReadOnlySpan<byte> bytes, string format, DecodeLimits limits)
     {
+        byte[]? pixels = null;
+        var frame = Decode(bytes, format, limits, length => pixels = new byte[length]);
+        // a CMYK decode leaves its RGB in the first 3/4 of its buffer
+        if (pixels!.Length != frame.Length) pixels = pixels[..frame.Length];
+        return new DecodedImage(frame.Width, frame.Height, frame.Channels, pixels, format) { Frames = frame.Frames };
+    }
+
+    /// <summary>
+    /// The same decode into this thread's reused buffer (<see cref="ThreadScratch"/>): valid until the
+    /// thread's next decode, which is all a hash needs, so no array of the image's size is allocated.
+    /// </summary>
+    public static PixelView DecodeTransient(ReadOnlySpan<byte> bytes, string format, DecodeLimits limits, out DecodedFrame frame)
+    {
+        byte[]? pixels = null;
+        frame = Decode(bytes, format, limits, length => pixels = ThreadScratch.Pixels(length));
+        return new PixelView(pixels.AsSpan(0, frame.Length), frame.Width, frame.Height, frame.Channels);
+    }
+
+    /// <summary>Decodes into the array <paramref name="buffer"/> returns for the decoded length (at least the frame's).</summary>
+    private static DecodedFrame Decode(ReadOnlySpan<byte> bytes, string format, DecodeLimits limits, Func<int, byte[]> buffer)
+    {
         VipsNative.Gate.Ensure();
         // libvips keeps reading from the caller's buffer until the image is released: stay pinned till then.
         fixed (byte* source = bytes)
@@ -30,16 +51,16 @@ internal static unsafe class VipsDecoder
                         $"{format} image with {channels} bands of libvips format {bandFormat}{(cmyk ? " (CMYK)" : "")} is not supported");
                 if (VipsNative.WioInput(image) != 0) throw Failure(format, VipsNative.TakeError());
                 var count = checked(width * height * channels);
-                var pixels = bandFormat == VipsNative.FormatUChar
-                    ? new ReadOnlySpan<byte>(VipsNative.Data(image), count).ToArray()
-                    : Narrow(new ReadOnlySpan<ushort>(VipsNative.Data(image), count), channels);
+                var pixels = buffer(count);
+                if (bandFormat == VipsNative.FormatUChar) new ReadOnlySpan<byte>(VipsNative.Data(image), count).CopyTo(pixels);
+                else Narrow(new ReadOnlySpan<ushort>(VipsNative.Data(image), count), channels, pixels);
                 if (cmyk)
                 {
                     // TIFF stores ink amounts as they are; only JPEGs are read inverted.
                     PillowCmyk.ToRgbInPlace(pixels, width * height, inverted: false);
-                    (pixels, channels) = (pixels[..(width * height * 3)], 3);
+                    channels = 3;
                 }
-                return new DecodedImage(width, height, channels, pixels, format) { Frames = VipsNative.Pages(image) };
+                return new DecodedFrame(width, height, channels, width, height, VipsNative.Pages(image));
             }
             finally
             {
@@ -52,13 +73,11 @@ internal static unsafe class VipsDecoder
     /// Pillow 9.4 loads 16-bit RGB(A), CMYK and LA as 8-bit by keeping the high byte, but 16-bit
     /// grayscale as mode I, which convert('L') clips to 0..255 rather than scaling.
     /// </summary>
-    private static byte[] Narrow(ReadOnlySpan<ushort> samples, int channels)
+    private static void Narrow(ReadOnlySpan<ushort> samples, int channels, Span<byte> pixels)
     {
-        var pixels = new byte[samples.Length];
         var highByte = channels >= 2;
         for (var i = 0; i < samples.Length; i++)
             pixels[i] = highByte ? (byte)(samples[i] >> 8) : (byte)Math.Min(samples[i], (ushort)255);
-        return pixels;
     }
 
     /// <summary>
