@@ -18,13 +18,7 @@ internal static unsafe class JpegDecoder
     {
         byte[]? pixels = null;
         var frame = Decode(bytes, limits, minSide, length => pixels = new byte[length]);
-        // a CMYK decode leaves its RGB in the first 3/4 of its buffer
-        if (pixels!.Length != frame.Length) pixels = pixels[..frame.Length];
-        return new DecodedImage(frame.Width, frame.Height, frame.Channels, pixels, "jpeg")
-        {
-            FullWidth = frame.FullWidth,
-            FullHeight = frame.FullHeight,
-        };
+        return frame.Image(pixels!, "jpeg");
     }
 
     /// <summary>
@@ -35,7 +29,7 @@ internal static unsafe class JpegDecoder
     {
         byte[]? pixels = null;
         frame = Decode(bytes, limits, minSide, length => pixels = ThreadScratch.Pixels(length));
-        return new PixelView(pixels.AsSpan(0, frame.Length), frame.Width, frame.Height, frame.Channels);
+        return frame.View(pixels!);
     }
 
     /// <summary>Decodes into the array <paramref name="buffer"/> returns for the decoded length (at least the frame's).</summary>

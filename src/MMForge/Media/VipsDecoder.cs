@@ -12,9 +12,7 @@ internal static unsafe class VipsDecoder
     {
         byte[]? pixels = null;
         var frame = Decode(bytes, format, limits, length => pixels = new byte[length]);
-        // a CMYK decode leaves its RGB in the first 3/4 of its buffer
-        if (pixels!.Length != frame.Length) pixels = pixels[..frame.Length];
-        return new DecodedImage(frame.Width, frame.Height, frame.Channels, pixels, format) { Frames = frame.Frames };
+        return frame.Image(pixels!, format);
     }
 
     /// <summary>
@@ -25,7 +23,7 @@ internal static unsafe class VipsDecoder
     {
         byte[]? pixels = null;
         frame = Decode(bytes, format, limits, length => pixels = ThreadScratch.Pixels(length));
-        return new PixelView(pixels.AsSpan(0, frame.Length), frame.Width, frame.Height, frame.Channels);
+        return frame.View(pixels!);
     }
 
     /// <summary>Decodes into the array <paramref name="buffer"/> returns for the decoded length (at least the frame's).</summary>
