@@ -38,26 +38,28 @@ public sealed record ChildRun(TimeSpan Elapsed, TimeSpan Cpu, long PeakRssBytes,
         {
             peak = Math.Max(peak, ReadHighWaterMark(process.Id));
             anonymous = Math.Max(anonymous, ReadStatus(process.Id, "RssAnon:"));
-            cpu = ReadCpuTime(process.Id) ?? cpu; // the last reading misses at most one poll interval
-            cpuWithChildren = ReadCpuTime(process.Id, withChildren: true) ?? cpuWithChildren;
+            if (ReadCpuTimes(process.Id) is { } times) (cpu, cpuWithChildren) = times; // the last reading misses at most one poll interval
             poll?.Invoke(process.Id);
         }
         clock.Stop();
         return new ChildRun(clock.Elapsed, cpu, peak, process.ExitCode, stdout.Result + stderr.Result) { PeakAnonymousBytes = anonymous, CpuWithChildren = cpuWithChildren };
     }
 
+    /// <summary>The process's own CPU time (<see cref="ReadCpuTimes"/>).</summary>
+    public static TimeSpan? ReadCpuTime(int pid) => ReadCpuTimes(pid)?.Own;
+
     /// <summary>
-    /// utime + stime from /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s), and with
-    /// <paramref name="withChildren"/> cutime + cstime too (16 and 17: the children it has waited for).
+    /// From one read of /proc/PID/stat (clock ticks of 1/100 s): utime + stime (fields 14 and 15),
+    /// and that plus cutime + cstime (16 and 17: the children it has waited for).
     /// </summary>
-    public static TimeSpan? ReadCpuTime(int pid, bool withChildren = false)
+    public static (TimeSpan Own, TimeSpan WithChildren)? ReadCpuTimes(int pid)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = fields.Skip(11).Take(withChildren ? 4 : 2).Sum(long.Parse);
-            return TimeSpan.FromSeconds(ticks / 100.0);
+            var ticks = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[11..15].Select(long.Parse).ToArray();
+            var own = ticks[0] + ticks[1];
+            return (TimeSpan.FromSeconds(own / 100.0), TimeSpan.FromSeconds((own + ticks[2] + ticks[3]) / 100.0));
         }
         catch (IOException) { return null; }
     }
