@@ -46,7 +46,7 @@ internal sealed class KeyColumns : IDisposable
         _phashes.Add(key.Phash);
         _has.Add((byte)((key.HasPhash ? Has.Phash : 0) | (key.HasText ? Has.Text : 0)));
         _sources.Add(SourceNumber(source));
-        (_exact ?? throw new InvalidOperationException("the exact keys were already taken")).Add(key.Exact);
+        ExactKeys.Add(key.Exact);
         var member = key.Member;
         _members.Append(new ReadOnlySpan<MemberKey>(in member));
     }
@@ -66,10 +66,12 @@ internal sealed class KeyColumns : IDisposable
     /// <summary>Every sample's exact key by ordinal, handed over once: the columns drop them, so the searches after the exact one do not hold them.</summary>
     public Span<UInt128> TakeExactKeys()
     {
-        var exact = _exact ?? throw new InvalidOperationException("the exact keys were already taken");
+        var exact = ExactKeys;
         _exact = null;
         return CollectionsMarshal.AsSpan(exact);
     }
+
+    private List<UInt128> ExactKeys => _exact ?? throw new InvalidOperationException("the exact keys were already taken");
 
     /// <summary>The sample's <see cref="MemberKey"/>, read from the spill file (mapped on the first read).</summary>
     public MemberKey Member(int ordinal)
