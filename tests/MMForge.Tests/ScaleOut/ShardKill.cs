@@ -1,16 +1,18 @@
+using System.Runtime.InteropServices;
 using MMForge.Tests.Cli;
 using MMForge.Tests.Support;
 
 namespace MMForge.Tests.ScaleOut;
 
 /// <summary>Kills a shard step at a seeded moment while it writes, and checks that the relaunched run gives the clean run's bytes (the global stages' crash tests).</summary>
-internal static class ShardKill
+internal static partial class ShardKill
 {
     /// <summary>
     /// Runs <paramref name="prepare"/> (the steps before the one to kill, into an empty output), starts the step and kills
     /// it at a random moment once it writes shard 0's folder under <paramref name="folder"/> (whose first segment is the
-    /// output). A step that finishes before its kill has not crashed, so the output is removed and the whole attempt made
-    /// again with half the window: how long a step writes depends on how busy the machine is.
+    /// output). A step that finishes its shard before its kill (seen with the process frozen) has not crashed, so the output
+    /// is removed and the whole attempt made again with half the window: how long a step writes depends on how busy the
+    /// machine is.
     /// </summary>
     public static void WhileWriting(TempDir dir, Random random, string[] command, string folder, Action? prepare = null)
     {
@@ -31,10 +33,19 @@ internal static class ShardKill
         while (!Writing() && !victim.HasExited) Thread.Sleep(10);
         Thread.Sleep(delayMs);
         if (victim.HasExited) return false;
+        // Frozen first, so it cannot finish between the look and the kill: a process still alive may
+        // already have renamed its shard into place, and killing it then would crash nothing.
+        SendSignal(victim.Id, SignalStop);
+        var writing = Writing();
         victim.Kill();
         victim.WaitForExit();
-        return true;
+        return writing;
     }
+
+    private const int SignalStop = 19; // SIGSTOP on Linux
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int SendSignal(int pid, int signal);
 
     /// <summary>Asserts DIR/crashed holds DIR/clean's bytes, then removes it for the next kill.</summary>
     public static void AssertSameAsClean(TempDir dir, string killedIn)
