@@ -5,18 +5,22 @@ using MMForge.Pipeline;
 namespace MMForge.Cli.Commands;
 
 /// <summary>
-/// <c>--phase keys|decide|write</c> of a global stage run as a map/reduce over shards (dedup,
-/// select, score): keys and write per shard, decide once. Declared once so the commands check it alike.
+/// <c>--phase keys|reduce|decide|write</c> of a global stage run as a map/reduce over shards (dedup,
+/// select, score): keys and write per shard, reduce (dedup's) per partition, decide once. Declared
+/// once so the commands check it alike.
 /// </summary>
 internal static class ShardPhase
 {
-    public const string Keys = "keys", Decide = "decide", Write = "write";
+    public const string Keys = "keys", Reduce = "reduce", Decide = "decide", Write = "write";
 
-    /// <summary>The option, described by <paramref name="description"/>; the command refuses keys or write without --shard, and decide with it.</summary>
-    public static Option<string?> Add(Command command, Option<string?> shard, string description)
+    /// <summary>
+    /// The option, described by <paramref name="description"/>, with a reduce phase when the command
+    /// has one (<paramref name="reduces"/>); the command refuses keys, reduce or write without --shard, and decide with it.
+    /// </summary>
+    public static Option<string?> Add(Command command, Option<string?> shard, string description, bool reduces = false)
     {
         var phase = new Option<string?>("--phase") { Description = description };
-        phase.AcceptOnlyFromAmong(Keys, Decide, Write);
+        phase.AcceptOnlyFromAmong(reduces ? [Keys, Reduce, Decide, Write] : [Keys, Decide, Write]);
         command.Options.Add(phase);
         command.Validators.Add(result =>
         {
@@ -24,6 +28,7 @@ internal static class ShardPhase
             switch (result.GetValue(phase))
             {
                 case Keys when !sharded: result.AddError("--phase keys needs --shard INDEX/COUNT"); break;
+                case Reduce when !sharded: result.AddError("--phase reduce needs --shard PARTITION/COUNT (COUNT: the number of key shards)"); break;
                 case Decide when sharded: result.AddError("--phase decide reads every shard's keys; leave out --shard"); break;
                 case Write when !sharded: result.AddError("--phase write needs --shard INDEX/COUNT"); break;
             }

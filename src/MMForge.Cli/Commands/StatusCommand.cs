@@ -28,7 +28,7 @@ internal static class StatusCommand
             {
                 var state = recorded.Any(s => s.Name == name) ? "done" : "not done";
                 var stage = Path.Combine(stagesFolder, name);
-                Console.Out.WriteLine($"{name.PadRight(width)}  {state}{Describe("keys", ShardStatus.OfKeys(stage))}{Describe("shards", ShardStatus.Of(stage))}");
+                Console.Out.WriteLine($"{name.PadRight(width)}  {state}{Describe("keys", ShardStatus.OfKeys(stage))}{Describe("reduce", ShardStatus.OfReduce(stage))}{Describe("shards", ShardStatus.Of(stage))}");
             }
             return Program.Ok;
         });

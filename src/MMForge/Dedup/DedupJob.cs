@@ -16,10 +16,14 @@ namespace MMForge.Dedup;
 /// result does not depend on the number of workers.
 /// </summary>
 /// <remarks>
-/// Sharded, the same passes run as three steps on many machines: each shard writes the keys of
-/// its records (<see cref="WriteKeys"/>), one step merges them in input order and decides
-/// (<see cref="DecideFromKeys"/>: the one-process decisions, clusters.jsonl), and each shard
-/// writes its records with those decisions (<see cref="Apply"/>), for merge-shards to join.
+/// Sharded, the same passes run as four steps on many machines: each shard writes the keys of
+/// its records, also grouped by exact-key partition (<see cref="WriteKeys"/>); each partition's
+/// exact duplicates are found by a reduce step of its own (<see cref="Reduce"/>); one step takes
+/// the decisions (<see cref="DecideFromKeys"/>: the one-process decisions, clusters.jsonl); and
+/// each shard writes its records with those decisions (<see cref="Apply"/>), for merge-shards to
+/// join. With <c>--match exact</c> the reduce steps decide every cluster and the decide step only
+/// merges their removals, so no step holds every key; the near searches still read every
+/// sample's compact keys in the decide step.
 /// </remarks>
 public sealed class DedupJob(DedupOptions options)
 {
@@ -28,7 +32,7 @@ public sealed class DedupJob(DedupOptions options)
     /// <summary>Runs both passes in this process; <paramref name="progress"/> hears of the key pass (sources named "keys of ...") and then the writing pass.</summary>
     public Manifest Run(IReadOnlyList<OpenedSource> sources, DatasetOutput output, Action<JobProgress>? progress = null)
     {
-        var removals = Decide(sources, add => ReadKeys(sources, null, add, progress), write =>
+        var removals = Decide(sources, add => ReadKeys(sources, null, add, progress), foundExactEdges: null, write =>
         {
             using var clusters = output.CreateFile(ClustersFile.FileName);
             write(clusters);
@@ -46,32 +50,51 @@ public sealed class DedupJob(DedupOptions options)
     }
 
     /// <summary>Whether a previous launch already wrote <paramref name="shard"/>'s keys with these options.</summary>
-    public bool KeysWritten(ShardSpec shard, string stageOutput) => KeyShardFile.ParametersOf(KeyShards.FileOf(stageOutput, shard)) == Parameters;
+    public bool KeysWritten(ShardSpec shard, string stageOutput) => KeyShards.Written(stageOutput, shard, Parameters);
 
     /// <summary>
-    /// Sharded step 2: every shard's keys merged in input order, the decisions taken on them as
-    /// one process takes them; writes clusters.jsonl into the stage's output and the decisions
-    /// for <see cref="Apply"/>. Returns how many samples are removed. A relaunch decides again
-    /// rather than trusting an earlier decisions file: it is quick next to the key pass, and
-    /// the key files may have been made again since.
+    /// Sharded step 2: the exact duplicates among the keys of exact-key partition
+    /// <paramref name="partition"/> (one per key shard) of every shard (<see cref="ExactReduce"/>);
+    /// returns how many removals (<c>--match exact</c>) or edges it found.
+    /// </summary>
+    public int Reduce(ShardSpec partition, string stageOutput)
+    {
+        var files = KeyShards.Complete(stageOutput, Parameters);
+        if (files.Count != partition.Count)
+            throw new ArgumentException($"the keys were written by {files.Count} shards, so there are {files.Count} partitions to reduce, not {partition.Count}: use --shard I/{files.Count}");
+        return ExactReduce.Run(files.Select(KeyShards.ExactFileBeside).ToList(), partition, Parameters, ReduceDecides, stageOutput);
+    }
+
+    /// <summary>Whether a previous launch already reduced <paramref name="partition"/> with these options.</summary>
+    public bool Reduced(ShardSpec partition, string stageOutput) => ExactReduce.Written(stageOutput, partition, Parameters, ReduceDecides);
+
+    /// <summary>Whether the reduce steps decide every cluster: with exact matching alone, every cluster lies in one partition.</summary>
+    public bool ReduceDecides => options.Match == DedupMatch.Exact;
+
+    /// <summary>
+    /// Sharded step 3: the decisions one process takes, written as clusters.jsonl into the stage's
+    /// output and as the decisions for <see cref="Apply"/>: with <c>--match exact</c> the reduce
+    /// steps' removals merged in input order; otherwise every shard's keys merged in input order,
+    /// with the reduce steps' exact edges, searched for near duplicates. Returns how many samples
+    /// are removed. A relaunch decides again rather than trusting an earlier decisions file: it is
+    /// quick next to the key pass, and the key files may have been made again since.
     /// </summary>
     public int DecideFromKeys(IReadOnlyList<OpenedSource> sources, string stageOutput)
     {
         var files = KeyShards.Complete(stageOutput, Parameters);
-        var removals = Decide(sources, add =>
-        {
-            foreach (var keyed in KeyShards.InInputOrder(files, options.Text.Permutations)) add(keyed);
-        }, write =>
-        {
-            using var clusters = new AtomicFile(Path.Combine(stageOutput, ClustersFile.FileName));
-            write(clusters.Stream);
-            clusters.Commit();
-        });
+        using var clusters = new AtomicFile(Path.Combine(stageOutput, ClustersFile.FileName));
+        var removals = ReduceDecides
+            ? ExactReduce.Removals(stageOutput, Parameters, files.Count, clusters.Stream)
+            : Decide(sources, add =>
+            {
+                foreach (var keyed in KeyShards.InInputOrder(files, options.Text.Permutations)) add(keyed);
+            }, () => ExactReduce.Edges(stageOutput, Parameters, files.Count), write => write(clusters.Stream));
+        clusters.Commit();
         RemovalDecisions.Write(RemovalDecisions.PathIn(stageOutput), DecisionsHeader(files.Count), removals);
         return removals.Count;
     }
 
-    /// <summary>Sharded step 3: <paramref name="shard"/>'s records written with the decisions of step 2.</summary>
+    /// <summary>Sharded step 4: <paramref name="shard"/>'s records written with the decisions of step 2.</summary>
     public Manifest Apply(IReadOnlyList<OpenedSource> sources, DatasetOutput output, ShardSpec shard, string stageOutput, Action<JobProgress>? progress) =>
         new RecordJob(WritingOptions(shard, RemovalDecisions.Read(RemovalDecisions.PathIn(stageOutput), DecisionsHeader(shard.Count))), progress).Run(sources, output);
 
@@ -97,16 +120,19 @@ public sealed class DedupJob(DedupOptions options)
     /// Every decision taken on the keys <paramref name="readKeys"/> hands over in input order: the
     /// removed samples by where they were read, with their rule and reason, and clusters.jsonl
     /// given to <paramref name="writeClusters"/>. The keys are dropped when it returns, so the
-    /// writing pass does not hold them.
+    /// writing pass does not hold them. The exact edges are found on the keys, or by
+    /// <paramref name="foundExactEdges"/> elsewhere (the sharded reduce steps: the keys then hold no exact keys).
     /// </summary>
-    private Dictionary<(string File, long Offset), (string Rule, string Reason)> Decide(IReadOnlyList<OpenedSource> sources, Action<Action<KeyedSample>> readKeys, Action<Action<Stream>> writeClusters)
+    private Dictionary<(string File, long Offset), (string Rule, string Reason)> Decide(IReadOnlyList<OpenedSource> sources, Action<Action<KeyedSample>> readKeys,
+        Func<List<DuplicateEdge>>? foundExactEdges, Action<Action<Stream>> writeClusters)
     {
         var spill = options.SpillDirectory ?? Path.GetTempPath();
         using var ids = new IdSpill(spill);
         using var texts = options.ComparesText ? new MinHashLsh(options.Text, spill) : null;
-        using var keys = new KeyColumns(spill, sources.Sum(s => s.DatasetManifest?.Records ?? 0));
+        using var keys = new KeyColumns(spill, sources.Sum(s => s.DatasetManifest?.Records ?? 0), holdsExactKeys: foundExactEdges is null);
         readKeys(new KeyCollector(keys, ids, texts, options.Text.Permutations).Add);
-        var edges = ExactEdges(keys);
+        // exact edges before near ones, as DuplicateClusters explains a pair joined both ways by its exact edge
+        var edges = foundExactEdges is null ? ExactEdges(keys) : foundExactEdges();
         var near = new NearDuplicates(keys, options);
         edges.AddRange(options.Match switch
         {

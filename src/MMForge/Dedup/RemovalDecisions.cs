@@ -47,7 +47,7 @@ internal static class RemovalDecisions
     public static Dictionary<(string File, long Offset), (string Rule, string Reason)> Read(string path, string header)
     {
         if (!Holds(path, header))
-            throw new ArgumentException($"{path} is missing or was decided with other options or another shard count: run 'dedup --phase keys --shard I/N' for every shard and then 'dedup --phase decide' with these options first");
+            throw new ArgumentException($"{path} is missing or was decided with other options or another shard count: run 'dedup --phase keys --shard I/N' and 'dedup --phase reduce --shard I/N' for every shard and then 'dedup --phase decide' with these options first");
         var removals = new Dictionary<(string, long), (string, string)>();
         foreach (var line in File.ReadLines(path).Skip(1))
         {

@@ -13,12 +13,12 @@ public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int 
     /// <summary>
     /// The phases some commands run before their shards write, each once per shard or once in all.
     /// Global stages decide on every shard's keys first (dedup, select and score: each shard's keys,
-    /// then one decision); hash first lists each shard's image files by the shard that owns them,
+    /// then one decision; dedup reduces each exact-key partition between the two); hash first lists each shard's image files by the shard that owns them,
     /// then hashes each file in its owner, since records of different shards share them; validate first counts yes/no answers per shard for yes-no-balance.
     /// </summary>
     private static readonly Dictionary<string, (string Phase, bool PerShard)[]> PhasesBeforeWriting = new()
     {
-        ["dedup"] = [("keys", true), (DecidePhase, false)],
+        ["dedup"] = [("keys", true), ("reduce", true), (DecidePhase, false)],
         ["select"] = [("keys", true), (DecidePhase, false)],
         ["score"] = [("keys", true), (DecidePhase, false)],
         ["hash"] = [("paths", true), ("images", true)],
@@ -49,12 +49,15 @@ public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int 
             if (Shards == 1) return [new ScaleOutStep("", Args, PerShard: false, HoldsEveryKey: phases.Any(p => p.Phase == DecidePhase))];
             return
             [
-                .. phases.Select(p => new ScaleOutStep("-" + p.Phase, [.. Args, PhaseOption, p.Phase], p.PerShard, HoldsEveryKey: p.Phase == DecidePhase)),
+                .. phases.Select(p => new ScaleOutStep("-" + p.Phase, [.. Args, PhaseOption, p.Phase], p.PerShard, HoldsEveryKey: p.Phase == DecidePhase && !DecidesOnReducedKeys)),
                 new ScaleOutStep("", Args, PerShard: true),
                 new ScaleOutStep("-merge", [MergeCommand, Output!], PerShard: false),
             ];
         }
     }
+
+    /// <summary>A dedup of exact copies alone: its reduce steps decide every cluster, and its decide step only merges their removals.</summary>
+    private bool DecidesOnReducedKeys => Args[0] == "dedup" && Args.Zip(Args.Skip(1)).Contains(("--match", "exact"));
 
     public void Validate()
     {

@@ -24,10 +24,17 @@ public sealed class ShardedDedupTests
 
     private static void RunSharded(TempDir dir, string output, int shards, params string[] options)
     {
-        for (var i = 0; i < shards; i++) Ok(CliRunner.Run(dir.Path, Dedup(output, [.. options, "--phase", "keys", "--shard", $"{i}/{shards}"])));
-        Ok(CliRunner.Run(dir.Path, Dedup(output, [.. options, "--phase", "decide"])));
+        KeysAndDecisions(dir, output, shards, options);
         for (var i = 0; i < shards; i++) Ok(CliRunner.Run(dir.Path, Dedup(output, [.. options, "--shard", $"{i}/{shards}"])));
         Ok(CliRunner.Run(dir.Path, "merge-shards", output));
+    }
+
+    /// <summary>The steps before the writing pass: every shard's keys, every partition's exact keys reduced, the decisions.</summary>
+    private static void KeysAndDecisions(TempDir dir, string output, int shards, params string[] options)
+    {
+        foreach (var phase in new[] { "keys", "reduce" })
+            for (var i = 0; i < shards; i++) Ok(CliRunner.Run(dir.Path, Dedup(output, [.. options, "--phase", phase, "--shard", $"{i}/{shards}"])));
+        Ok(CliRunner.Run(dir.Path, Dedup(output, [.. options, "--phase", "decide"])));
     }
 
     private static void Ok(CliRunner.Result result) => Assert.True(result.ExitCode is 0 or 1, result.Stdout + result.Stderr);
@@ -37,6 +44,8 @@ public sealed class ShardedDedupTests
     [InlineData("image+text", 5)]
     [InlineData("image", 3)]
     [InlineData("text", 3)]
+    [InlineData("exact", 3)]
+    [InlineData("exact", 1)]
     public void Sharded_dedup_removes_exactly_what_one_process_removes(string match, int shards)
     {
         using var dir = HashedRecords(3_000);
@@ -75,6 +84,21 @@ public sealed class ShardedDedupTests
         Assert.Contains("made with other dedup options", mixed.Stderr);
 
         Ok(CliRunner.Run(dir.Path, Dedup("out", "--phase", "keys", "--shard", "1/2")));
+        var unreduced = CliRunner.Run(dir.Path, Dedup("out", "--phase", "decide"));
+        Assert.Equal(2, unreduced.ExitCode);
+        Assert.Contains("'dedup --phase reduce --shard P/2'", unreduced.Stderr);
+        var otherPartitions = CliRunner.Run(dir.Path, Dedup("out", "--phase", "reduce", "--shard", "0/3"));
+        Assert.Equal(2, otherPartitions.ExitCode);
+        Assert.Contains("use --shard I/2", otherPartitions.Stderr);
+        Assert.Equal(2, CliRunner.Run(dir.Path, Dedup("out", "--phase", "reduce")).ExitCode);
+        // a reduce step killed while writing leaves its temporary folder: never taken as done, cleared by the relaunch
+        Ok(CliRunner.Run(dir.Path, Dedup("out", "--phase", "reduce", "--shard", "1/2")));
+        Directory.CreateDirectory(dir.File("out/keys/reduce/00000-of-00002.tmp-999999"));
+        File.WriteAllText(dir.File("out/keys/reduce/00000-of-00002.tmp-999999/exact-edges.bin"), "partial");
+        Assert.Equal(new ShardStatus(2, 1, 0, 1), ShardStatus.OfReduce(dir.File("out")));
+        Assert.Contains("1 of 2 reduce shards are not complete: 0/2", CliRunner.Run(dir.Path, Dedup("out", "--phase", "decide")).Stderr);
+        for (var i = 0; i < 2; i++) Ok(CliRunner.Run(dir.Path, Dedup("out", "--phase", "reduce", "--shard", $"{i}/2")));
+        Assert.Equal(new ShardStatus(2, 2, 0, 0), ShardStatus.OfReduce(dir.File("out")));
         Ok(CliRunner.Run(dir.Path, Dedup("out", "--phase", "decide")));
         var otherCount = CliRunner.Run(dir.Path, Dedup("out", "--shard", "0/3"));
         Assert.Equal(2, otherCount.ExitCode);
@@ -99,12 +123,7 @@ public sealed class ShardedDedupTests
         ShardKill.AssertSameAsClean(dir, "the key pass");
 
         // killed in the writing pass, with every key and the decisions ready
-        void KeysAndDecisions()
-        {
-            for (var i = 0; i < 2; i++) Ok(CliRunner.Run(dir.Path, Dedup("crashed", "--phase", "keys", "--shard", $"{i}/2")));
-            Ok(CliRunner.Run(dir.Path, Dedup("crashed", "--phase", "decide")));
-        }
-        ShardKill.WhileWriting(dir, random, Dedup("crashed", "--shard", "0/2"), "crashed/shards", KeysAndDecisions);
+        ShardKill.WhileWriting(dir, random, Dedup("crashed", "--shard", "0/2"), "crashed/shards", () => KeysAndDecisions(dir, "crashed", 2));
         RunSharded(dir, "crashed", 2);
         ShardKill.AssertSameAsClean(dir, "the writing pass");
     }
