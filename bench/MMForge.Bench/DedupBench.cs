@@ -13,7 +13,8 @@ namespace MMForge.Bench;
 public sealed class DedupBench : IBenchmark
 {
     public string Name => "dedup";
-    public string Usage => "dedup [--records N (default 1000000)] [--dir DIR] [--cli OTHER/MMForge.Cli.dll]: mmforge dedup time and memory per sample vs. a streaming stage, and the smallest managed heap each runs in";
+    public string Usage => "dedup [--records N (default 1000000)] [--shards S] [--dir DIR] [--cli OTHER/MMForge.Cli.dll]: mmforge dedup time and memory per sample vs. a streaming stage, and the smallest managed heap each runs in; "
+        + "with --shards, also the sharded steps (keys, reduce, decide, in S shards), and the smallest heap of the decide step and of the largest reduce step";
 
     private static readonly string[] Words =
         "the a image shows person people man woman dog cat bus car street table sign red white blue green black large small two three left right top bottom of in on with near and is are what color how many where why which does this that there picture photo background front holding sitting standing wearing".Split(' ');
@@ -25,6 +26,7 @@ public sealed class DedupBench : IBenchmark
         var input = Path.Combine(dir, $"infinity_mm_{records}.jsonl");
         var planted = Generate(input, records);
         var cli = args.String("--cli", Path.Combine(AppContext.BaseDirectory, "MMForge.Cli.dll"));
+        var shards = args.Int("--shards", 0);
         var dataset = Path.Combine(dir, "ingested");
         var ingest = ChildRun.Start("dotnet", [cli, "ingest", input, "-o", dataset, "--disable", "image-missing"]);
         if (ingest.ExitCode != 0) { Console.Error.WriteLine(ingest.Output); return 1; }
@@ -47,8 +49,69 @@ public sealed class DedupBench : IBenchmark
             Console.WriteLine($"    removed {removed:N0} (planted {expected:N0}); {run.Cpu.TotalSeconds / baseline!.Cpu.TotalSeconds:F2}x the CPU time of the streaming stage, " +
                               $"{(run.PeakAnonymousBytes - baseline.PeakAnonymousBytes) / (double)records:F0} bytes of anonymous memory per sample above it");
             Console.WriteLine($"    smallest managed heap it finishes in twice: {heap / 1e6:F0} MB, {(heap - baselineHeap) / (double)records:F0} bytes per sample above the streaming stage's");
+            if (shards > 0 && !MeasureSharded(records, cli, dedup, shards, Path.Combine(output, "clusters.jsonl"))) return 1;
         }
         return 0;
+    }
+
+    /// <summary>
+    /// The same dedup as <paramref name="shards"/> shards, one step after another: each step's time
+    /// and peak memory, the smallest heap of the decide step and of the reduce step of the largest
+    /// partition, and whether clusters.jsonl is the one-process file.
+    /// </summary>
+    private static bool MeasureSharded(int records, string cli, string[] dedup, int shards, string oneProcessClusters)
+    {
+        var output = dedup[Array.IndexOf(dedup, "-o") + 1] + "-sharded";
+        string[] Step(params string[] more) => [.. dedup.Select(a => a == dedup[Array.IndexOf(dedup, "-o") + 1] ? output : a), .. more];
+        if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        Console.WriteLine($"  sharded, {shards} shards, one step at a time:");
+        foreach (var phase in new[] { "keys", "reduce" })
+        {
+            var runs = new List<ChildRun>();
+            for (var i = 0; i < shards; i++)
+                if (Measure($"  --phase {phase} --shard {i}/{shards}", records, cli, Step("--phase", phase, "--shard", $"{i}/{shards}")) is { } run) runs.Add(run);
+                else return false;
+            if (phase == "reduce")
+            {
+                // the bisection reruns a step into an emptied output, so it runs on a copy of the keys
+                var largest = runs.IndexOf(runs.MaxBy(r => r.PeakAnonymousBytes)!);
+                var heap = SmallestHeapOnCopy(cli, Step("--phase", phase, "--shard", $"{largest}/{shards}"), output, runs[largest].PeakAnonymousBytes,
+                    redo: Path.Combine("keys", "reduce", $"{largest:D5}-of-{shards:D5}"));
+                Console.WriteLine($"    smallest managed heap reduce {largest}/{shards} finishes in twice: {heap / 1e6:F0} MB");
+            }
+        }
+        var decide = Measure("  --phase decide", records, cli, Step("--phase", "decide"));
+        if (decide is null) return false;
+        var same = File.ReadAllBytes(Path.Combine(output, "clusters.jsonl")).AsSpan().SequenceEqual(File.ReadAllBytes(oneProcessClusters));
+        Console.WriteLine($"    clusters.jsonl {(same ? "is" : "is NOT")} the one-process file");
+        var decideHeap = SmallestHeapOnCopy(cli, Step("--phase", "decide"), output, decide.PeakAnonymousBytes);
+        Console.WriteLine($"    smallest managed heap the decide step finishes in twice: {decideHeap / 1e6:F0} MB");
+        return same;
+    }
+
+    /// <summary>
+    /// <see cref="SmallestHeap"/> of a step that reads <paramref name="output"/>'s keys, each run on a
+    /// fresh copy of that folder without the step's own output <paramref name="redo"/> (which it would skip).
+    /// </summary>
+    private static long SmallestHeapOnCopy(string cli, string[] step, string output, long works, string? redo = null)
+    {
+        var copy = output + "-heap";
+        void Fresh()
+        {
+            if (Directory.Exists(copy)) Directory.Delete(copy, recursive: true);
+            CopyTree(output, copy);
+            if (redo is not null) Directory.Delete(Path.Combine(copy, redo), recursive: true);
+        }
+        var heap = SmallestHeap(cli, step.Select(a => a == output ? copy : a).ToArray(), works, Fresh);
+        Directory.Delete(copy, recursive: true);
+        return heap;
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories)) Directory.CreateDirectory(dir.Replace(from, to));
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories)) File.Copy(file, file.Replace(from, to));
     }
 
     /// <summary>
@@ -58,24 +121,26 @@ public sealed class DedupBench : IBenchmark
     /// stage; in a container with a memory limit .NET caps the heap this way by itself. Near the
     /// limit, whether a run fits depends on when its threads allocate, hence two runs.
     /// </summary>
-    private static long SmallestHeap(string cli, string[] args, long works)
+    private static long SmallestHeap(string cli, string[] args, long works, Action? before = null)
     {
         const long step = 4 << 20;
         var (fails, finishes) = (step, works);
         while (finishes - fails > step)
         {
             var limit = (fails + finishes) / 2;
-            if (FinishesWithin(cli, args, limit) && FinishesWithin(cli, args, limit)) finishes = limit;
+            if (FinishesWithin(cli, args, limit, before) && FinishesWithin(cli, args, limit, before)) finishes = limit;
             else fails = limit;
         }
         return finishes;
     }
 
-    private static bool FinishesWithin(string cli, string[] args, long heapLimit)
+    /// <param name="before">Prepares the output for a run; by default it is removed.</param>
+    private static bool FinishesWithin(string cli, string[] args, long heapLimit, Action? before)
     {
         // a run stopped by the limit may leave its output half made
         var output = args[Array.IndexOf(args, "-o") + 1];
-        if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        if (before is not null) before();
+        else if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
         var run = ChildRun.Start("dotnet", [cli, .. args], new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = $"0x{heapLimit:x}" });
         return run.ExitCode <= 1; // 1: finished with rejects
     }

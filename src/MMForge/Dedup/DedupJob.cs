@@ -94,7 +94,7 @@ public sealed class DedupJob(DedupOptions options)
         return removals.Count;
     }
 
-    /// <summary>Sharded step 4: <paramref name="shard"/>'s records written with the decisions of step 2.</summary>
+    /// <summary>Sharded step 4: <paramref name="shard"/>'s records written with the decisions of step 3.</summary>
     public Manifest Apply(IReadOnlyList<OpenedSource> sources, DatasetOutput output, ShardSpec shard, string stageOutput, Action<JobProgress>? progress) =>
         new RecordJob(WritingOptions(shard, RemovalDecisions.Read(RemovalDecisions.PathIn(stageOutput), DecisionsHeader(shard.Count))), progress).Run(sources, output);
 
