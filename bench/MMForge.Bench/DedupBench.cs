@@ -44,12 +44,15 @@ public sealed class DedupBench : IBenchmark
             var run = Measure($"dedup --match {match}", records, cli, dedup);
             if (run is null) return 1;
             var removed = File.ReadLines(Path.Combine(output, "clusters.jsonl")).Count();
+            // kept for the sharded run to compare with: the heap search below reruns into the output
+            var oneProcessClusters = Path.Combine(dir, $"clusters-{match.Replace('+', '-')}.jsonl");
+            File.Copy(Path.Combine(output, "clusters.jsonl"), oneProcessClusters, overwrite: true);
             var heap = SmallestHeap(cli, dedup, run.PeakAnonymousBytes);
             var expected = match == "exact" ? planted.Exact : planted.Exact + planted.Near;
             Console.WriteLine($"    removed {removed:N0} (planted {expected:N0}); {run.Cpu.TotalSeconds / baseline!.Cpu.TotalSeconds:F2}x the CPU time of the streaming stage, " +
                               $"{(run.PeakAnonymousBytes - baseline.PeakAnonymousBytes) / (double)records:F0} bytes of anonymous memory per sample above it");
             Console.WriteLine($"    smallest managed heap it finishes in twice: {heap / 1e6:F0} MB, {(heap - baselineHeap) / (double)records:F0} bytes per sample above the streaming stage's");
-            if (shards > 0 && !MeasureSharded(records, cli, dedup, shards, Path.Combine(output, "clusters.jsonl"))) return 1;
+            if (shards > 0 && !MeasureSharded(records, cli, dedup, shards, oneProcessClusters)) return 1;
         }
         return 0;
     }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using MMForge.Formats.Writers;
@@ -36,25 +37,41 @@ internal static class ExactReduce
     /// <summary>Reduces <paramref name="partition"/> of the key shards' <paramref name="exactFiles"/> (in shard order); returns how many edges or removals it wrote.</summary>
     public static int Run(IReadOnlyList<string> exactFiles, ShardSpec partition, string parameters, bool resolves, string stageOutput)
     {
-        var entries = new List<ExactEntry>();
+        // held for every sample of the partition: its key, ordinal and member key (36 bytes); names only for the samples removals name
+        var keys = new List<UInt128>();
         var ordinals = new List<int>();
+        var members = new List<MemberKey>();
+        foreach (var (entry, ordinal) in Entries(exactFiles, partition))
+        {
+            keys.Add(entry.Exact);
+            ordinals.Add(ordinal);
+            members.Add(entry.Member);
+        }
+        // indices into the partition rise with the ordinals, so the edges and choices on indices are those on ordinals
+        var edges = ExactDuplicates.Edges(CollectionsMarshal.AsSpan(keys));
+        if (!resolves)
+            return DirectorySwap.Write(FolderOf(stageOutput, partition), temp =>
+                WriteEdges(Path.Combine(temp, EdgesFile), parameters, edges.Select(e => (ordinals[e.A], ordinals[e.B])).ToList()));
+        var removals = DuplicateClusters.Resolve(ordinals.Count, i => members[i], edges);
+        var named = removals.SelectMany(r => new[] { r.Ordinal, r.DuplicateOf, r.Kept }).ToHashSet();
+        var names = new Dictionary<int, (SampleName Name, string File, long Offset)>();
+        var index = 0;
+        foreach (var (entry, _) in Entries(exactFiles, partition))
+            if (named.Contains(index++)) names[index - 1] = (new SampleName(entry.Id, entry.Source), entry.File, entry.Member.Offset);
+        return DirectorySwap.Write(FolderOf(stageOutput, partition), temp => WriteRemovals(temp, parameters, removals, names, ordinals));
+    }
+
+    /// <summary>Partition <paramref name="partition"/> of every shard's file, in input order, with each sample's global ordinal (the samples of the shards before its own, then its place in its shard).</summary>
+    private static IEnumerable<(ExactEntry Entry, int Ordinal)> Entries(IReadOnlyList<string> exactFiles, ShardSpec partition)
+    {
         long first = 0;
         foreach (var file in exactFiles)
         {
             var table = ExactKeyPartitions.ReadTable(file);
             foreach (var entry in ExactKeyPartitions.Read(file, table, partition.Index))
-            {
-                entries.Add(entry);
-                ordinals.Add(checked((int)(first + entry.ShardOrdinal)));
-            }
+                yield return (entry, checked((int)(first + entry.ShardOrdinal)));
             first += table.Samples;
         }
-        var keys = entries.Select(e => e.Exact).ToArray();
-        // indices into the partition rise with the ordinals, so the edges and choices on indices are those on ordinals
-        var edges = ExactDuplicates.Edges(keys);
-        return DirectorySwap.Write(FolderOf(stageOutput, partition), temp => resolves
-            ? WriteRemovals(temp, parameters, DuplicateClusters.Resolve(entries.Count, i => entries[i].Member, edges), entries, ordinals)
-            : WriteEdges(Path.Combine(temp, EdgesFile), parameters, edges.Select(e => (ordinals[e.A], ordinals[e.B])).ToList()));
     }
 
     /// <summary>Every partition's exact edges (<c>--match</c> other than exact), partition after partition.</summary>
@@ -164,10 +181,9 @@ internal static class ExactReduce
     }
 
     /// <summary>The partition's removals, on partition indices, written with global ordinals and the names one process gives them.</summary>
-    private static int WriteRemovals(string folder, string parameters, List<Removal> removals, List<ExactEntry> entries, List<int> ordinals)
+    private static int WriteRemovals(string folder, string parameters, List<Removal> removals, Dictionary<int, (SampleName Name, string File, long Offset)> named, List<int> ordinals)
     {
-        var names = removals.SelectMany(r => new[] { r.Ordinal, r.DuplicateOf, r.Kept }).Distinct()
-            .ToDictionary(i => i, i => new SampleName(entries[i].Id, entries[i].Source));
+        var names = named.ToDictionary(n => n.Key, n => n.Value.Name);
         using (var clusters = File.Create(Path.Combine(folder, ClustersFile.FileName)))
             ClustersFile.Write(clusters, removals, names);
         using var stream = File.Create(Path.Combine(folder, RemovalsFile));
@@ -177,8 +193,8 @@ internal static class ExactReduce
             JsonText.WriteLine(writer, stream, w =>
             {
                 w.WriteNumber("ordinal", ordinals[removal.Ordinal]);
-                w.WriteString("file", entries[removal.Ordinal].File);
-                w.WriteNumber("offset", entries[removal.Ordinal].Member.Offset);
+                w.WriteString("file", named[removal.Ordinal].File);
+                w.WriteNumber("offset", named[removal.Ordinal].Offset);
                 w.WriteString("rule", removal.Edge.Kind.RuleName());
                 w.WriteString("reason", ClustersFile.Reason(removal, names));
             });
