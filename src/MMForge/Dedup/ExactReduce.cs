@@ -55,9 +55,9 @@ internal static class ExactReduce
         var removals = DuplicateClusters.Resolve(ordinals.Count, i => members[i], edges);
         var named = removals.SelectMany(r => new[] { r.Ordinal, r.DuplicateOf, r.Kept }).ToHashSet();
         var names = new Dictionary<int, (SampleName Name, string File, long Offset)>();
-        var index = 0;
+        var index = -1;
         foreach (var (entry, _) in Entries(exactFiles, partition))
-            if (named.Contains(index++)) names[index - 1] = (new SampleName(entry.Id, entry.Source), entry.File, entry.Member.Offset);
+            if (named.Contains(++index)) names[index] = (new SampleName(entry.Id, entry.Source), entry.File, entry.Member.Offset);
         return DirectorySwap.Write(FolderOf(stageOutput, partition), temp => WriteRemovals(temp, parameters, removals, names, ordinals));
     }
 
