@@ -71,9 +71,9 @@ internal static class DedupCommand
             input, output, match, scope, distance, threshold, permutations, bands, shingle, spill, shared.Shard, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
         };
         var phase = ShardPhase.Add(command, shared.Shard, "Run one step of a sharded dedup (what 'mmforge run --workers N' and the Slurm/Kubernetes executors do): "
-            + "keys = with --shard I/N, write the keys of that shard's records to OUTPUT/keys/, also grouped into N partitions by exact key; "
-            + "reduce = with --shard P/N, find the exact duplicates of partition P of every shard's keys (with --match exact: decide their clusters); "
-            + "decide = take the decisions one process would, on the reduced partitions (--match exact) or on every shard's keys merged in input order "
+            + "keys = with --shard I/N, write the keys of that shard's records to OUTPUT/keys/, also grouped into N partitions (by source with --scope source, else by exact key); "
+            + "reduce = with --shard P/N, reduce partition P of every shard's keys: with --match exact or --scope source, where every cluster lies in one partition, take its decisions; "
+            + "otherwise find its exact duplicates; decide = take the decisions one process would: merge the partitions' (--match exact, --scope source) or search every shard's keys merged in input order "
             + "(writes OUTPUT/clusters.jsonl and OUTPUT/keys/decisions.jsonl); write = with --shard I/N, write that shard's records with the decisions "
             + "(the default when --shard is given), then 'mmforge merge-shards OUTPUT'. Without --phase and --shard: all in this process.", reduces: true);
         command.SetAction(p =>
@@ -111,8 +111,8 @@ internal static class DedupCommand
         ShardPhase.RunKeys(DedupJob.Stage, shard, dir, job.KeysWritten(shard, dir), report => job.WriteKeys(sources, shard, dir, report), "records read");
 
     private static int Reduce(DedupJob job, ShardSpec partition, string dir) =>
-        ShardPhase.RunStep(DedupJob.Stage, $"exact keys of partition {partition}", dir, job.Reduced(partition, dir), _ => job.Reduce(partition, dir),
-            found => job.ReduceDecides ? $"{found:N0} samples to remove" : $"{found:N0} exact-duplicate edges");
+        ShardPhase.RunStep(DedupJob.Stage, $"keys of partition {partition}", dir, job.Reduced(partition, dir), _ => job.Reduce(partition, dir),
+            found => job.PartitionsDecide ? $"{found:N0} samples to remove" : $"{found:N0} exact-duplicate edges");
 
     private static int Decide(DedupJob job, IReadOnlyList<MMForge.Formats.OpenedSource> sources, string dir)
     {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using MMForge.Dedup.Text;
 using MMForge.Formats;
@@ -17,13 +18,15 @@ namespace MMForge.Dedup;
 /// </summary>
 /// <remarks>
 /// Sharded, the same passes run as four steps on many machines: each shard writes the keys of
-/// its records, also grouped by exact-key partition (<see cref="WriteKeys"/>); each partition's
-/// exact duplicates are found by a reduce step of its own (<see cref="Reduce"/>); one step takes
-/// the decisions (<see cref="DecideFromKeys"/>: the one-process decisions, clusters.jsonl); and
-/// each shard writes its records with those decisions (<see cref="Apply"/>), for merge-shards to
-/// join. With <c>--match exact</c> the reduce steps decide every cluster and the decide step only
-/// merges their removals, so no step holds every key; the near searches still read every
-/// sample's compact keys in the decide step.
+/// its records, also grouped into partitions (<see cref="WriteKeys"/>, <see cref="KeyPartitions"/>);
+/// each partition is reduced by a step of its own (<see cref="Reduce"/>); one step takes the
+/// decisions (<see cref="DecideFromKeys"/>: the one-process decisions, clusters.jsonl); and each
+/// shard writes its records with those decisions (<see cref="Apply"/>), for merge-shards to join.
+/// When every cluster lies in one partition (<see cref="PartitionsDecide"/>: exact matching, by
+/// exact key; or near matching within each source, by source) the reduce steps take every
+/// decision and the decide step only merges their removals, so no step holds every key.
+/// Otherwise the reduce steps find the exact edges, and the near searches read every sample's
+/// compact keys in the decide step.
 /// </remarks>
 public sealed class DedupJob(DedupOptions options)
 {
@@ -32,19 +35,17 @@ public sealed class DedupJob(DedupOptions options)
     /// <summary>Runs both passes in this process; <paramref name="progress"/> hears of the key pass (sources named "keys of ...") and then the writing pass.</summary>
     public Manifest Run(IReadOnlyList<OpenedSource> sources, DatasetOutput output, Action<JobProgress>? progress = null)
     {
-        var removals = Decide(sources, add => ReadKeys(sources, null, add, progress), foundExactEdges: null, write =>
-        {
-            using var clusters = output.CreateFile(ClustersFile.FileName);
-            write(clusters);
-        });
-        return new RecordJob(WritingOptions(null, removals), progress).Run(sources, output);
+        List<DecidedRemoval> removals;
+        using (var clusters = output.CreateFile(ClustersFile.FileName))
+            removals = Decide(Expected(sources), add => ReadKeys(sources, null, add, progress), foundExactEdges: null, clusters);
+        return new RecordJob(WritingOptions(null, ByPlace(removals)), progress).Run(sources, output);
     }
 
     /// <summary>Sharded step 1: the keys of <paramref name="shard"/>'s records into <c>OUTPUT/keys/</c>; returns how many records the shard read.</summary>
     public long WriteKeys(IReadOnlyList<OpenedSource> sources, ShardSpec shard, string stageOutput, Action<JobProgress>? progress)
     {
         long records = 0;
-        KeyShards.Write(stageOutput, shard, Parameters, options.Text.Permutations,
+        KeyShards.Write(stageOutput, shard, Parameters, options.Text.Permutations, PartitionsDecide, PartitionOf(shard.Count),
             add => records = ReadKeys(sources, shard, add, progress));
         return records;
     }
@@ -53,42 +54,77 @@ public sealed class DedupJob(DedupOptions options)
     public bool KeysWritten(ShardSpec shard, string stageOutput) => KeyShards.Written(stageOutput, shard, Parameters);
 
     /// <summary>
-    /// Sharded step 2: the exact duplicates among the keys of exact-key partition
-    /// <paramref name="partition"/> (one per key shard) of every shard (<see cref="ExactReduce"/>);
-    /// returns how many removals (<c>--match exact</c>) or edges it found.
+    /// Sharded step 2: partition <paramref name="partition"/> (one per key shard) of every shard's
+    /// keys (<see cref="KeyPartitions"/>), in input order. When <see cref="PartitionsDecide"/>, the
+    /// decisions one process takes for those samples; otherwise their exact edges. Written by
+    /// <see cref="ReducedPartitions"/>; returns how many removals or edges it found.
     /// </summary>
     public int Reduce(ShardSpec partition, string stageOutput)
     {
-        var files = KeyShards.Complete(stageOutput, Parameters);
-        if (files.Count != partition.Count)
-            throw new ArgumentException($"the keys were written by {files.Count} shards, so there are {files.Count} partitions to reduce, not {partition.Count}: use --shard I/{files.Count}");
-        return ExactReduce.Run(files.Select(KeyShards.ExactFileBeside).ToList(), partition, Parameters, ReduceDecides, stageOutput);
+        var keyFiles = KeyShards.Complete(stageOutput, Parameters);
+        if (keyFiles.Count != partition.Count)
+            throw new ArgumentException($"the keys were written by {keyFiles.Count} shards, so there are {keyFiles.Count} partitions to reduce, not {partition.Count}: use --shard I/{keyFiles.Count}");
+        var files = keyFiles.Select(KeyShards.PartitionFileBeside).ToList();
+        var samples = KeyPartitions.InInputOrder(files, partition.Index, options.Text.Permutations);
+        var ordinals = new List<int>();
+        if (!PartitionsDecide)
+        {
+            // the partition's exact keys in input order: indices rise with the ordinals, so the edges on indices are those on ordinals
+            var keys = new List<UInt128>();
+            foreach (var (sample, ordinal) in samples)
+            {
+                keys.Add(sample.Key.Exact);
+                ordinals.Add(ordinal);
+            }
+            var edges = ExactDuplicates.Edges(CollectionsMarshal.AsSpan(keys));
+            return ReducedPartitions.WriteEdges(stageOutput, partition, Parameters, edges.Select(e => (ordinals[e.A], ordinals[e.B])).ToList());
+        }
+        return ReducedPartitions.WriteRemovals(stageOutput, partition, Parameters, clusters => Decide(KeyPartitions.Count(files, partition.Index), add =>
+        {
+            foreach (var (sample, ordinal) in samples)
+            {
+                ordinals.Add(ordinal);
+                add(sample);
+            }
+        }, foundExactEdges: null, clusters), ordinals);
     }
 
     /// <summary>Whether a previous launch already reduced <paramref name="partition"/> with these options.</summary>
-    public bool Reduced(ShardSpec partition, string stageOutput) => ExactReduce.Written(stageOutput, partition, Parameters, ReduceDecides);
+    public bool Reduced(ShardSpec partition, string stageOutput) => ReducedPartitions.Written(stageOutput, partition, Parameters, PartitionsDecide);
 
-    /// <summary>Whether the reduce steps decide every cluster: with exact matching alone, every cluster lies in one partition.</summary>
-    public bool ReduceDecides => options.Match == DedupMatch.Exact;
+    /// <summary>
+    /// Whether the reduce steps take every decision: every cluster lies in one partition when only
+    /// exact copies are matched (partitioned by exact key) or when the near searches run within
+    /// each source (partitioned by source).
+    /// </summary>
+    public bool PartitionsDecide => options.Match == DedupMatch.Exact || options.Scope == DedupScope.Source;
+
+    /// <summary>The partition of a sample among <paramref name="partitions"/>: by source when the near searches run within each source, else by exact key.</summary>
+    private Func<KeyedSample, int> PartitionOf(int partitions)
+    {
+        if (options.Match == DedupMatch.Exact || options.Scope == DedupScope.Global) return keyed => KeyPartitions.OfExactKey(keyed.Key.Exact, partitions);
+        var bySource = new Dictionary<string, int>(StringComparer.Ordinal);
+        return keyed => bySource.TryGetValue(keyed.Source, out var partition) ? partition : bySource[keyed.Source] = KeyPartitions.OfSource(keyed.Source, partitions);
+    }
 
     /// <summary>
     /// Sharded step 3: the decisions one process takes, written as clusters.jsonl into the stage's
-    /// output and as the decisions for <see cref="Apply"/>: with <c>--match exact</c> the reduce
-    /// steps' removals merged in input order; otherwise every shard's keys merged in input order,
-    /// with the reduce steps' exact edges, searched for near duplicates. Returns how many samples
-    /// are removed. A relaunch decides again rather than trusting an earlier decisions file: it is
-    /// quick next to the key pass, and the key files may have been made again since.
+    /// output and as the decisions for <see cref="Apply"/>: when <see cref="PartitionsDecide"/>, the
+    /// reduce steps' removals merged in input order; otherwise every shard's keys merged in input
+    /// order, with the reduce steps' exact edges, searched for near duplicates. Returns how many
+    /// samples are removed. A relaunch decides again rather than trusting an earlier decisions
+    /// file: it is quick next to the key pass, and the key files may have been made again since.
     /// </summary>
     public int DecideFromKeys(IReadOnlyList<OpenedSource> sources, string stageOutput)
     {
         var files = KeyShards.Complete(stageOutput, Parameters);
         using var clusters = new AtomicFile(Path.Combine(stageOutput, ClustersFile.FileName));
-        var removals = ReduceDecides
-            ? ExactReduce.Removals(stageOutput, Parameters, files.Count, clusters.Stream)
-            : Decide(sources, add =>
+        var removals = PartitionsDecide
+            ? ReducedPartitions.Removals(stageOutput, Parameters, files.Count, clusters.Stream)
+            : ByPlace(Decide(Expected(sources), add =>
             {
                 foreach (var keyed in KeyShards.InInputOrder(files, options.Text.Permutations)) add(keyed);
-            }, () => ExactReduce.Edges(stageOutput, Parameters, files.Count), write => write(clusters.Stream));
+            }, () => ReducedPartitions.Edges(stageOutput, Parameters, files.Count), clusters.Stream));
         clusters.Commit();
         RemovalDecisions.Write(RemovalDecisions.PathIn(stageOutput), DecisionsHeader(files.Count), removals);
         return removals.Count;
@@ -117,19 +153,19 @@ public sealed class DedupJob(DedupOptions options)
     };
 
     /// <summary>
-    /// Every decision taken on the keys <paramref name="readKeys"/> hands over in input order: the
-    /// removed samples by where they were read, with their rule and reason, and clusters.jsonl
-    /// given to <paramref name="writeClusters"/>. The keys are dropped when it returns, so the
-    /// writing pass does not hold them. The exact edges are found on the keys, or by
-    /// <paramref name="foundExactEdges"/> elsewhere (the sharded reduce steps: the keys then hold no exact keys).
+    /// Every decision taken on the <paramref name="expected"/> keys <paramref name="readKeys"/>
+    /// hands over in input order: the removed samples in ordinal order, where they were read, with
+    /// their rule and reason; clusters.jsonl written to <paramref name="clusters"/>. The keys are
+    /// dropped when it returns, so the writing pass does not hold them. The exact edges are found
+    /// on the keys, or by <paramref name="foundExactEdges"/> elsewhere (the sharded reduce steps:
+    /// the keys then hold no exact keys).
     /// </summary>
-    private Dictionary<(string File, long Offset), (string Rule, string Reason)> Decide(IReadOnlyList<OpenedSource> sources, Action<Action<KeyedSample>> readKeys,
-        Func<List<DuplicateEdge>>? foundExactEdges, Action<Action<Stream>> writeClusters)
+    private List<DecidedRemoval> Decide(long expected, Action<Action<KeyedSample>> readKeys, Func<List<DuplicateEdge>>? foundExactEdges, Stream clusters)
     {
         var spill = options.SpillDirectory ?? Path.GetTempPath();
         using var ids = new IdSpill(spill);
         using var texts = options.ComparesText ? new MinHashLsh(options.Text, spill) : null;
-        using var keys = new KeyColumns(spill, sources.Sum(s => s.DatasetManifest?.Records ?? 0), holdsExactKeys: foundExactEdges is null);
+        using var keys = new KeyColumns(spill, expected, holdsExactKeys: foundExactEdges is null);
         readKeys(new KeyCollector(keys, ids, texts, options.Text.Permutations).Add);
         // exact edges before near ones, as DuplicateClusters explains a pair joined both ways by its exact edge
         var edges = foundExactEdges is null ? ExactEdges(keys) : foundExactEdges();
@@ -144,11 +180,16 @@ public sealed class DedupJob(DedupOptions options)
         var removals = DuplicateClusters.Resolve(keys.Count, keys.Member, edges);
 
         var names = ids.Read(removals.SelectMany(r => new[] { r.Ordinal, r.DuplicateOf, r.Kept }).ToHashSet());
-        writeClusters(stream => ClustersFile.Write(stream, removals, names));
-        return removals.ToDictionary(
-            r => (keys.FileOf(r.Ordinal), keys.Member(r.Ordinal).Offset),
-            r => (r.Edge.Kind.RuleName(), ClustersFile.Reason(r, names)));
+        ClustersFile.Write(clusters, removals, names);
+        return removals.Select(r => new DecidedRemoval(r.Ordinal, keys.FileOf(r.Ordinal), keys.Member(r.Ordinal).Offset, r.Edge.Kind.RuleName(), ClustersFile.Reason(r, names))).ToList();
     }
+
+    /// <summary>How many samples the input's manifests declare: the key columns' capacity.</summary>
+    private static long Expected(IReadOnlyList<OpenedSource> sources) => sources.Sum(s => s.DatasetManifest?.Records ?? 0);
+
+    /// <summary>The removals by where they were read, as the writing pass looks them up.</summary>
+    private static Dictionary<(string File, long Offset), (string Rule, string Reason)> ByPlace(List<DecidedRemoval> removals) =>
+        removals.ToDictionary(r => (r.File, r.Offset), r => (r.Rule, r.Reason));
 
     /// <summary>
     /// The exact edges, in a frame of their own: the span over the exact keys ends with it, so the

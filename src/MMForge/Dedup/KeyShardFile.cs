@@ -16,7 +16,7 @@ internal static class KeyShardFile
     private const string Magic = "mmforge-dedup-keys/1";
     private const byte KeyTag = 1, FileTag = 2, EndTag = 0;
 
-    /// <summary>Writes the keys <paramref name="fill"/> hands to its writer into <paramref name="path"/>.</summary>
+    /// <summary>Writes the keys <paramref name="fill"/> hands to its writer into <paramref name="path"/> (their signatures stay the caller's).</summary>
     public static void Write(string path, string parameters, int permutations, Action<Action<KeyedSample>> fill)
     {
         using (var writer = new BinaryWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16), Encoding.UTF8))
@@ -65,7 +65,8 @@ internal static class KeyShardFile
         }
     }
 
-    private static void WriteKey(BinaryWriter writer, KeyedSample keyed, int permutations)
+    /// <summary>One sample's key, id, source, place and signature (when it has one; the caller gives the signature back to its pool).</summary>
+    internal static void WriteKey(BinaryWriter writer, KeyedSample keyed, int permutations)
     {
         var key = keyed.Key;
         writer.Write(keyed.SourceNumber);
@@ -81,13 +82,11 @@ internal static class KeyShardFile
         writer.Write(keyed.Source);
         writer.Write(keyed.Signature is null ? (byte)0 : (byte)1);
         if (keyed.Signature is { } signature)
-        {
             foreach (var value in signature.AsSpan(0, permutations)) writer.Write(value);
-            ArrayPool<uint>.Shared.Return(signature);
-        }
     }
 
-    private static KeyedSample ReadKey(BinaryReader reader, string file, int permutations)
+    /// <summary>What <see cref="WriteKey"/> wrote, read from <paramref name="file"/>; the signature rented from the shared pool.</summary>
+    internal static KeyedSample ReadKey(BinaryReader reader, string file, int permutations)
     {
         var (sourceNumber, recordNumber) = (reader.ReadInt32(), reader.ReadInt64());
         var exact = new UInt128(reader.ReadUInt64(), reader.ReadUInt64());

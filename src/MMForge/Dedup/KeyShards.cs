@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace MMForge.Dedup;
 
 /// <summary>
@@ -13,29 +15,33 @@ internal static class KeyShards
     public static string FileOf(string stageOutput, Pipeline.ShardSpec shard) => Pipeline.KeyShardFiles.FileOf(stageOutput, shard, KeyShardFile.FileName);
 
     /// <summary>
-    /// Writes a shard's key file as <see cref="KeyShardFile.Write"/> does, and the same samples by
-    /// exact-key partition (<see cref="ExactKeyPartitions"/>, one partition per shard), in its shard
-    /// folder (<see cref="Pipeline.KeyShardFiles"/>).
+    /// Writes a shard's key file as <see cref="KeyShardFile.Write"/> does, and the same samples
+    /// grouped into one partition per shard by <paramref name="partitionOf"/>
+    /// (<see cref="KeyPartitions"/>), in its shard folder (<see cref="Pipeline.KeyShardFiles"/>).
+    /// The MinHash signatures go where they are read: to the partitions when their reduce steps
+    /// decide (<paramref name="partitionsDecide"/>), else to the key file for the decide step.
     /// </summary>
-    public static void Write(string stageOutput, Pipeline.ShardSpec shard, string parameters, int permutations, Action<Action<KeyedSample>> fill) =>
+    public static void Write(string stageOutput, Pipeline.ShardSpec shard, string parameters, int permutations, bool partitionsDecide,
+        Func<KeyedSample, int> partitionOf, Action<Action<KeyedSample>> fill) =>
         Pipeline.KeyShardFiles.Write(stageOutput, shard, KeyShardFile.FileName, path =>
         {
-            using var exact = new ExactKeyPartitions.Writer(ExactFileBeside(path), parameters, shard.Count);
-            // the partition first: the key file gives the sample's signature back to the pool
+            using var partitions = new KeyPartitions.Writer(PartitionFileBeside(path), parameters, shard.Count, partitionOf, permutations);
             KeyShardFile.Write(path, parameters, permutations, add => fill(keyed =>
             {
-                exact.Add(keyed);
-                add(keyed);
+                var unsigned = keyed with { Signature = null };
+                partitions.Add(partitionsDecide ? keyed : unsigned);
+                add(partitionsDecide ? unsigned : keyed);
+                if (keyed.Signature is { } signature) ArrayPool<uint>.Shared.Return(signature);
             }));
-            exact.Complete();
+            partitions.Complete();
         });
 
     /// <summary>Whether <paramref name="shard"/>'s key folder holds both files, made with <paramref name="parameters"/>.</summary>
     public static bool Written(string stageOutput, Pipeline.ShardSpec shard, string parameters) =>
-        KeyShardFile.ParametersOf(FileOf(stageOutput, shard)) == parameters && ExactKeyPartitions.ParametersOf(ExactFileBeside(FileOf(stageOutput, shard))) == parameters;
+        KeyShardFile.ParametersOf(FileOf(stageOutput, shard)) == parameters && KeyPartitions.ParametersOf(PartitionFileBeside(FileOf(stageOutput, shard))) == parameters;
 
-    /// <summary>The exact-key partition file in the folder of the key file <paramref name="keyFile"/>.</summary>
-    public static string ExactFileBeside(string keyFile) => Path.Combine(Path.GetDirectoryName(keyFile)!, ExactKeyPartitions.FileName);
+    /// <summary>The partition file in the folder of the key file <paramref name="keyFile"/>.</summary>
+    public static string PartitionFileBeside(string keyFile) => Path.Combine(Path.GetDirectoryName(keyFile)!, KeyPartitions.FileName);
 
     /// <summary>The complete key files of every shard of one count, in shard order; refused while any is missing or was made with other parameters.</summary>
     public static List<string> Complete(string stageOutput, string parameters) =>

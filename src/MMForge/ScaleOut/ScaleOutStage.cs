@@ -56,8 +56,8 @@ public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int 
         }
     }
 
-    /// <summary>A dedup of exact copies alone: its reduce steps decide every cluster, and its decide step only merges their removals.</summary>
-    private bool DecidesOnReducedKeys => Args[0] == "dedup" && Args.Zip(Args.Skip(1)).Contains(("--match", "exact"));
+    /// <summary>A dedup of exact copies alone, or within each source: its reduce steps decide every cluster, and its decide step only merges their removals.</summary>
+    private bool DecidesOnReducedKeys => Args[0] == "dedup" && Args.Zip(Args.Skip(1)).Any(option => option is ("--match", "exact") or ("--scope", "source"));
 
     public void Validate()
     {

@@ -13,11 +13,15 @@ public sealed class ShardedDedupTests
 {
     private static string[] Dedup(string output, params string[] more) => ["dedup", "hashed", "-o", output, "--workers", "1", .. more];
 
-    /// <summary>Repeated questions on the few data-juicer images (byte-identical copies and a near-duplicate pair among them): exact, near-image and near-text clusters.</summary>
-    private static TempDir HashedRecords(int count)
+    /// <summary>
+    /// Repeated questions on the few data-juicer images (byte-identical copies and a near-duplicate
+    /// pair among them): exact, near-image and near-text clusters; with <paramref name="sources"/>,
+    /// the records spread over that many sources, so duplicates fall within and across them.
+    /// </summary>
+    private static TempDir HashedRecords(int count, int sources = 0)
     {
         var dir = TestPaths.NewTempDir();
-        ManyRecords.Ingest(dir, count, i => ($"What is shown in picture number {i % (count / 4)}?", $"Picture {i % (count / 4)} shows item {i % (count / 6)}."));
+        ManyRecords.Ingest(dir, count, i => ($"What is shown in picture number {i % (count / 4)}?", $"Picture {i % (count / 4)} shows item {i % (count / 6)}."), sources: sources);
         Assert.True(CliRunner.Run(dir.Path, "hash", "in", "-o", "hashed").ExitCode is 0 or 1);
         return dir;
     }
@@ -40,17 +44,21 @@ public sealed class ShardedDedupTests
     private static void Ok(CliRunner.Result result) => Assert.True(result.ExitCode is 0 or 1, result.Stdout + result.Stderr);
 
     [Theory]
-    [InlineData("image+text", 2)]
-    [InlineData("image+text", 5)]
-    [InlineData("image", 3)]
-    [InlineData("text", 3)]
-    [InlineData("exact", 3)]
-    [InlineData("exact", 1)]
-    public void Sharded_dedup_removes_exactly_what_one_process_removes(string match, int shards)
+    [InlineData("image+text", "global", 2)]
+    [InlineData("image+text", "global", 5)]
+    [InlineData("image", "global", 3)]
+    [InlineData("text", "global", 3)]
+    [InlineData("exact", "global", 3)]
+    [InlineData("exact", "global", 1)]
+    [InlineData("image+text", "source", 3)] // the reduce steps decide: partitions by source
+    [InlineData("image", "source", 4)]
+    [InlineData("text", "source", 2)]
+    [InlineData("exact", "source", 3)]
+    public void Sharded_dedup_removes_exactly_what_one_process_removes(string match, string scope, int shards)
     {
-        using var dir = HashedRecords(3_000);
-        Ok(CliRunner.Run(dir.Path, Dedup("one", "--match", match)));
-        RunSharded(dir, "sharded", shards, "--match", match);
+        using var dir = HashedRecords(3_000, sources: scope == "source" ? 7 : 0);
+        Ok(CliRunner.Run(dir.Path, Dedup("one", "--match", match, "--scope", scope)));
+        RunSharded(dir, "sharded", shards, "--match", match, "--scope", scope);
 
         var (one, sharded) = (Manifest.Load(dir.File("one")), Manifest.Load(dir.File("sharded")));
         Assert.True(one.Rejected > 100, $"the data must hold duplicates, removed {one.Rejected}");

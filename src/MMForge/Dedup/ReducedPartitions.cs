@@ -1,0 +1,170 @@
+using System.Text;
+using System.Text.Json;
+using MMForge.Formats.Writers;
+using MMForge.Pipeline;
+using MMForge.Records;
+
+namespace MMForge.Dedup;
+
+/// <summary>A removal as the decide step hands it to the writing pass: the sample's ordinal, where it was read, its rule and reason.</summary>
+internal sealed record DecidedRemoval(int Ordinal, string File, long Offset, string Rule, string Reason);
+
+/// <summary>
+/// What a sharded dedup's reduce steps (<c>dedup --phase reduce --shard P/N</c>, run by
+/// <see cref="DedupJob.Reduce"/> on partition P of every shard's <see cref="KeyPartitions"/>) write
+/// to <c>OUTPUT/keys/reduce/PPPPP-of-NNNNN/</c> through a temporary folder, and how the decide step
+/// reads it back. Ordinals are global input order, so what a partition writes is what one
+/// process finds for its samples:
+/// <list type="bullet">
+/// <item>when every cluster lies in one partition (<c>--match exact</c>, or <c>--scope source</c>),
+/// its removals, decided as one process decides them (<see cref="RemovalsFile"/>: ordinal, where
+/// the sample was read, rule and reason; <see cref="ClustersFile"/> lines in the same order), so
+/// the decide step only merges them (<see cref="Removals"/>);</item>
+/// <item>otherwise its exact edges (<see cref="EdgesFile"/>), which the decide step joins to the
+/// near edges it finds (<see cref="Edges"/>).</item>
+/// </list>
+/// </summary>
+internal static class ReducedPartitions
+{
+    public const string Folder = ShardSpec.ReduceFolder, EdgesFile = "exact-edges.bin", RemovalsFile = "removals.jsonl";
+    private const string EdgesMagic = "mmforge-dedup-exact-edges/1";
+
+    public static string FolderOf(string stageOutput, ShardSpec partition) => Path.Combine(stageOutput, ShardSpec.KeysFolder, Folder, partition.Name);
+
+    /// <summary>Whether a previous launch already reduced <paramref name="partition"/> with these parameters.</summary>
+    public static bool Written(string stageOutput, ShardSpec partition, string parameters, bool decides) =>
+        ParametersIn(FolderOf(stageOutput, partition), decides) == parameters;
+
+    /// <summary>The exact edges of a partition, on global ordinals, into its folder.</summary>
+    public static int WriteEdges(string stageOutput, ShardSpec partition, string parameters, List<(int A, int B)> edges) =>
+        DirectorySwap.Write(FolderOf(stageOutput, partition), temp =>
+        {
+            using var writer = new BinaryWriter(File.Create(Path.Combine(temp, EdgesFile)), Encoding.UTF8);
+            writer.Write(EdgesMagic);
+            writer.Write(parameters);
+            writer.Write(edges.Count);
+            foreach (var (a, b) in edges)
+            {
+                writer.Write(a);
+                writer.Write(b);
+            }
+            return edges.Count;
+        });
+
+    /// <summary>
+    /// A partition's removals into its folder: <paramref name="decide"/> writes the clusters.jsonl
+    /// lines to the stream it is given and returns the removals (ordinals of the partition), which
+    /// <paramref name="ordinals"/> maps to global ones.
+    /// </summary>
+    public static int WriteRemovals(string stageOutput, ShardSpec partition, string parameters, Func<Stream, List<DecidedRemoval>> decide, IReadOnlyList<int> ordinals) =>
+        DirectorySwap.Write(FolderOf(stageOutput, partition), temp =>
+        {
+            List<DecidedRemoval> removals;
+            using (var clusters = File.Create(Path.Combine(temp, ClustersFile.FileName))) removals = decide(clusters);
+            using var stream = File.Create(Path.Combine(temp, RemovalsFile));
+            using var writer = new Utf8JsonWriter(stream, JsonText.WriterOptions);
+            JsonText.WriteLine(writer, stream, w => w.WriteString("for", parameters));
+            foreach (var removal in removals)
+                JsonText.WriteLine(writer, stream, w =>
+                {
+                    w.WriteNumber("ordinal", ordinals[removal.Ordinal]);
+                    w.WriteString("file", removal.File);
+                    w.WriteNumber("offset", removal.Offset);
+                    w.WriteString("rule", removal.Rule);
+                    w.WriteString("reason", removal.Reason);
+                });
+            return removals.Count;
+        });
+
+    /// <summary>Every partition's exact edges (when the partitions do not decide), partition after partition.</summary>
+    public static List<DuplicateEdge> Edges(string stageOutput, string parameters, int partitions)
+    {
+        var edges = new List<DuplicateEdge>();
+        foreach (var folder in Complete(stageOutput, parameters, decides: false, partitions))
+        {
+            using var reader = new BinaryReader(File.OpenRead(Path.Combine(folder, EdgesFile)), Encoding.UTF8);
+            reader.ReadString();
+            reader.ReadString();
+            for (var count = reader.ReadInt32(); count > 0; count--)
+                edges.Add(new DuplicateEdge(reader.ReadInt32(), reader.ReadInt32(), DuplicateKind.Exact, -1, double.NaN));
+        }
+        return edges;
+    }
+
+    /// <summary>
+    /// Every partition's removals (when the partitions decide) merged in ordinal order, as one process
+    /// orders them: each one's clusters.jsonl line, bytes as its reduce wrote them, goes to
+    /// <paramref name="clusterLines"/>; returned, where each was read with its rule and reason.
+    /// </summary>
+    public static Dictionary<(string File, long Offset), (string Rule, string Reason)> Removals(string stageOutput, string parameters, int partitionCount, Stream clusterLines)
+    {
+        var partitions = Complete(stageOutput, parameters, decides: true, partitionCount).Select(PartitionRemovals).Select(r => r.GetEnumerator()).ToList();
+        var decisions = new Dictionary<(string, long), (string, string)>();
+        try
+        {
+            var next = new PriorityQueue<int, int>();
+            for (var i = 0; i < partitions.Count; i++)
+                if (partitions[i].MoveNext()) next.Enqueue(i, partitions[i].Current.Ordinal);
+            while (next.TryDequeue(out var i, out _))
+            {
+                var removal = partitions[i].Current;
+                clusterLines.Write(removal.ClusterLine);
+                decisions[(removal.File, removal.Offset)] = (removal.Rule, removal.Reason);
+                if (partitions[i].MoveNext()) next.Enqueue(i, partitions[i].Current.Ordinal);
+            }
+        }
+        finally
+        {
+            foreach (var partition in partitions) partition.Dispose();
+        }
+        return decisions;
+    }
+
+    /// <summary>One reduced partition's removals in ordinal order, each with its clusters.jsonl line (newline included).</summary>
+    private static IEnumerable<(int Ordinal, string File, long Offset, string Rule, string Reason, byte[] ClusterLine)> PartitionRemovals(string folder)
+    {
+        using var lines = new BinaryReader(new FileStream(Path.Combine(folder, ClustersFile.FileName), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16));
+        var line = new List<byte>();
+        foreach (var text in File.ReadLines(Path.Combine(folder, RemovalsFile)).Skip(1))
+        {
+            using var json = JsonDocument.Parse(text);
+            var root = json.RootElement;
+            line.Clear();
+            do line.Add(lines.ReadByte()); // EndOfStreamException: the two files disagree, so the folder is damaged
+            while (line[^1] != (byte)'\n');
+            yield return (root.GetProperty("ordinal").GetInt32(), root.GetProperty("file").GetString()!, root.GetProperty("offset").GetInt64(),
+                root.GetProperty("rule").GetString()!, root.GetProperty("reason").GetString()!, line.ToArray());
+        }
+    }
+
+    /// <summary>The <paramref name="partitions"/> reduced partitions, in order; refused while any is missing or was made with other options.</summary>
+    private static List<string> Complete(string stageOutput, string parameters, bool decides, int partitions)
+    {
+        var reduced = Path.Combine(stageOutput, ShardSpec.KeysFolder, Folder);
+        if (ShardFolders.Found(reduced).Count == 0)
+            throw new ArgumentException($"no key partition of {stageOutput} is reduced yet: run 'dedup --phase reduce --shard P/{partitions}' for each of the {partitions} partitions first");
+        var folders = ShardFolders.Complete(reduced, folder => ParametersIn(folder, decides) is not null, "reduce");
+        if (folders.Count != partitions)
+            throw new ArgumentException($"{reduced} holds {folders.Count} reduced partitions, but the keys were written by {partitions} shards; run 'dedup --phase reduce --shard P/{partitions}' for every partition");
+        foreach (var folder in folders)
+            if (ParametersIn(folder, decides) != parameters)
+                throw new ArgumentException($"{folder} was reduced with other dedup options; run '--phase reduce' again for every partition with these");
+        return folders;
+    }
+
+    private static string? ParametersIn(string folder, bool decides)
+    {
+        if (decides)
+        {
+            var path = Path.Combine(folder, RemovalsFile);
+            if (!File.Exists(path)) return null;
+            using var reader = new StreamReader(path);
+            using var header = JsonDocument.Parse(reader.ReadLine() ?? "{}");
+            return header.RootElement.TryGetProperty("for", out var parameters) ? parameters.GetString() : null;
+        }
+        var edges = Path.Combine(folder, EdgesFile);
+        if (!File.Exists(edges)) return null;
+        using var binary = new BinaryReader(File.OpenRead(edges), Encoding.UTF8);
+        return binary.ReadString() == EdgesMagic ? binary.ReadString() : null;
+    }
+}
