@@ -13,7 +13,7 @@ namespace MMForge.Bench;
 public sealed class DedupBench : IBenchmark
 {
     public string Name => "dedup";
-    public string Usage => "dedup [--records N (default 1000000)] [--shards S] [--dir DIR] [--cli OTHER/MMForge.Cli.dll]: mmforge dedup time and memory per sample vs. a streaming stage, and the smallest managed heap each runs in; "
+    public string Usage => "dedup [--records N (default 1000000)] [--shards S] [--scope global|source] [--dir DIR] [--cli OTHER/MMForge.Cli.dll]: mmforge dedup time and memory per sample vs. a streaming stage, and the smallest managed heap each runs in; "
         + "with --shards, also the sharded steps (keys, reduce, decide, in S shards), and the smallest heap of the decide step and of the largest reduce step";
 
     private static readonly string[] Words =
@@ -27,6 +27,7 @@ public sealed class DedupBench : IBenchmark
         var planted = Generate(input, records);
         var cli = args.String("--cli", Path.Combine(AppContext.BaseDirectory, "MMForge.Cli.dll"));
         var shards = args.Int("--shards", 0);
+        var scope = args.String("--scope", "global");
         var dataset = Path.Combine(dir, "ingested");
         var ingest = ChildRun.Start("dotnet", [cli, "ingest", input, "-o", dataset, "--disable", "image-missing"]);
         if (ingest.ExitCode != 0) { Console.Error.WriteLine(ingest.Output); return 1; }
@@ -40,8 +41,8 @@ public sealed class DedupBench : IBenchmark
         foreach (var match in new[] { "exact", "image+text" })
         {
             var output = Path.Combine(dir, "dedup-" + match.Replace('+', '-'));
-            string[] dedup = ["dedup", dataset, "-o", output, "--match", match];
-            var run = Measure($"dedup --match {match}", records, cli, dedup);
+            string[] dedup = ["dedup", dataset, "-o", output, "--match", match, "--scope", scope];
+            var run = Measure($"dedup --match {match} --scope {scope}", records, cli, dedup);
             if (run is null) return 1;
             var removed = File.ReadLines(Path.Combine(output, "clusters.jsonl")).Count();
             // kept for the sharded run to compare with: the heap search below reruns into the output
