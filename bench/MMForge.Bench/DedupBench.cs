@@ -107,7 +107,7 @@ public sealed class DedupBench : IBenchmark
             if (redo is not null) Directory.Delete(Path.Combine(copy, redo), recursive: true);
         }
         var heap = SmallestHeap(cli, step.Select(a => a == output ? copy : a).ToArray(), works, Fresh);
-        Directory.Delete(copy, recursive: true);
+        if (Directory.Exists(copy)) Directory.Delete(copy, recursive: true); // none when the bisection had nothing to search
         return heap;
     }
 

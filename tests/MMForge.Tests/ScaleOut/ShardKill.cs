@@ -47,10 +47,10 @@ internal static partial class ShardKill
     [LibraryImport("libc", EntryPoint = "kill")]
     private static partial int SendSignal(int pid, int signal);
 
-    /// <summary>Asserts DIR/crashed holds DIR/clean's bytes, then removes it for the next kill.</summary>
-    public static void AssertSameAsClean(TempDir dir, string killedIn)
+    /// <summary>Asserts DIR/crashed holds the bytes of the uninterrupted run in DIR/<paramref name="clean"/>, then removes it for the next kill.</summary>
+    public static void AssertSameAsClean(TempDir dir, string killedIn, string clean = "clean")
     {
-        FileTree.AssertIdentical(dir.File("clean"), dir.File("crashed"), $"after a kill during {killedIn}");
+        FileTree.AssertIdentical(dir.File(clean), dir.File("crashed"), $"after a kill during {killedIn}");
         Directory.Delete(dir.File("crashed"), recursive: true);
     }
 }

@@ -117,9 +117,9 @@ public sealed class ShardedDedupTests
     }
 
     [Fact]
-    public void A_shard_killed_while_writing_keys_or_records_is_finished_by_its_relaunch_with_the_same_bytes()
+    public void A_shard_killed_while_writing_keys_reductions_or_records_is_finished_by_its_relaunch_with_the_same_bytes()
     {
-        using var dir = HashedRecords(30_000);
+        using var dir = HashedRecords(30_000, sources: 7);
         RunSharded(dir, "clean", 2);
         var random = new Random(7);
 
@@ -134,5 +134,16 @@ public sealed class ShardedDedupTests
         ShardKill.WhileWriting(dir, random, Dedup("crashed", "--shard", "0/2"), "crashed/shards", () => KeysAndDecisions(dir, "crashed", 2));
         RunSharded(dir, "crashed", 2);
         ShardKill.AssertSameAsClean(dir, "the writing pass");
+
+        // killed in a reduce step that takes its partition's decisions (within each source), with every key ready
+        string[] bySource = ["--scope", "source"];
+        RunSharded(dir, "clean-by-source", 2, bySource);
+        ShardKill.WhileWriting(dir, random, Dedup("crashed", [.. bySource, "--phase", "reduce", "--shard", "0/2"]), "crashed/keys/reduce", () =>
+        {
+            for (var i = 0; i < 2; i++) Ok(CliRunner.Run(dir.Path, Dedup("crashed", [.. bySource, "--phase", "keys", "--shard", $"{i}/2"])));
+        });
+        Assert.Equal(new ShardStatus(2, 0, 0, 1), ShardStatus.OfReduce(dir.File("crashed")));
+        RunSharded(dir, "crashed", 2, bySource);
+        ShardKill.AssertSameAsClean(dir, "a reduce step", clean: "clean-by-source");
     }
 }
