@@ -118,7 +118,8 @@ internal static class DedupCommand
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var removed = job.DecideFromKeys(sources, dir);
-        Console.Out.WriteLine($"dedup: decided on every shard's keys in {clock.Elapsed.TotalSeconds:F1}s: {removed:N0} samples to remove; {Path.Combine(dir, ClustersFile.FileName)}");
+        var how = job.PartitionsDecide ? "merged the reduced partitions' decisions" : "decided on every shard's keys";
+        Console.Out.WriteLine($"dedup: {how} in {clock.Elapsed.TotalSeconds:F1}s: {removed:N0} samples to remove; {Path.Combine(dir, ClustersFile.FileName)}");
         return Program.Ok;
     }
 
