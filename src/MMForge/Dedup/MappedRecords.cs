@@ -28,6 +28,9 @@ internal sealed unsafe class MappedRecords<T> : IDisposable where T : unmanaged
     /// <summary>The record at <paramref name="ordinal"/>: <c>width</c> values.</summary>
     public ReadOnlySpan<T> this[int ordinal] => new(start + (long)ordinal * width, width);
 
+    /// <summary><paramref name="count"/> values from value <paramref name="first"/> on, whatever the width: for files of records of varying length.</summary>
+    public ReadOnlySpan<T> Values(long first, int count) => new(start + first, count);
+
     public void Dispose()
     {
         view.SafeMemoryMappedViewHandle.ReleasePointer();
