@@ -28,7 +28,7 @@ internal static class KeyShards
             using var partitions = new KeyPartitions.Writer(PartitionFileBeside(path), parameters, shard.Count, partitionOf, permutations);
             KeyShardFile.Write(path, parameters, permutations, add => fill(keyed =>
             {
-                var unsigned = keyed with { Signature = null };
+                var unsigned = keyed.Signature is null ? keyed : keyed with { Signature = null };
                 partitions.Add(partitionsDecide ? keyed : unsigned);
                 add(partitionsDecide ? unsigned : keyed);
                 if (keyed.Signature is { } signature) ArrayPool<uint>.Shared.Return(signature);

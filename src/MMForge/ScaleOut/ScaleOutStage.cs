@@ -13,7 +13,7 @@ public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int 
     /// <summary>
     /// The phases some commands run before their shards write, each once per shard or once in all.
     /// Global stages decide on every shard's keys first (dedup, select and score: each shard's keys,
-    /// then one decision; dedup reduces each exact-key partition between the two); hash first lists each shard's image files by the shard that owns them,
+    /// then one decision; dedup reduces each key partition between the two); hash first lists each shard's image files by the shard that owns them,
     /// then hashes each file in its owner, since records of different shards share them; validate first counts yes/no answers per shard for yes-no-balance.
     /// </summary>
     private static readonly Dictionary<string, (string Phase, bool PerShard)[]> PhasesBeforeWriting = new()
