@@ -123,14 +123,15 @@ internal static class ReducedPartitions
     /// <summary>One reduced partition's removals in ordinal order, each with its clusters.jsonl line (newline included).</summary>
     private static IEnumerable<(int Ordinal, string File, long Offset, string Rule, string Reason, byte[] ClusterLine)> PartitionRemovals(string folder)
     {
-        using var lines = new BinaryReader(new FileStream(Path.Combine(folder, ClustersFile.FileName), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16));
+        using var lines = new BufferedStream(File.OpenRead(Path.Combine(folder, ClustersFile.FileName)), 1 << 16);
         var line = new List<byte>();
         foreach (var text in File.ReadLines(Path.Combine(folder, RemovalsFile)).Skip(1))
         {
             using var json = JsonDocument.Parse(text);
             var root = json.RootElement;
             line.Clear();
-            do line.Add(lines.ReadByte()); // EndOfStreamException: the two files disagree, so the folder is damaged
+            do line.Add(lines.ReadByte() is var b and >= 0 ? (byte)b
+                : throw new InvalidDataException($"{folder}: {ClustersFile.FileName} has fewer lines than {RemovalsFile}; the partition was changed after its reduce step: run it again"));
             while (line[^1] != (byte)'\n');
             yield return (root.GetProperty("ordinal").GetInt32(), root.GetProperty("file").GetString()!, root.GetProperty("offset").GetInt64(),
                 root.GetProperty("rule").GetString()!, root.GetProperty("reason").GetString()!, line.ToArray());

@@ -117,6 +117,21 @@ public sealed class ShardedDedupTests
     }
 
     [Fact]
+    public void A_reduced_partition_changed_after_its_step_is_refused_by_name()
+    {
+        using var dir = HashedRecords(3_000);
+        foreach (var phase in new[] { "keys", "reduce" })
+            for (var i = 0; i < 2; i++) Ok(CliRunner.Run(dir.Path, Dedup("out", "--match", "exact", "--phase", phase, "--shard", $"{i}/2")));
+        var partition = Directory.GetDirectories(dir.File("out/keys/reduce")).First(p => File.ReadLines(Path.Combine(p, "removals.jsonl")).Count() > 1);
+        File.WriteAllText(Path.Combine(partition, "clusters.jsonl"), "");
+
+        var decide = CliRunner.Run(dir.Path, Dedup("out", "--match", "exact", "--phase", "decide"));
+        Assert.NotEqual(0, decide.ExitCode);
+        Assert.Contains($"out/keys/reduce/{Path.GetFileName(partition)}: clusters.jsonl has fewer lines than removals.jsonl", decide.Stderr);
+        Assert.False(File.Exists(dir.File("out/clusters.jsonl")), "no clusters.jsonl from a damaged partition");
+    }
+
+    [Fact]
     public void A_shard_killed_while_writing_keys_reductions_or_records_is_finished_by_its_relaunch_with_the_same_bytes()
     {
         using var dir = HashedRecords(30_000, sources: 7);
