@@ -112,7 +112,6 @@ internal static class KeyPartitions
             for (var i = 0; i < _partitions.Count; i++) order[next[_partitions[i]]++] = i;
             for (var p = 0; p < partitions; p++) yield return (p, new ArraySegment<int>(order, bounds[p], bounds[p + 1] - bounds[p]));
         }
-
     }
 
     /// <summary>What a shard's file says of itself: how many samples the shard keyed, how many each partition holds, where each starts, and the files.</summary>

@@ -33,7 +33,7 @@ internal static class ReducedPartitions
 
     /// <summary>Whether a previous launch already reduced <paramref name="partition"/> with these parameters.</summary>
     public static bool Written(string stageOutput, ShardSpec partition, string parameters, bool decides) =>
-        ParametersIn(FolderOf(stageOutput, partition), decides) == parameters;
+        ParametersOf(decides)(Path.Combine(FolderOf(stageOutput, partition), FileName(decides))) == parameters;
 
     /// <summary>The exact edges of a partition, on global ordinals, into its folder.</summary>
     public static int WriteEdges(string stageOutput, ShardSpec partition, string parameters, List<(int A, int B)> edges) =>
@@ -80,9 +80,9 @@ internal static class ReducedPartitions
     public static List<DuplicateEdge> Edges(string stageOutput, string parameters, int partitions)
     {
         var edges = new List<DuplicateEdge>();
-        foreach (var folder in Complete(stageOutput, parameters, decides: false, partitions))
+        foreach (var file in Complete(stageOutput, parameters, decides: false, partitions))
         {
-            using var reader = new BinaryReader(File.OpenRead(Path.Combine(folder, EdgesFile)), Encoding.UTF8);
+            using var reader = new BinaryReader(File.OpenRead(file), Encoding.UTF8);
             reader.ReadString();
             reader.ReadString();
             for (var count = reader.ReadInt32(); count > 0; count--)
@@ -98,7 +98,7 @@ internal static class ReducedPartitions
     /// </summary>
     public static Dictionary<(string File, long Offset), (string Rule, string Reason)> Removals(string stageOutput, string parameters, int partitionCount, Stream clusterLines)
     {
-        var partitions = Complete(stageOutput, parameters, decides: true, partitionCount).Select(PartitionRemovals).Select(r => r.GetEnumerator()).ToList();
+        var partitions = Complete(stageOutput, parameters, decides: true, partitionCount).Select(Path.GetDirectoryName).Select(folder => PartitionRemovals(folder!)).Select(r => r.GetEnumerator()).ToList();
         var decisions = new Dictionary<(string, long), (string, string)>();
         try
         {
@@ -138,34 +138,36 @@ internal static class ReducedPartitions
         }
     }
 
-    /// <summary>The <paramref name="partitions"/> reduced partitions, in order; refused while any is missing or was made with other options.</summary>
+    /// <summary>The files of the <paramref name="partitions"/> reduced partitions (removals or edges), in order; refused while any is missing or was made with other options.</summary>
     private static List<string> Complete(string stageOutput, string parameters, bool decides, int partitions)
     {
         var reduced = Path.Combine(stageOutput, ShardSpec.KeysFolder, Folder);
         if (ShardFolders.Found(reduced).Count == 0)
             throw new ArgumentException($"no key partition of {stageOutput} is reduced yet: run 'dedup --phase reduce --shard P/{partitions}' for each of the {partitions} partitions first");
-        var folders = ShardFolders.Complete(reduced, folder => ParametersIn(folder, decides) is not null, "reduce");
-        if (folders.Count != partitions)
-            throw new ArgumentException($"{reduced} holds {folders.Count} reduced partitions, but the keys were written by {partitions} shards; run 'dedup --phase reduce --shard P/{partitions}' for every partition");
-        foreach (var folder in folders)
-            if (ParametersIn(folder, decides) != parameters)
-                throw new ArgumentException($"{folder} was reduced with other dedup options; run '--phase reduce' again for every partition with these");
-        return folders;
+        var files = KeyShardFiles.CompleteIn(reduced, "reduce", "reduce", FileName(decides), ParametersOf(decides), parameters, DedupJob.Stage);
+        if (files.Count != partitions)
+            throw new ArgumentException($"{reduced} holds {files.Count} reduced partitions, but the keys were written by {partitions} shards; run 'dedup --phase reduce --shard P/{partitions}' for every partition");
+        return files;
     }
 
-    private static string? ParametersIn(string folder, bool decides)
+    /// <summary>What a reduced partition holds: its removals when the partitions decide, else its exact edges.</summary>
+    private static string FileName(bool decides) => decides ? RemovalsFile : EdgesFile;
+
+    /// <summary>How to read the parameters a reduced partition's file was made with (null when there is none).</summary>
+    private static Func<string, string?> ParametersOf(bool decides) => decides ? RemovalsParametersOf : EdgesParametersOf;
+
+    private static string? RemovalsParametersOf(string path)
     {
-        if (decides)
-        {
-            var path = Path.Combine(folder, RemovalsFile);
-            if (!File.Exists(path)) return null;
-            using var reader = new StreamReader(path);
-            using var header = JsonDocument.Parse(reader.ReadLine() ?? "{}");
-            return header.RootElement.TryGetProperty("for", out var parameters) ? parameters.GetString() : null;
-        }
-        var edges = Path.Combine(folder, EdgesFile);
-        if (!File.Exists(edges)) return null;
-        using var binary = new BinaryReader(File.OpenRead(edges), Encoding.UTF8);
+        if (!File.Exists(path)) return null;
+        using var reader = new StreamReader(path);
+        using var header = JsonDocument.Parse(reader.ReadLine() ?? "{}");
+        return header.RootElement.TryGetProperty("for", out var parameters) ? parameters.GetString() : null;
+    }
+
+    private static string? EdgesParametersOf(string path)
+    {
+        if (!File.Exists(path)) return null;
+        using var binary = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
         return binary.ReadString() == EdgesMagic ? binary.ReadString() : null;
     }
 }

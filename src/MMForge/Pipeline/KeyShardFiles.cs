@@ -24,13 +24,21 @@ public static class KeyShardFiles
     /// missing or was made with other parameters than <paramref name="parameters"/> (read by
     /// <paramref name="parametersOf"/>), naming the <paramref name="stage"/>.
     /// </summary>
-    public static List<string> Complete(string stageOutput, string fileName, Func<string, string?> parametersOf, string parameters, string stage)
+    public static List<string> Complete(string stageOutput, string fileName, Func<string, string?> parametersOf, string parameters, string stage) =>
+        CompleteIn(Path.Combine(stageOutput, ShardSpec.KeysFolder), "key", "keys", fileName, parametersOf, parameters, stage);
+
+    /// <summary>
+    /// As <see cref="Complete"/> for the shard folders under <paramref name="folder"/> that a step
+    /// (<paramref name="phase"/>, its shards called <paramref name="what"/> in errors) writes:
+    /// each one's <paramref name="fileName"/>, in shard order.
+    /// </summary>
+    public static List<string> CompleteIn(string folder, string what, string phase, string fileName, Func<string, string?> parametersOf, string parameters, string stage)
     {
-        var files = ShardFolders.Complete(Path.Combine(stageOutput, ShardSpec.KeysFolder), dir => File.Exists(Path.Combine(dir, fileName)), "key")
+        var files = ShardFolders.Complete(folder, dir => File.Exists(Path.Combine(dir, fileName)), what)
             .Select(dir => Path.Combine(dir, fileName)).ToList();
         foreach (var file in files)
             if (parametersOf(file) != parameters)
-                throw new ArgumentException($"{file} was made with other {stage} options; run '--phase keys' again for every shard with these");
+                throw new ArgumentException($"{file} was made with other {stage} options; run '--phase {phase}' again for every shard with these");
         return files;
     }
 }
