@@ -65,7 +65,8 @@ public sealed class DedupJob(DedupOptions options)
         if (keyFiles.Count != partition.Count)
             throw new ArgumentException($"the keys were written by {keyFiles.Count} shards, so there are {keyFiles.Count} partitions to reduce, not {partition.Count}: use --shard I/{keyFiles.Count}");
         var files = keyFiles.Select(KeyShards.PartitionFileBeside).ToList();
-        var samples = KeyPartitions.InInputOrder(files, partition.Index, options.Text.Permutations);
+        var tables = files.Select(KeyPartitions.ReadTable).ToList();
+        var samples = KeyPartitions.InInputOrder(files, tables, partition.Index, options.Text.Permutations);
         var ordinals = new List<int>();
         if (!PartitionsDecide)
         {
@@ -79,7 +80,7 @@ public sealed class DedupJob(DedupOptions options)
             var edges = ExactDuplicates.Edges(CollectionsMarshal.AsSpan(keys));
             return ReducedPartitions.WriteEdges(stageOutput, partition, Parameters, edges.Select(e => (ordinals[e.A], ordinals[e.B])).ToList());
         }
-        return ReducedPartitions.WriteRemovals(stageOutput, partition, Parameters, clusters => Decide(KeyPartitions.Count(files, partition.Index), add =>
+        return ReducedPartitions.WriteRemovals(stageOutput, partition, Parameters, clusters => Decide(tables.Sum(t => t.Counts[partition.Index]), add =>
         {
             foreach (var (sample, ordinal) in samples)
             {

@@ -156,23 +156,19 @@ internal static class KeyPartitions
 
     /// <summary>
     /// Partition <paramref name="partition"/> of every shard's file (<paramref name="files"/>, in
-    /// shard order) in input order, each sample with its ordinal in the whole input: the samples
-    /// of the shards before its own, then its place in its shard.
+    /// shard order, with their <paramref name="tables"/>) in input order, each sample with its
+    /// ordinal in the whole input: the samples of the shards before its own, then its place in its shard.
     /// </summary>
-    public static IEnumerable<(KeyedSample Sample, int Ordinal)> InInputOrder(IReadOnlyList<string> files, int partition, int permutations)
+    public static IEnumerable<(KeyedSample Sample, int Ordinal)> InInputOrder(IReadOnlyList<string> files, IReadOnlyList<Table> tables, int partition, int permutations)
     {
         long first = 0;
-        foreach (var file in files)
+        for (var shard = 0; shard < files.Count; shard++)
         {
-            var table = ReadTable(file);
-            foreach (var (sample, ordinal) in Read(file, table, partition, permutations))
+            foreach (var (sample, ordinal) in Read(files[shard], tables[shard], partition, permutations))
                 yield return (sample, checked((int)(first + ordinal)));
-            first += table.Samples;
+            first += tables[shard].Samples;
         }
     }
-
-    /// <summary>How many samples partition <paramref name="partition"/> holds in all of <paramref name="files"/>.</summary>
-    public static long Count(IReadOnlyList<string> files, int partition) => files.Sum(f => ReadTable(f).Counts[partition]);
 
     /// <summary>The file opened after its header, positioned at the table's position.</summary>
     private static BinaryReader Open(string path)
