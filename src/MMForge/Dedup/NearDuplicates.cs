@@ -50,14 +50,20 @@ internal sealed class NearDuplicates(KeyColumns keys, DedupOptions options)
         }
     }
 
-    /// <summary>Pairs of hashed samples within the distance (connectivity-complete: see <see cref="PhashNeighbors"/>), searched per scope group.</summary>
+    /// <summary>
+    /// Pairs of hashed samples within the distance (connectivity-complete: see <see cref="PhashNeighbors"/>),
+    /// searched per scope group; each connected group's pairs depend on its own hashes alone
+    /// (<see cref="ComponentEdges"/>), so a sharded dedup that searches each group apart finds the same.
+    /// </summary>
     private IEnumerable<PhashEdge> ImagePairs()
     {
         foreach (var group in HashedOrdinalsByGroup())
         {
             var hashes = new ulong[group.Length];
             for (var j = 0; j < hashes.Length; j++) hashes[j] = keys.Phash(group.Span[j]);
-            foreach (var pair in PhashNeighbors.FindInPlace(hashes, options.MaxImageDistance, options.Workers))
+            var pairs = ComponentEdges.PerGroup(PhashNeighbors.FindInPlace(hashes, options.MaxImageDistance, options.Workers),
+                hashes.Length, j => keys.Phash(group.Span[j]), options.MaxImageDistance, options.Workers);
+            foreach (var pair in pairs)
                 yield return new PhashEdge(group.Span[pair.A], group.Span[pair.B], pair.Distance);
         }
     }
