@@ -64,11 +64,18 @@ internal static class DedupCommand
         {
             Description = "Directory for the temporary id and signature files (default: the system temp folder); they are deleted at the end.",
         };
+        var partitionSize = new Option<int>("--decide-partition-size")
+        {
+            Description = "With --phase decide, for near images across sources: about how many samples the step decides at once (groups of connected near duplicates are never split). "
+                + $"Sets the step's memory (about 60 bytes a sample), never its decisions. Default {DedupOptions.DefaultDecidePartitionSize}.",
+            DefaultValueFactory = _ => DedupOptions.DefaultDecidePartitionSize,
+        };
+        partitionSize.Require(n => n >= 1, "--decide-partition-size must be at least 1");
         var command = new Command("dedup", "Remove duplicate samples: exact copies (Infinity-MM's rule), near-duplicate images (pHash distance) and near-duplicate text (MinHash LSH). "
             + "One sample per cluster is kept (lowest qw2vl_loss, then largest image, then first seen); every removed sample goes to rejects/ with the sample it duplicates, "
             + "and clusters.jsonl lists each removal with its kind and distance.")
         {
-            input, output, match, scope, distance, threshold, permutations, bands, shingle, spill, shared.Shard, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
+            input, output, match, scope, distance, threshold, permutations, bands, shingle, spill, partitionSize, shared.Shard, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
         };
         var phase = ShardPhase.Add(command, shared.Shard, "Run one step of a sharded dedup (what 'mmforge run --workers N' and the Slurm/Kubernetes executors do): "
             + "keys = with --shard I/N, write the keys of that shard's records to OUTPUT/keys/, also grouped into N partitions (by source with --scope source, else by exact key); "
@@ -89,6 +96,7 @@ internal static class DedupCommand
                     Bands = p.GetValue(bands), ShingleSize = p.GetValue(shingle),
                 },
                 SpillDirectory = p.GetValue(spill),
+                DecidePartitionSize = p.GetValue(partitionSize),
                 Workers = p.GetValue(shared.Workers),
             };
             options.Text.Validate();
@@ -112,13 +120,15 @@ internal static class DedupCommand
 
     private static int Reduce(DedupJob job, ShardSpec partition, string dir) =>
         ShardPhase.RunStep(DedupJob.Stage, $"keys of partition {partition}", dir, job.Reduced(partition, dir), _ => job.Reduce(partition, dir),
-            found => job.PartitionsDecide ? $"{found:N0} samples to remove" : $"{found:N0} exact-duplicate edges");
+            found => job.PartitionsDecide ? $"{found.Found:N0} samples to remove"
+                : job.DecidesByGroup ? $"{found.Found:N0} exact-duplicate edges, {found.Links:N0} near-image links" : $"{found.Found:N0} exact-duplicate edges");
 
     private static int Decide(DedupJob job, IReadOnlyList<MMForge.Formats.OpenedSource> sources, string dir)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var removed = job.DecideFromKeys(sources, dir);
-        var how = job.PartitionsDecide ? "merged the reduced partitions' decisions" : "decided on every shard's keys";
+        var how = job.PartitionsDecide ? "merged the reduced partitions' decisions"
+            : job.DecidesByGroup ? "decided on every shard's keys, one partition of near-image groups at a time" : "decided on every shard's keys";
         Console.Out.WriteLine($"dedup: {how} in {clock.Elapsed.TotalSeconds:F1}s: {removed:N0} samples to remove; {Path.Combine(dir, ClustersFile.FileName)}");
         return Program.Ok;
     }

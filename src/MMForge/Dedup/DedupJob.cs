@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
@@ -25,8 +26,11 @@ namespace MMForge.Dedup;
 /// When every cluster lies in one partition (<see cref="PartitionsDecide"/>: exact matching, by
 /// exact key; or near matching within each source, by source) the reduce steps take every
 /// decision and the decide step only merges their removals, so no step holds every key.
-/// Otherwise the reduce steps find the exact edges, and the near searches read every sample's
-/// compact keys in the decide step.
+/// Otherwise the reduce steps find the exact edges and, when near images are matched
+/// (<see cref="DecidesByGroup"/>), link the samples of near pHashes (<see cref="PhashSegments"/>);
+/// the decide step joins those into groups and decides group partition by group partition
+/// (<see cref="GroupPartitions"/>), holding one at a time. Only near text across sources has the
+/// decide step read every sample's compact keys at once.
 /// </remarks>
 public sealed class DedupJob(DedupOptions options)
 {
@@ -46,41 +50,71 @@ public sealed class DedupJob(DedupOptions options)
     {
         long records = 0;
         KeyShards.Write(stageOutput, shard, Parameters, options.Text.Permutations, PartitionsDecide, PartitionOf(shard.Count),
-            add => records = ReadKeys(sources, shard, add, progress));
+            DecidesByGroup ? options.MaxImageDistance : null, add => records = ReadKeys(sources, shard, add, progress));
         return records;
     }
 
     /// <summary>Whether a previous launch already wrote <paramref name="shard"/>'s keys with these options.</summary>
-    public bool KeysWritten(ShardSpec shard, string stageOutput) => KeyShards.Written(stageOutput, shard, Parameters);
+    public bool KeysWritten(ShardSpec shard, string stageOutput) => KeyShards.Written(stageOutput, shard, Parameters, withSegments: DecidesByGroup);
 
     /// <summary>
     /// Sharded step 2: partition <paramref name="partition"/> (one per key shard) of every shard's
     /// keys (<see cref="KeyPartitions"/>), in input order. When <see cref="PartitionsDecide"/>, the
-    /// decisions one process takes for those samples; otherwise their exact edges. Written by
-    /// <see cref="ReducedPartitions"/>; returns how many removals or edges it found.
+    /// decisions one process takes for those samples; otherwise their exact edges, and when
+    /// <see cref="DecidesByGroup"/> the links between samples of near pHashes in the partition's
+    /// <see cref="PhashSegments"/>. Written by <see cref="ReducedPartitions"/>; returns how many
+    /// removals or exact edges it found, and how many links.
     /// </summary>
-    public int Reduce(ShardSpec partition, string stageOutput)
+    public (int Found, int Links) Reduce(ShardSpec partition, string stageOutput)
     {
         var keyFiles = KeyShards.Complete(stageOutput, Parameters);
         if (keyFiles.Count != partition.Count)
             throw new ArgumentException($"the keys were written by {keyFiles.Count} shards, so there are {keyFiles.Count} partitions to reduce, not {partition.Count}: use --shard I/{keyFiles.Count}");
-        var files = keyFiles.Select(KeyShards.PartitionFileBeside).ToList();
+        var files = keyFiles.Select(f => KeyShards.Beside(f, KeyPartitions.FileName)).ToList();
         var tables = files.Select(KeyPartitions.ReadTable).ToList();
         var samples = KeyPartitions.InInputOrder(files, tables, partition.Index, options.Text.Permutations);
-        var ordinals = new List<int>();
-        if (!PartitionsDecide)
+        if (PartitionsDecide)
+            return (DecideInto(ReducedPartitions.FolderOf(stageOutput, partition), tables.Sum(t => t.Counts[partition.Index]), samples), 0);
+        var links = DecidesByGroup
+            ? NearImageLinks(keyFiles.Select(f => KeyShards.Beside(f, PhashSegments.FileName)).ToList(), tables.Select(t => t.Samples).ToList(), partition.Index)
+            : [];
+        return (ReducedPartitions.WriteEdges(stageOutput, partition, Parameters, ExactEdgesOf(samples), links), links.Count);
+    }
+
+    /// <summary>The exact edges among samples given in input order, on their ordinals.</summary>
+    private static List<(int A, int B)> ExactEdgesOf(IEnumerable<(KeyedSample Sample, int Ordinal)> samples)
+    {
+        // indices rise with the ordinals, so the edges on indices are those on ordinals
+        var (keys, ordinals) = (new List<UInt128>(), new List<int>());
+        foreach (var (sample, ordinal) in samples)
         {
-            // the partition's exact keys in input order: indices rise with the ordinals, so the edges on indices are those on ordinals
-            var keys = new List<UInt128>();
-            foreach (var (sample, ordinal) in samples)
-            {
-                keys.Add(sample.Key.Exact);
-                ordinals.Add(ordinal);
-            }
-            var edges = ExactDuplicates.Edges(CollectionsMarshal.AsSpan(keys));
-            return ReducedPartitions.WriteEdges(stageOutput, partition, Parameters, edges.Select(e => (ordinals[e.A], ordinals[e.B])).ToList());
+            keys.Add(sample.Key.Exact);
+            ordinals.Add(ordinal);
         }
-        return ReducedPartitions.WriteRemovals(stageOutput, partition, Parameters, clusters => Decide(tables.Sum(t => t.Counts[partition.Index]), add =>
+        return [.. ExactDuplicates.Edges(CollectionsMarshal.AsSpan(keys)).Select(e => (ordinals[e.A], ordinals[e.B]))];
+    }
+
+    /// <summary>Links that connect every two hashed samples within k bits that meet in segment partition <paramref name="partition"/>.</summary>
+    private List<(int A, int B)> NearImageLinks(List<string> segmentFiles, List<long> shardSamples, int partition)
+    {
+        var (hashes, ordinals) = (new List<ulong>(), new List<int>());
+        foreach (var (ordinal, phash) in PhashSegments.InInputOrder(segmentFiles, shardSamples, partition))
+        {
+            hashes.Add(phash);
+            ordinals.Add(ordinal);
+        }
+        return [.. PhashNeighbors.FindInPlace([.. hashes], options.MaxImageDistance, options.Workers).Select(e => (ordinals[e.A], ordinals[e.B]))];
+    }
+
+    /// <summary>
+    /// The decisions one process takes on <paramref name="expected"/> samples given in input order
+    /// (every cluster among them whole), written to <paramref name="folder"/> by
+    /// <see cref="ReducedPartitions.WriteRemovals"/> on global ordinals; returns how many are removed.
+    /// </summary>
+    private int DecideInto(string folder, long expected, IEnumerable<(KeyedSample Sample, int Ordinal)> samples)
+    {
+        var ordinals = new List<int>();
+        return ReducedPartitions.WriteRemovals(folder, Parameters, clusters => Decide(expected, add =>
         {
             foreach (var (sample, ordinal) in samples)
             {
@@ -99,6 +133,12 @@ public sealed class DedupJob(DedupOptions options)
     /// each source (partitioned by source).
     /// </summary>
     public bool PartitionsDecide => options.Match == DedupMatch.Exact || options.Scope == DedupScope.Source;
+
+    /// <summary>
+    /// Whether near images are matched across sources: the decide step then decides group partition
+    /// by group partition, each group being the samples that near pHashes or exact copies connect.
+    /// </summary>
+    public bool DecidesByGroup => !PartitionsDecide && options.Match is DedupMatch.Image or DedupMatch.ImageAndText;
 
     /// <summary>The partition of a sample among <paramref name="partitions"/>: by source when the near searches run within each source, else by exact key.</summary>
     private Func<KeyedSample, int> PartitionOf(int partitions)
@@ -120,15 +160,51 @@ public sealed class DedupJob(DedupOptions options)
     {
         var files = KeyShards.Complete(stageOutput, Parameters);
         using var clusters = new AtomicFile(Path.Combine(stageOutput, ClustersFile.FileName));
-        var removals = PartitionsDecide
-            ? ReducedPartitions.Removals(stageOutput, Parameters, files.Count, clusters.Stream)
+        var removals = PartitionsDecide ? ReducedPartitions.Removals(stageOutput, Parameters, files.Count, clusters.Stream)
+            : DecidesByGroup ? DecideByGroup(files, stageOutput, clusters.Stream)
             : ByPlace(Decide(Expected(sources), add =>
             {
                 foreach (var keyed in KeyShards.InInputOrder(files, options.Text.Permutations)) add(keyed);
-            }, () => ReducedPartitions.Edges(stageOutput, Parameters, files.Count), clusters.Stream));
+            }, () => ReducedPartitions.ExactEdges(stageOutput, Parameters, files.Count), clusters.Stream));
         clusters.Commit();
         RemovalDecisions.Write(RemovalDecisions.PathIn(stageOutput), DecisionsHeader(files.Count), removals);
         return removals.Count;
+    }
+
+    /// <summary>
+    /// The decisions of a sharded near-image dedup across sources: the reduce steps' exact edges and
+    /// links joined into groups, every sample's key filed under its group's partition, and each
+    /// partition decided as one process decides, merged in input order.
+    /// </summary>
+    private Dictionary<(string File, long Offset), (string Rule, string Reason)> DecideByGroup(List<string> files, string stageOutput, Stream clusters)
+    {
+        var samples = files.Sum(f => KeyPartitions.ReadTable(KeyShards.Beside(f, KeyPartitions.FileName)).Samples);
+        using var groups = new GroupPartitions(options.SpillDirectory ?? Path.GetTempPath(), samples, options.DecidePartitionSize, options.Text.Permutations);
+        FileByGroup(files, stageOutput, checked((int)samples), groups);
+        for (var partition = 0; partition < groups.Count; partition++)
+            DecideInto(groups.DecisionsFolder(partition), groups.SamplesIn(partition), groups.Read(partition));
+        return ReducedPartitions.Merge(Enumerable.Range(0, groups.Count).Select(groups.DecisionsFolder), clusters);
+    }
+
+    /// <summary>
+    /// Files every sample under its group's partition. In a frame of its own, so the union-find
+    /// (5 bytes a sample) is collectable before the partitions are decided. Under
+    /// <see cref="DedupMatch.ImageAndText"/> the samples without a pHash form one group: their texts
+    /// are all searched together.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FileByGroup(List<string> files, string stageOutput, int samples, GroupPartitions groups)
+    {
+        var sets = new UnionFind(samples);
+        foreach (var (a, b) in ReducedPartitions.Pairs(stageOutput, Parameters, files.Count)) sets.Union(a, b);
+        var ordinal = 0;
+        foreach (var keyed in KeyShards.InInputOrder(files, options.Text.Permutations))
+        {
+            var textOnly = options.Match == DedupMatch.ImageAndText && !keyed.Key.HasPhash;
+            groups.Add(textOnly ? 0 : groups.Of(sets.Find(ordinal)), ordinal++, keyed);
+            if (keyed.Signature is { } signature) ArrayPool<uint>.Shared.Return(signature);
+        }
+        groups.Complete();
     }
 
     /// <summary>Sharded step 4: <paramref name="shard"/>'s records written with the decisions of step 3.</summary>

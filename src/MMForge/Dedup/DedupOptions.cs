@@ -53,4 +53,13 @@ public sealed record DedupOptions
 
     /// <summary>Where spill files go (temporary, deleted at the end).</summary>
     public string? SpillDirectory { get; init; }
+
+    /// <summary>
+    /// About how many samples the decide step of a sharded near-image dedup across sources decides
+    /// at once (<see cref="GroupPartitions"/>; a group of connected near duplicates is never split).
+    /// Changes the step's memory, never its decisions.
+    /// </summary>
+    public int DecidePartitionSize { get; init; } = DefaultDecidePartitionSize;
+
+    public const int DefaultDecidePartitionSize = 1 << 18;
 }

@@ -20,14 +20,16 @@ internal sealed record DecidedRemoval(int Ordinal, string File, long Offset, str
 /// its removals, decided as one process decides them (<see cref="RemovalsFile"/>: ordinal, where
 /// the sample was read, rule and reason; <see cref="ClustersFile"/> lines in the same order), so
 /// the decide step only merges them (<see cref="Removals"/>);</item>
-/// <item>otherwise its exact edges (<see cref="EdgesFile"/>), which the decide step joins to the
-/// near edges it finds (<see cref="Edges"/>).</item>
+/// <item>otherwise its exact edges and, when near images are matched, the links between its
+/// samples of near pHashes (<see cref="EdgesFile"/>, <see cref="PhashSegments"/>), which the
+/// decide step joins: into groups it decides one by one (<see cref="Pairs"/>), or, for near text
+/// alone, to the near edges it finds (<see cref="ExactEdges"/>).</item>
 /// </list>
 /// </summary>
 internal static class ReducedPartitions
 {
-    public const string Folder = ShardSpec.ReduceFolder, EdgesFile = "exact-edges.bin", RemovalsFile = "removals.jsonl";
-    private const string EdgesMagic = "mmforge-dedup-exact-edges/1";
+    public const string Folder = ShardSpec.ReduceFolder, EdgesFile = "edges.bin", RemovalsFile = "removals.jsonl";
+    private const string EdgesMagic = "mmforge-dedup-edges/2";
 
     public static string FolderOf(string stageOutput, ShardSpec partition) => Path.Combine(stageOutput, ShardSpec.KeysFolder, Folder, partition.Name);
 
@@ -35,20 +37,23 @@ internal static class ReducedPartitions
     public static bool Written(string stageOutput, ShardSpec partition, string parameters, bool decides) =>
         ParametersOf(decides)(Path.Combine(FolderOf(stageOutput, partition), FileName(decides))) == parameters;
 
-    /// <summary>The exact edges of a partition, on global ordinals, into its folder.</summary>
-    public static int WriteEdges(string stageOutput, ShardSpec partition, string parameters, List<(int A, int B)> edges) =>
+    /// <summary>The exact edges and the near-pHash links of a partition, on global ordinals, into its folder.</summary>
+    public static int WriteEdges(string stageOutput, ShardSpec partition, string parameters, List<(int A, int B)> exact, List<(int A, int B)> links) =>
         DirectorySwap.Write(FolderOf(stageOutput, partition), temp =>
         {
             using var writer = new BinaryWriter(File.Create(Path.Combine(temp, EdgesFile)), Encoding.UTF8);
             writer.Write(EdgesMagic);
             writer.Write(parameters);
-            writer.Write(edges.Count);
-            foreach (var (a, b) in edges)
+            foreach (var pairs in new[] { exact, links })
             {
-                writer.Write(a);
-                writer.Write(b);
+                writer.Write(pairs.Count);
+                foreach (var (a, b) in pairs)
+                {
+                    writer.Write(a);
+                    writer.Write(b);
+                }
             }
-            return edges.Count;
+            return exact.Count;
         });
 
     /// <summary>
@@ -56,8 +61,8 @@ internal static class ReducedPartitions
     /// lines to the stream it is given and returns the removals (ordinals of the partition), which
     /// <paramref name="ordinals"/> maps to global ones.
     /// </summary>
-    public static int WriteRemovals(string stageOutput, ShardSpec partition, string parameters, Func<Stream, List<DecidedRemoval>> decide, IReadOnlyList<int> ordinals) =>
-        DirectorySwap.Write(FolderOf(stageOutput, partition), temp =>
+    public static int WriteRemovals(string folder, string parameters, Func<Stream, List<DecidedRemoval>> decide, IReadOnlyList<int> ordinals) =>
+        DirectorySwap.Write(folder, temp =>
         {
             List<DecidedRemoval> removals;
             using (var clusters = File.Create(Path.Combine(temp, ClustersFile.FileName))) removals = decide(clusters);
@@ -77,18 +82,24 @@ internal static class ReducedPartitions
         });
 
     /// <summary>Every partition's exact edges (when the partitions do not decide), partition after partition.</summary>
-    public static List<DuplicateEdge> Edges(string stageOutput, string parameters, int partitions)
+    public static List<DuplicateEdge> ExactEdges(string stageOutput, string parameters, int partitions) =>
+        [.. Read(stageOutput, parameters, partitions, withLinks: false).Select(e => new DuplicateEdge(e.A, e.B, DuplicateKind.Exact, -1, double.NaN))];
+
+    /// <summary>Every partition's exact edges and near-pHash links, streamed: what joins samples into the groups a sharded near-image dedup decides apart.</summary>
+    public static IEnumerable<(int A, int B)> Pairs(string stageOutput, string parameters, int partitions) =>
+        Read(stageOutput, parameters, partitions, withLinks: true);
+
+    private static IEnumerable<(int A, int B)> Read(string stageOutput, string parameters, int partitions, bool withLinks)
     {
-        var edges = new List<DuplicateEdge>();
         foreach (var file in Complete(stageOutput, parameters, decides: false, partitions))
         {
-            using var reader = new BinaryReader(File.OpenRead(file), Encoding.UTF8);
+            using var reader = new BinaryReader(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), Encoding.UTF8);
             reader.ReadString();
             reader.ReadString();
-            for (var count = reader.ReadInt32(); count > 0; count--)
-                edges.Add(new DuplicateEdge(reader.ReadInt32(), reader.ReadInt32(), DuplicateKind.Exact, -1, double.NaN));
+            for (var list = 0; list < (withLinks ? 2 : 1); list++)
+                for (var count = reader.ReadInt32(); count > 0; count--)
+                    yield return (reader.ReadInt32(), reader.ReadInt32());
         }
-        return edges;
     }
 
     /// <summary>
@@ -96,9 +107,13 @@ internal static class ReducedPartitions
     /// orders them: each one's clusters.jsonl line, bytes as its reduce wrote them, goes to
     /// <paramref name="clusterLines"/>; returned, where each was read with its rule and reason.
     /// </summary>
-    public static Dictionary<(string File, long Offset), (string Rule, string Reason)> Removals(string stageOutput, string parameters, int partitionCount, Stream clusterLines)
+    public static Dictionary<(string File, long Offset), (string Rule, string Reason)> Removals(string stageOutput, string parameters, int partitionCount, Stream clusterLines) =>
+        Merge(Complete(stageOutput, parameters, decides: true, partitionCount).Select(file => Path.GetDirectoryName(file)!), clusterLines);
+
+    /// <summary>The removals written to <paramref name="folders"/> (<see cref="WriteRemovals"/>) merged in ordinal order, as <see cref="Removals"/>.</summary>
+    public static Dictionary<(string File, long Offset), (string Rule, string Reason)> Merge(IEnumerable<string> folders, Stream clusterLines)
     {
-        var partitions = Complete(stageOutput, parameters, decides: true, partitionCount).Select(Path.GetDirectoryName).Select(folder => PartitionRemovals(folder!)).Select(r => r.GetEnumerator()).ToList();
+        var partitions = folders.Select(PartitionRemovals).Select(r => r.GetEnumerator()).ToList();
         var decisions = new Dictionary<(string, long), (string, string)>();
         try
         {

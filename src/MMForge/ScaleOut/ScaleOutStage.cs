@@ -49,15 +49,21 @@ public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int 
             if (Shards == 1) return [new ScaleOutStep("", Args, PerShard: false, HoldsEveryKey: phases.Any(p => p.Phase == DecidePhase))];
             return
             [
-                .. phases.Select(p => new ScaleOutStep("-" + p.Phase, [.. Args, PhaseOption, p.Phase], p.PerShard, HoldsEveryKey: p.Phase == DecidePhase && !DecidesOnReducedKeys)),
+                .. phases.Select(p => new ScaleOutStep("-" + p.Phase, [.. Args, PhaseOption, p.Phase], p.PerShard, HoldsEveryKey: p.Phase == DecidePhase && DecideHoldsEveryKey)),
                 new ScaleOutStep("", Args, PerShard: true),
                 new ScaleOutStep("-merge", [MergeCommand, Output!], PerShard: false),
             ];
         }
     }
 
-    /// <summary>A dedup of exact copies alone, or within each source: its reduce steps decide every cluster, and its decide step only merges their removals.</summary>
-    private bool DecidesOnReducedKeys => Args[0] == "dedup" && Args.Zip(Args.Skip(1)).Any(option => option is ("--match", "exact") or ("--scope", "source"));
+    /// <summary>
+    /// Whether the sharded decide step reads every key at once: select's and score's do; dedup's only
+    /// for near text across sources (otherwise its reduce steps decide, or it decides group
+    /// partition by group partition; <c>DedupJob.PartitionsDecide</c>, <c>DedupJob.DecidesByGroup</c>).
+    /// </summary>
+    private bool DecideHoldsEveryKey => Args[0] != "dedup" || (ValueOf("--match") == "text" && ValueOf("--scope") != "source");
+
+    private string? ValueOf(string option) => Args.Zip(Args.Skip(1)).FirstOrDefault(pair => pair.First == option).Second;
 
     public void Validate()
     {

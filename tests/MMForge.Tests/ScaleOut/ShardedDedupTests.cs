@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MMForge.Pipeline;
 using MMForge.Tests.Cli;
 using MMForge.Tests.Support;
@@ -73,6 +74,41 @@ public sealed class ShardedDedupTests
     private static List<string> Lines(string dataset, IEnumerable<string> files) =>
         files.SelectMany(f => File.ReadAllLines(Path.Combine(dataset, f))).Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>
+    /// Near images across sources, where the decide step decides group partition by group partition:
+    /// planted pHashes (near pairs, chains, identical groups, and a crowd of 400 so near each other
+    /// that the search leaves out pairs it already connects), repeated texts, and text-only records;
+    /// partitions of about 50 samples, so the groups are spread over dozens of them.
+    /// </summary>
+    [Theory]
+    [InlineData("image", 3)]
+    [InlineData("image+text", 2)]
+    public void Deciding_near_image_groups_apart_removes_exactly_what_one_process_removes(string match, int shards)
+    {
+        using var dir = TestPaths.NewTempDir();
+        var hashes = MMForge.Tests.Dedup.NearHashes.Planted(seed: 11, randomCount: 1500, k: 6, crowdCount: 400);
+        File.WriteAllLines(dir.File("in.jsonl"), hashes.Select((hash, i) => JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["id"] = $"r{i}", ["image"] = $"images/{i}.jpg", ["phash"] = new[] { hash },
+            ["conversations"] = Turns($"<image>\nWhat is in picture {i % 40}?", $"It shows item {i % 30}."),
+        })).Concat(Enumerable.Range(0, 300).Select(i => JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["id"] = $"t{i}", ["conversations"] = Turns($"Name a colour, number {i % 50}.", $"Colour {i % 25} is the one."),
+        }))));
+        Ok(CliRunner.Run(dir.Path, "ingest", "in.jsonl", "-o", "hashed", "--disable", "image-missing"));
+        string[] options = ["--match", match, "--decide-partition-size", "50"];
+        Ok(CliRunner.Run(dir.Path, Dedup("one", options)));
+        RunSharded(dir, "sharded", shards, options);
+
+        var (one, sharded) = (Manifest.Load(dir.File("one")), Manifest.Load(dir.File("sharded")));
+        Assert.True(one.Rejected > 300, $"the data must hold duplicates, removed {one.Rejected}");
+        Assert.Equal(one.RejectsByRule, sharded.RejectsByRule);
+        Assert.Equal(File.ReadAllBytes(dir.File("one/clusters.jsonl")), File.ReadAllBytes(dir.File("sharded/clusters.jsonl")));
+        Assert.Equal(Lines(dir.File("one"), [DatasetDirectory.RejectsFile]), Lines(dir.File("sharded"), [DatasetDirectory.RejectsFile]));
+    }
+
+    private static object[] Turns(string question, string answer) => [new { from = "human", value = question }, new { from = "gpt", value = answer }];
+
     [Fact]
     public void The_steps_refuse_to_go_on_from_missing_or_mismatched_keys_and_decisions()
     {
@@ -102,7 +138,7 @@ public sealed class ShardedDedupTests
         // a reduce step killed while writing leaves its temporary folder: never taken as done, cleared by the relaunch
         Ok(CliRunner.Run(dir.Path, Dedup("out", "--phase", "reduce", "--shard", "1/2")));
         Directory.CreateDirectory(dir.File("out/keys/reduce/00000-of-00002.tmp-999999"));
-        File.WriteAllText(dir.File("out/keys/reduce/00000-of-00002.tmp-999999/exact-edges.bin"), "partial");
+        File.WriteAllText(dir.File("out/keys/reduce/00000-of-00002.tmp-999999/edges.bin"), "partial");
         Assert.Equal(new ShardStatus(2, 1, 0, 1), ShardStatus.OfReduce(dir.File("out")));
         Assert.Contains("1 of 2 reduce shards are not complete: 0/2", CliRunner.Run(dir.Path, Dedup("out", "--phase", "decide")).Stderr);
         for (var i = 0; i < 2; i++) Ok(CliRunner.Run(dir.Path, Dedup("out", "--phase", "reduce", "--shard", $"{i}/2")));
