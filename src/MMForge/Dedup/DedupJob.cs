@@ -179,7 +179,7 @@ public sealed class DedupJob(DedupOptions options)
     private Dictionary<(string File, long Offset), (string Rule, string Reason)> DecideByGroup(List<string> files, string stageOutput, Stream clusters)
     {
         var samples = files.Sum(f => KeyPartitions.ReadTable(KeyShards.Beside(f, KeyPartitions.FileName)).Samples);
-        using var groups = new GroupPartitions(options.SpillDirectory ?? Path.GetTempPath(), samples, options.DecidePartitionSize, options.Text.Permutations);
+        using var groups = new GroupPartitions(stageOutput, samples, options.DecidePartitionSize, options.Text.Permutations);
         FileByGroup(files, stageOutput, checked((int)samples), groups);
         for (var partition = 0; partition < groups.Count; partition++)
             DecideInto(groups.DecisionsFolder(partition), groups.SamplesIn(partition), groups.Read(partition));

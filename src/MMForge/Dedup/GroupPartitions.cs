@@ -6,8 +6,8 @@ namespace MMForge.Dedup;
 /// The decide step of a sharded near-image dedup across sources files every sample's key here,
 /// in input order, under the partition of its group (samples that the exact edges and near-pHash
 /// links connect; every duplicate cluster lies in one group), then decides one partition at a
-/// time. So it holds one partition's keys, never every key. The files are in a folder of their own
-/// under the spill directory, deleted when this is disposed.
+/// time. So it holds one partition's keys, never every key. The files are in <c>OUTPUT/keys/groups/</c>,
+/// emptied when a decide step starts (one killed midway leaves them) and deleted when it ends.
 /// </summary>
 /// <remarks>
 /// About <see cref="DedupOptions.DecidePartitionSize"/> samples a partition (by default the
@@ -27,9 +27,12 @@ internal sealed class GroupPartitions : IDisposable
     private readonly Dictionary<string, int> _fileNumbers = new(StringComparer.Ordinal);
     private readonly List<string> _files = [];
 
-    public GroupPartitions(string spillDirectory, long samples, int samplesPerPartition, int permutations)
+    public const string Folder = "groups";
+
+    public GroupPartitions(string stageOutput, long samples, int samplesPerPartition, int permutations)
     {
-        _folder = Path.Combine(spillDirectory, $"mmforge-dedup-groups-{Guid.NewGuid():N}");
+        _folder = Path.Combine(stageOutput, Pipeline.ShardSpec.KeysFolder, Folder);
+        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
         Directory.CreateDirectory(_folder);
         _permutations = permutations;
         var count = (int)Math.Clamp((samples + samplesPerPartition - 1) / samplesPerPartition, 1, MaxPartitions);

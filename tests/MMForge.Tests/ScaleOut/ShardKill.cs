@@ -10,26 +10,26 @@ internal static partial class ShardKill
     /// <summary>
     /// Runs <paramref name="prepare"/> (the steps before the one to kill, into an empty output), starts the step and kills
     /// it at a random moment once it writes shard 0's folder under <paramref name="folder"/> (whose first segment is the
-    /// output). A step that finishes its shard before its kill (seen with the process frozen) has not crashed, so the output
+    /// output), or, with <paramref name="whileExists"/>, once the folder exists (a step's scratch folder). A step that finishes its shard before its kill (seen with the process frozen) has not crashed, so the output
     /// is removed and the whole attempt made again with half the window: how long a step writes depends on how busy the
     /// machine is.
     /// </summary>
-    public static void WhileWriting(TempDir dir, Random random, string[] command, string folder, Action? prepare = null)
+    public static void WhileWriting(TempDir dir, Random random, string[] command, string folder, Action? prepare = null, bool whileExists = false)
     {
         var output = dir.File(folder.Split('/', '\\')[0]);
         for (var windowMs = 300; ; windowMs /= 2)
         {
             prepare?.Invoke();
-            if (KilledWhileWriting(dir, command, folder, random.Next(0, windowMs))) return;
+            if (KilledWhileWriting(dir, command, folder, whileExists, random.Next(0, windowMs))) return;
             Assert.True(windowMs > 10, "the step finished before it could be killed even 10 ms into writing; give it more records");
             Directory.Delete(output, recursive: true);
         }
     }
 
-    private static bool KilledWhileWriting(TempDir dir, string[] command, string folder, int delayMs)
+    private static bool KilledWhileWriting(TempDir dir, string[] command, string folder, bool whileExists, int delayMs)
     {
         using var victim = CliRunner.Start(dir.Path, command);
-        bool Writing() => Directory.Exists(dir.File(folder)) && Directory.GetDirectories(dir.File(folder), "00000-of-00002.tmp-*").Length > 0;
+        bool Writing() => Directory.Exists(dir.File(folder)) && (whileExists || Directory.GetDirectories(dir.File(folder), "00000-of-00002.tmp-*").Length > 0);
         while (!Writing() && !victim.HasExited) Thread.Sleep(10);
         Thread.Sleep(delayMs);
         if (victim.HasExited) return false;

@@ -168,7 +168,7 @@ public sealed class ShardedDedupTests
     }
 
     [Fact]
-    public void A_shard_killed_while_writing_keys_reductions_or_records_is_finished_by_its_relaunch_with_the_same_bytes()
+    public void A_step_killed_while_writing_keys_reductions_decisions_or_records_is_finished_by_its_relaunch_with_the_same_bytes()
     {
         using var dir = HashedRecords(30_000, sources: 7);
         RunSharded(dir, "clean", 2);
@@ -196,5 +196,15 @@ public sealed class ShardedDedupTests
         Assert.Equal(new ShardStatus(2, 0, 0, 1), ShardStatus.OfReduce(dir.File("crashed")));
         RunSharded(dir, "crashed", 2, bySource);
         ShardKill.AssertSameAsClean(dir, "a reduce step", clean: "clean-by-source");
+
+        // killed in the decide step while it files or decides the near-image groups, with every partition reduced
+        ShardKill.WhileWriting(dir, random, Dedup("crashed", "--phase", "decide", "--decide-partition-size", "2000"), "crashed/keys/groups", () =>
+        {
+            foreach (var phase in new[] { "keys", "reduce" })
+                for (var i = 0; i < 2; i++) Ok(CliRunner.Run(dir.Path, Dedup("crashed", "--phase", phase, "--shard", $"{i}/2")));
+        }, whileExists: true);
+        Assert.False(File.Exists(dir.File("crashed/clusters.jsonl")), "no clusters.jsonl from a decide step killed midway");
+        RunSharded(dir, "crashed", 2);
+        ShardKill.AssertSameAsClean(dir, "the decide step");
     }
 }
