@@ -78,9 +78,11 @@ internal static class DedupCommand
             input, output, match, scope, distance, threshold, permutations, bands, shingle, spill, partitionSize, shared.Shard, shared.Gzip, shared.ShardRecords, shared.Workers, shared.MaxRecordBytes,
         };
         var phase = ShardPhase.Add(command, shared.Shard, "Run one step of a sharded dedup (what 'mmforge run --workers N' and the Slurm/Kubernetes executors do): "
-            + "keys = with --shard I/N, write the keys of that shard's records to OUTPUT/keys/, also grouped into N partitions (by source with --scope source, else by exact key); "
+            + "keys = with --shard I/N, write the keys of that shard's records to OUTPUT/keys/, also grouped into N partitions (by source with --scope source, else by exact key; "
+            + "near images across sources: each pHash also under its bit segments' partitions); "
             + "reduce = with --shard P/N, reduce partition P of every shard's keys: with --match exact or --scope source, where every cluster lies in one partition, take its decisions; "
-            + "otherwise find its exact duplicates; decide = take the decisions one process would: merge the partitions' (--match exact, --scope source) or search every shard's keys merged in input order "
+            + "otherwise find its exact duplicates and link its near pHashes; decide = take the decisions one process would: merge the partitions' (--match exact, --scope source), "
+            + "decide the groups the links make one partition at a time (near images across sources), or search every shard's keys at once (--match text) "
             + "(writes OUTPUT/clusters.jsonl and OUTPUT/keys/decisions.jsonl); write = with --shard I/N, write that shard's records with the decisions "
             + "(the default when --shard is given), then 'mmforge merge-shards OUTPUT'. Without --phase and --shard: all in this process.", reduces: true);
         command.SetAction(p =>
@@ -107,7 +109,7 @@ internal static class DedupCommand
             {
                 (ShardPhase.Keys, { } shard) => WriteKeys(job, sources, shard, dir),
                 (ShardPhase.Reduce, { } partition) => Reduce(job, partition, dir),
-                (ShardPhase.Decide, _) => Decide(job, sources, dir),
+                (ShardPhase.Decide, _) => Decide(job, dir),
                 (_, { } shard) => WriteShard(job, sources, shard, dir, shared.Output(p)),
                 _ => Write(dir, shared.Output(p), (writer, report) => job.Run(sources, writer, report)),
             };
@@ -121,14 +123,13 @@ internal static class DedupCommand
     private static int Reduce(DedupJob job, ShardSpec partition, string dir) =>
         ShardPhase.RunStep(DedupJob.Stage, $"keys of partition {partition}", dir, job.Reduced(partition, dir), _ => job.Reduce(partition, dir),
             found => job.PartitionsDecide ? $"{found.Found:N0} samples to remove"
-                : job.DecidesByGroup ? $"{found.Found:N0} exact-duplicate edges, {found.Links:N0} near-image links" : $"{found.Found:N0} exact-duplicate edges");
+                : $"{found.Found:N0} exact-duplicate edges, {found.Links:N0} links between possible near duplicates");
 
-    private static int Decide(DedupJob job, IReadOnlyList<MMForge.Formats.OpenedSource> sources, string dir)
+    private static int Decide(DedupJob job, string dir)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var removed = job.DecideFromKeys(sources, dir);
-        var how = job.PartitionsDecide ? "merged the reduced partitions' decisions"
-            : job.DecidesByGroup ? "decided on every shard's keys, one partition of near-image groups at a time" : "decided on every shard's keys";
+        var removed = job.DecideFromKeys(dir);
+        var how = job.PartitionsDecide ? "merged the reduced partitions' decisions" : "decided on every shard's keys, one partition of linked groups at a time";
         Console.Out.WriteLine($"dedup: {how} in {clock.Elapsed.TotalSeconds:F1}s: {removed:N0} samples to remove; {Path.Combine(dir, ClustersFile.FileName)}");
         return Program.Ok;
     }

@@ -38,7 +38,7 @@ internal static class RunCommand
         var decideMemory = new Option<string?>("--decide-memory")
         {
             Description = "slurm, k8s: the memory of the jobs that decide over every shard's keys (and of dedup, select or score run as one task), in --memory's syntax; default --memory. "
-                + "Dedup's decide step holds 95-173 bytes per sample, the other steps far less (docs/scale-out.md, \"Sizing shards\").",
+                + "A dedup run as one task holds 95-173 bytes per sample; sharded, dedup's decide step holds one partition of linked groups at a time and gets --memory (docs/scale-out.md, \"Sizing shards\").",
         };
         var workers = new Option<int?>("--workers", "-j")
         {

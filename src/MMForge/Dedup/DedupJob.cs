@@ -26,11 +26,10 @@ namespace MMForge.Dedup;
 /// When every cluster lies in one partition (<see cref="PartitionsDecide"/>: exact matching, by
 /// exact key; or near matching within each source, by source) the reduce steps take every
 /// decision and the decide step only merges their removals, so no step holds every key.
-/// Otherwise the reduce steps find the exact edges and, when near images are matched
-/// (<see cref="DecidesByGroup"/>), link the samples of near pHashes (<see cref="PhashSegments"/>);
-/// the decide step joins those into groups and decides group partition by group partition
-/// (<see cref="GroupPartitions"/>), holding one at a time. Only near text across sources has the
-/// decide step read every sample's compact keys at once.
+/// Otherwise (near matches across sources) the reduce steps find the exact edges and link the
+/// samples that may be near duplicates (<see cref="KeyLinks"/>: near pHashes, shared LSH band
+/// buckets); the decide step joins those into groups and decides group partition by group
+/// partition (<see cref="GroupPartitions"/>), holding one at a time.
 /// </remarks>
 public sealed class DedupJob(DedupOptions options)
 {
@@ -41,7 +40,7 @@ public sealed class DedupJob(DedupOptions options)
     {
         List<DecidedRemoval> removals;
         using (var clusters = output.CreateFile(ClustersFile.FileName))
-            removals = Decide(Expected(sources), add => ReadKeys(sources, null, add, progress), foundExactEdges: null, clusters);
+            removals = Decide(Expected(sources), add => ReadKeys(sources, null, add, progress), clusters);
         return new RecordJob(WritingOptions(null, ByPlace(removals)), progress).Run(sources, output);
     }
 
@@ -50,20 +49,20 @@ public sealed class DedupJob(DedupOptions options)
     {
         long records = 0;
         KeyShards.Write(stageOutput, shard, Parameters, options.Text.Permutations, PartitionsDecide, PartitionOf(shard.Count),
-            DecidesByGroup ? options.MaxImageDistance : null, add => records = ReadKeys(sources, shard, add, progress));
+            PartitionsDecide ? null : keyFile => new KeyLinks(keyFile, Parameters, shard.Count, options), add => records = ReadKeys(sources, shard, add, progress));
         return records;
     }
 
     /// <summary>Whether a previous launch already wrote <paramref name="shard"/>'s keys with these options.</summary>
-    public bool KeysWritten(ShardSpec shard, string stageOutput) => KeyShards.Written(stageOutput, shard, Parameters, withSegments: DecidesByGroup);
+    public bool KeysWritten(ShardSpec shard, string stageOutput) =>
+        KeyShards.Written(stageOutput, shard, Parameters) && (PartitionsDecide || KeyLinks.Written(KeyShards.FileOf(stageOutput, shard), Parameters, options));
 
     /// <summary>
     /// Sharded step 2: partition <paramref name="partition"/> (one per key shard) of every shard's
     /// keys (<see cref="KeyPartitions"/>), in input order. When <see cref="PartitionsDecide"/>, the
-    /// decisions one process takes for those samples; otherwise their exact edges, and when
-    /// <see cref="DecidesByGroup"/> the links between samples of near pHashes in the partition's
-    /// <see cref="PhashSegments"/>. Written by <see cref="ReducedPartitions"/>; returns how many
-    /// removals or exact edges it found, and how many links.
+    /// decisions one process takes for those samples; otherwise their exact edges, and the links
+    /// among the partition's <see cref="KeyLinks"/> entries. Written by <see cref="ReducedPartitions"/>;
+    /// returns how many removals or exact edges it found, and how many links.
     /// </summary>
     public (int Found, int Links) Reduce(ShardSpec partition, string stageOutput)
     {
@@ -75,9 +74,7 @@ public sealed class DedupJob(DedupOptions options)
         var samples = KeyPartitions.InInputOrder(files, tables, partition.Index, options.Text.Permutations);
         if (PartitionsDecide)
             return (DecideInto(ReducedPartitions.FolderOf(stageOutput, partition), tables.Sum(t => t.Counts[partition.Index]), samples), 0);
-        var links = DecidesByGroup
-            ? NearImageLinks(keyFiles.Select(f => KeyShards.Beside(f, PhashSegments.FileName)).ToList(), tables.Select(t => t.Samples).ToList(), partition.Index)
-            : [];
+        var links = KeyLinks.Find(keyFiles, [.. tables.Select(t => t.Samples)], partition.Index, options);
         return (ReducedPartitions.WriteEdges(stageOutput, partition, Parameters, ExactEdgesOf(samples), links), links.Count);
     }
 
@@ -92,18 +89,6 @@ public sealed class DedupJob(DedupOptions options)
             ordinals.Add(ordinal);
         }
         return [.. ExactDuplicates.Edges(CollectionsMarshal.AsSpan(keys)).Select(e => (ordinals[e.A], ordinals[e.B]))];
-    }
-
-    /// <summary>Links that connect every two hashed samples within k bits that meet in segment partition <paramref name="partition"/>.</summary>
-    private List<(int A, int B)> NearImageLinks(List<string> segmentFiles, List<long> shardSamples, int partition)
-    {
-        var (hashes, ordinals) = (new List<ulong>(), new List<int>());
-        foreach (var (ordinal, phash) in PhashSegments.InInputOrder(segmentFiles, shardSamples, partition))
-        {
-            hashes.Add(phash);
-            ordinals.Add(ordinal);
-        }
-        return [.. PhashNeighbors.FindInPlace([.. hashes], options.MaxImageDistance, options.Workers).Select(e => (ordinals[e.A], ordinals[e.B]))];
     }
 
     /// <summary>
@@ -121,7 +106,7 @@ public sealed class DedupJob(DedupOptions options)
                 ordinals.Add(ordinal);
                 add(sample);
             }
-        }, foundExactEdges: null, clusters), ordinals);
+        }, clusters), ordinals);
     }
 
     /// <summary>Whether a previous launch already reduced <paramref name="partition"/> with these options.</summary>
@@ -134,12 +119,6 @@ public sealed class DedupJob(DedupOptions options)
     /// </summary>
     public bool PartitionsDecide => options.Match == DedupMatch.Exact || options.Scope == DedupScope.Source;
 
-    /// <summary>
-    /// Whether near images are matched across sources: the decide step then decides group partition
-    /// by group partition, each group being the samples that near pHashes or exact copies connect.
-    /// </summary>
-    public bool DecidesByGroup => !PartitionsDecide && options.Match is DedupMatch.Image or DedupMatch.ImageAndText;
-
     /// <summary>The partition of a sample among <paramref name="partitions"/>: by source when the near searches run within each source, else by exact key.</summary>
     private Func<KeyedSample, int> PartitionOf(int partitions)
     {
@@ -151,30 +130,28 @@ public sealed class DedupJob(DedupOptions options)
     /// <summary>
     /// Sharded step 3: the decisions one process takes, written as clusters.jsonl into the stage's
     /// output and as the decisions for <see cref="Apply"/>: when <see cref="PartitionsDecide"/>, the
-    /// reduce steps' removals merged in input order; otherwise every shard's keys merged in input
-    /// order, with the reduce steps' exact edges, searched for near duplicates. Returns how many
-    /// samples are removed. A relaunch decides again rather than trusting an earlier decisions
-    /// file: it is quick next to the key pass, and the key files may have been made again since.
+    /// reduce steps' removals merged in input order; otherwise every shard's keys decided group
+    /// partition by group partition (<see cref="DecideByGroup"/>). Returns how many samples are
+    /// removed. A relaunch decides again rather than trusting an earlier decisions file: it is
+    /// quick next to the key pass, and the key files may have been made again since.
     /// </summary>
-    public int DecideFromKeys(IReadOnlyList<OpenedSource> sources, string stageOutput)
+    public int DecideFromKeys(string stageOutput)
     {
         var files = KeyShards.Complete(stageOutput, Parameters);
         using var clusters = new AtomicFile(Path.Combine(stageOutput, ClustersFile.FileName));
-        var removals = PartitionsDecide ? ReducedPartitions.Removals(stageOutput, Parameters, files.Count, clusters.Stream)
-            : DecidesByGroup ? DecideByGroup(files, stageOutput, clusters.Stream)
-            : ByPlace(Decide(Expected(sources), add =>
-            {
-                foreach (var keyed in KeyShards.InInputOrder(files, options.Text.Permutations)) add(keyed);
-            }, () => ReducedPartitions.ExactEdges(stageOutput, Parameters, files.Count), clusters.Stream));
+        var removals = PartitionsDecide
+            ? ReducedPartitions.Removals(stageOutput, Parameters, files.Count, clusters.Stream)
+            : DecideByGroup(files, stageOutput, clusters.Stream);
         clusters.Commit();
         RemovalDecisions.Write(RemovalDecisions.PathIn(stageOutput), DecisionsHeader(files.Count), removals);
         return removals.Count;
     }
 
     /// <summary>
-    /// The decisions of a sharded near-image dedup across sources: the reduce steps' exact edges and
-    /// links joined into groups, every sample's key filed under its group's partition, and each
-    /// partition decided as one process decides, merged in input order.
+    /// The decisions of a sharded near-duplicate search across sources: the reduce steps' exact edges
+    /// and links joined into groups (every duplicate cluster lies in one), every sample's key filed
+    /// under its group's partition, and each partition decided as one process decides, merged in
+    /// input order.
     /// </summary>
     private Dictionary<(string File, long Offset), (string Rule, string Reason)> DecideByGroup(List<string> files, string stageOutput, Stream clusters)
     {
@@ -188,9 +165,7 @@ public sealed class DedupJob(DedupOptions options)
 
     /// <summary>
     /// Files every sample under its group's partition. In a frame of its own, so the union-find
-    /// (5 bytes a sample) is collectable before the partitions are decided. Under
-    /// <see cref="DedupMatch.ImageAndText"/> the samples without a pHash form one group: their texts
-    /// are all searched together.
+    /// (5 bytes a sample) is collectable before the partitions are decided.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void FileByGroup(List<string> files, string stageOutput, int samples, GroupPartitions groups)
@@ -200,8 +175,7 @@ public sealed class DedupJob(DedupOptions options)
         var ordinal = 0;
         foreach (var keyed in KeyShards.InInputOrder(files, options.Text.Permutations))
         {
-            var textOnly = options.Match == DedupMatch.ImageAndText && !keyed.Key.HasPhash;
-            groups.Add(textOnly ? 0 : groups.Of(sets.Find(ordinal)), ordinal++, keyed);
+            groups.Add(groups.Of(sets.Find(ordinal)), ordinal++, keyed);
             if (keyed.Signature is { } signature) ArrayPool<uint>.Shared.Return(signature);
         }
         groups.Complete();
@@ -233,19 +207,17 @@ public sealed class DedupJob(DedupOptions options)
     /// Every decision taken on the <paramref name="expected"/> keys <paramref name="readKeys"/>
     /// hands over in input order: the removed samples in ordinal order, where they were read, with
     /// their rule and reason; clusters.jsonl written to <paramref name="clusters"/>. The keys are
-    /// dropped when it returns, so the writing pass does not hold them. The exact edges are found
-    /// on the keys, or by <paramref name="foundExactEdges"/> elsewhere (the sharded reduce steps:
-    /// the keys then hold no exact keys).
+    /// dropped when it returns, so the writing pass does not hold them.
     /// </summary>
-    private List<DecidedRemoval> Decide(long expected, Action<Action<KeyedSample>> readKeys, Func<List<DuplicateEdge>>? foundExactEdges, Stream clusters)
+    private List<DecidedRemoval> Decide(long expected, Action<Action<KeyedSample>> readKeys, Stream clusters)
     {
         var spill = options.SpillDirectory ?? Path.GetTempPath();
         using var ids = new IdSpill(spill);
         using var texts = options.ComparesText ? new MinHashLsh(options.Text, spill) : null;
-        using var keys = new KeyColumns(spill, expected, holdsExactKeys: foundExactEdges is null);
+        using var keys = new KeyColumns(spill, expected);
         readKeys(new KeyCollector(keys, ids, texts, options.Text.Permutations).Add);
         // exact edges before near ones, as DuplicateClusters explains a pair joined both ways by its exact edge
-        var edges = foundExactEdges is null ? ExactEdges(keys) : foundExactEdges();
+        var edges = ExactEdges(keys);
         var near = new NearDuplicates(keys, options);
         edges.AddRange(options.Match switch
         {

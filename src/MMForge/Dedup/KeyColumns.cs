@@ -22,21 +22,18 @@ internal sealed class KeyColumns : IDisposable
     private readonly List<byte> _has;
     private readonly List<int> _sources;
     private List<UInt128>? _exact;
-    private readonly bool _holdsExactKeys;
     private readonly RecordSpill<MemberKey> _members;
     private MappedRecords<MemberKey>? _mappedMembers;
     private readonly List<(int FirstOrdinal, string File)> _files = [];
     private readonly Dictionary<string, int> _sourceNumbers = new(StringComparer.Ordinal);
 
-    /// <param name="holdsExactKeys">False when the exact edges are found elsewhere (a sharded dedup's reduce steps): the exact keys are not kept at all.</param>
-    public KeyColumns(string spillDirectory, long expected, bool holdsExactKeys = true)
+    public KeyColumns(string spillDirectory, long expected)
     {
-        _holdsExactKeys = holdsExactKeys;
         var capacity = (int)Math.Min(expected, Array.MaxLength);
         _phashes = new(capacity);
         _has = new(capacity);
         _sources = new(capacity);
-        _exact = holdsExactKeys ? new(capacity) : null;
+        _exact = new(capacity);
         _members = new RecordSpill<MemberKey>(spillDirectory, "dedup-members", 1);
     }
 
@@ -49,7 +46,7 @@ internal sealed class KeyColumns : IDisposable
         _phashes.Add(key.Phash);
         _has.Add((byte)((key.HasPhash ? Has.Phash : 0) | (key.HasText ? Has.Text : 0)));
         _sources.Add(SourceNumber(source));
-        if (_holdsExactKeys) ExactKeys.Add(key.Exact);
+        ExactKeys.Add(key.Exact);
         var member = key.Member;
         _members.Append(new ReadOnlySpan<MemberKey>(in member));
     }

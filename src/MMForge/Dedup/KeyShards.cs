@@ -20,36 +20,31 @@ internal static class KeyShards
     /// (<see cref="KeyPartitions"/>), in its shard folder (<see cref="Pipeline.KeyShardFiles"/>).
     /// The MinHash signatures go where they are read: to the partitions when their reduce steps
     /// decide (<paramref name="partitionsDecide"/>), else to the key file for the decide step.
-    /// With <paramref name="segmentsWithin"/> (k, for a near-image search across sources), the
-    /// hashed samples also go to their <see cref="PhashSegments"/>.
+    /// With <paramref name="linksBeside"/> (near matches across sources), the samples also go to
+    /// the <see cref="KeyLinks"/> it opens beside the key file.
     /// </summary>
     public static void Write(string stageOutput, Pipeline.ShardSpec shard, string parameters, int permutations, bool partitionsDecide,
-        Func<KeyedSample, int> partitionOf, int? segmentsWithin, Action<Action<KeyedSample>> fill) =>
+        Func<KeyedSample, int> partitionOf, Func<string, KeyLinks>? linksBeside, Action<Action<KeyedSample>> fill) =>
         Pipeline.KeyShardFiles.Write(stageOutput, shard, KeyShardFile.FileName, path =>
         {
             using var partitions = new KeyPartitions.Writer(Beside(path, KeyPartitions.FileName), parameters, shard.Count, partitionOf, permutations);
-            using var segments = segmentsWithin is { } k ? new PhashSegments.Writer(Beside(path, PhashSegments.FileName), parameters, shard.Count, k) : null;
+            using var links = linksBeside?.Invoke(path);
             var shardOrdinal = 0;
             KeyShardFile.Write(path, parameters, permutations, add => fill(keyed =>
             {
                 var unsigned = keyed.Signature is null ? keyed : keyed with { Signature = null };
                 partitions.Add(partitionsDecide ? keyed : unsigned);
-                if (keyed.Key.HasPhash) segments?.Add(shardOrdinal, keyed.Key.Phash);
-                shardOrdinal++;
+                links?.Add(shardOrdinal++, keyed);
                 add(partitionsDecide ? unsigned : keyed);
                 if (keyed.Signature is { } signature) ArrayPool<uint>.Shared.Return(signature);
             }));
             partitions.Complete();
-            segments?.Complete();
+            links?.Complete();
         });
 
-    /// <summary>Whether <paramref name="shard"/>'s key folder holds every file, made with <paramref name="parameters"/> (the segments only <paramref name="withSegments"/>).</summary>
-    public static bool Written(string stageOutput, Pipeline.ShardSpec shard, string parameters, bool withSegments)
-    {
-        var keys = FileOf(stageOutput, shard);
-        return KeyShardFile.ParametersOf(keys) == parameters && KeyPartitions.ParametersOf(Beside(keys, KeyPartitions.FileName)) == parameters
-            && (!withSegments || PhashSegments.ParametersOf(Beside(keys, PhashSegments.FileName)) == parameters);
-    }
+    /// <summary>Whether <paramref name="shard"/>'s key folder holds its key and partition files, made with <paramref name="parameters"/>.</summary>
+    public static bool Written(string stageOutput, Pipeline.ShardSpec shard, string parameters) =>
+        KeyShardFile.ParametersOf(FileOf(stageOutput, shard)) == parameters && KeyPartitions.ParametersOf(Beside(FileOf(stageOutput, shard), KeyPartitions.FileName)) == parameters;
 
     /// <summary>The file named <paramref name="fileName"/> in the folder of the key file <paramref name="keyFile"/>.</summary>
     public static string Beside(string keyFile, string fileName) => Path.Combine(Path.GetDirectoryName(keyFile)!, fileName);

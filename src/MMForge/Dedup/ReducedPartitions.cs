@@ -20,10 +20,9 @@ internal sealed record DecidedRemoval(int Ordinal, string File, long Offset, str
 /// its removals, decided as one process decides them (<see cref="RemovalsFile"/>: ordinal, where
 /// the sample was read, rule and reason; <see cref="ClustersFile"/> lines in the same order), so
 /// the decide step only merges them (<see cref="Removals"/>);</item>
-/// <item>otherwise its exact edges and, when near images are matched, the links between its
-/// samples of near pHashes (<see cref="EdgesFile"/>, <see cref="PhashSegments"/>), which the
-/// decide step joins: into groups it decides one by one (<see cref="Pairs"/>), or, for near text
-/// alone, to the near edges it finds (<see cref="ExactEdges"/>).</item>
+/// <item>otherwise its exact edges and the links among its <see cref="KeyLinks"/> entries
+/// (<see cref="EdgesFile"/>), which the decide step joins into the groups it decides one
+/// partition at a time (<see cref="Pairs"/>).</item>
 /// </list>
 /// </summary>
 internal static class ReducedPartitions
@@ -37,7 +36,7 @@ internal static class ReducedPartitions
     public static bool Written(string stageOutput, ShardSpec partition, string parameters, bool decides) =>
         ParametersOf(decides)(Path.Combine(FolderOf(stageOutput, partition), FileName(decides))) == parameters;
 
-    /// <summary>The exact edges and the near-pHash links of a partition, on global ordinals, into its folder.</summary>
+    /// <summary>The exact edges and the links of a partition, on global ordinals, into its folder.</summary>
     public static int WriteEdges(string stageOutput, ShardSpec partition, string parameters, List<(int A, int B)> exact, List<(int A, int B)> links) =>
         DirectorySwap.Write(FolderOf(stageOutput, partition), temp =>
         {
@@ -81,22 +80,15 @@ internal static class ReducedPartitions
             return removals.Count;
         });
 
-    /// <summary>Every partition's exact edges (when the partitions do not decide), partition after partition.</summary>
-    public static List<DuplicateEdge> ExactEdges(string stageOutput, string parameters, int partitions) =>
-        [.. Read(stageOutput, parameters, partitions, withLinks: false).Select(e => new DuplicateEdge(e.A, e.B, DuplicateKind.Exact, -1, double.NaN))];
-
-    /// <summary>Every partition's exact edges and near-pHash links, streamed: what joins samples into the groups a sharded near-image dedup decides apart.</summary>
-    public static IEnumerable<(int A, int B)> Pairs(string stageOutput, string parameters, int partitions) =>
-        Read(stageOutput, parameters, partitions, withLinks: true);
-
-    private static IEnumerable<(int A, int B)> Read(string stageOutput, string parameters, int partitions, bool withLinks)
+    /// <summary>Every partition's exact edges and links (when the partitions do not decide), streamed: what joins the samples into the groups the decide step decides apart.</summary>
+    public static IEnumerable<(int A, int B)> Pairs(string stageOutput, string parameters, int partitions)
     {
         foreach (var file in Complete(stageOutput, parameters, decides: false, partitions))
         {
             using var reader = new BinaryReader(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), Encoding.UTF8);
             reader.ReadString();
             reader.ReadString();
-            for (var list = 0; list < (withLinks ? 2 : 1); list++)
+            for (var list = 0; list < 2; list++)
                 for (var count = reader.ReadInt32(); count > 0; count--)
                     yield return (reader.ReadInt32(), reader.ReadInt32());
         }

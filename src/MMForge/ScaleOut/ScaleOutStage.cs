@@ -57,13 +57,10 @@ public sealed record ScaleOutStage(string Name, IReadOnlyList<string> Args, int 
     }
 
     /// <summary>
-    /// Whether the sharded decide step reads every key at once: select's and score's do; dedup's only
-    /// for near text across sources (otherwise its reduce steps decide, or it decides group
-    /// partition by group partition; <c>DedupJob.PartitionsDecide</c>, <c>DedupJob.DecidesByGroup</c>).
+    /// Whether the sharded decide step reads every key at once: select's and score's do; dedup's
+    /// never (it merges its reduce steps' decisions, or decides one partition of linked groups at a time).
     /// </summary>
-    private bool DecideHoldsEveryKey => Args[0] != "dedup" || (ValueOf("--match") == "text" && ValueOf("--scope") != "source");
-
-    private string? ValueOf(string option) => Args.Zip(Args.Skip(1)).FirstOrDefault(pair => pair.First == option).Second;
+    private bool DecideHoldsEveryKey => Args[0] != "dedup";
 
     public void Validate()
     {

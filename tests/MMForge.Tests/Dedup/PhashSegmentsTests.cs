@@ -3,7 +3,7 @@ using MMForge.Tests.Support;
 
 namespace MMForge.Tests.Dedup;
 
-/// <summary>The hashed samples filed under their pHash segments' partitions: two near hashes always meet in one, and each partition reads back in input order.</summary>
+/// <summary>The hashed samples filed under their pHash segments' partitions (<see cref="LinkEntries"/>): two near hashes always meet in one, and each partition reads back in input order.</summary>
 public sealed class PhashSegmentsTests
 {
     [Theory]
@@ -44,7 +44,7 @@ public sealed class PhashSegmentsTests
         for (var shard = 0; shard < 2; shard++)
         {
             files.Add(dir.File($"segments-{shard}.bin"));
-            using var writer = new PhashSegments.Writer(files[^1], "params", partitions, k);
+            using var writer = new LinkEntries.Writer(files[^1], "params", partitions, (hash, into) => PhashSegments.PartitionsOf(hash, k, partitions, into), k + 1);
             for (var i = 0; i < shardSizes[shard]; i++)
             {
                 var ordinal = (int)(shard * shardSizes[0]) + i;
@@ -52,13 +52,13 @@ public sealed class PhashSegmentsTests
             }
             writer.Complete();
         }
-        Assert.Equal("params", PhashSegments.ParametersOf(files[0]));
+        Assert.Equal("params", LinkEntries.ParametersOf(files[0]));
         for (var p = 0; p < partitions; p++)
         {
             var expected = Enumerable.Range(0, hashes.Length).Where(i => i % 3 != 0 && Of(hashes[i], k, partitions).Contains(p)).Select(i => (i, hashes[i]));
-            Assert.Equal(expected, PhashSegments.InInputOrder(files, shardSizes, p));
+            Assert.Equal(expected, LinkEntries.InInputOrder(files, shardSizes, p));
         }
-        Assert.Throws<InvalidDataException>(() => PhashSegments.InInputOrder(files, shardSizes, partitions).ToList());
+        Assert.Throws<InvalidDataException>(() => LinkEntries.InInputOrder(files, shardSizes, partitions).ToList());
     }
 
     private static int[] Of(ulong hash, int k, int partitions)

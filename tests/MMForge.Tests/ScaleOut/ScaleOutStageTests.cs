@@ -18,11 +18,11 @@ public sealed class ScaleOutStageTests
     }
 
     [Fact]
-    public void Only_a_decide_step_that_searches_every_key_asks_for_the_decide_memory()
+    public void Only_a_decide_step_that_reads_every_key_at_once_asks_for_the_decide_memory()
     {
-        Assert.False(Decide().HoldsEveryKey); // image+text across sources: decided group partition by group partition
+        Assert.False(Decide().HoldsEveryKey); // image+text across sources: decided one partition of linked groups at a time
         Assert.False(Decide("--match", "image", "--scope", "global").HoldsEveryKey);
-        Assert.True(Decide("--match", "text").HoldsEveryKey); // near text across sources: the LSH reads every key
+        Assert.False(Decide("--match", "text").HoldsEveryKey);
         Assert.False(Decide("--match", "exact").HoldsEveryKey); // the reduce steps decide, the decide step merges
         Assert.False(Decide("--match", "text", "--scope", "source").HoldsEveryKey);
         Assert.True(new ScaleOutStage("select", ["select", "in", "-o", "out"], Shards: 2).Steps.Single(s => s.Suffix == "-decide").HoldsEveryKey);

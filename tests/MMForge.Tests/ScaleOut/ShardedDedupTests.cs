@@ -75,15 +75,16 @@ public sealed class ShardedDedupTests
         files.SelectMany(f => File.ReadAllLines(Path.Combine(dataset, f))).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>
-    /// Near images across sources, where the decide step decides group partition by group partition:
-    /// planted pHashes (near pairs, chains, identical groups, and a crowd of 400 so near each other
-    /// that the search leaves out pairs it already connects), repeated texts, and text-only records;
-    /// partitions of about 50 samples, so the groups are spread over dozens of them.
+    /// Near matches across sources, where the decide step decides one partition of linked groups at a
+    /// time: planted pHashes (near pairs, chains, identical groups, and a crowd of 400 so near each
+    /// other that the search leaves out pairs it already connects), repeated texts, and text-only
+    /// records; partitions of about 50 samples, so the groups are spread over dozens of them.
     /// </summary>
     [Theory]
     [InlineData("image", 3)]
     [InlineData("image+text", 2)]
-    public void Deciding_near_image_groups_apart_removes_exactly_what_one_process_removes(string match, int shards)
+    [InlineData("text", 4)]
+    public void Deciding_linked_groups_apart_removes_exactly_what_one_process_removes(string match, int shards)
     {
         using var dir = TestPaths.NewTempDir();
         var hashes = MMForge.Tests.Dedup.NearHashes.Planted(seed: 11, randomCount: 1500, k: 6, crowdCount: 400);
