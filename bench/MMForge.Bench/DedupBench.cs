@@ -13,7 +13,7 @@ namespace MMForge.Bench;
 public sealed class DedupBench : IBenchmark
 {
     public string Name => "dedup";
-    public string Usage => "dedup [--records N (default 1000000)] [--shards S] [--scope global|source] [--dir DIR] [--cli OTHER/MMForge.Cli.dll]: mmforge dedup time and memory per sample vs. a streaming stage, and the smallest managed heap each runs in; "
+    public string Usage => "dedup [--records N (default 1000000)] [--shards S] [--scope global|source] [--matches exact,image+text (any of exact, image+text, image, text)] [--dir DIR] [--cli OTHER/MMForge.Cli.dll]: mmforge dedup time and memory per sample vs. a streaming stage, and the smallest managed heap each runs in; "
         + "with --shards, also the sharded steps (keys, reduce, decide, in S shards), and the smallest heap of the decide step and of the largest reduce step";
 
     private static readonly string[] Words =
@@ -38,7 +38,7 @@ public sealed class DedupBench : IBenchmark
         var baseline = Measure("validate (streaming baseline)", records, cli, validate);
         var baselineHeap = SmallestHeap(cli, validate, baseline!.PeakAnonymousBytes);
         Console.WriteLine($"    smallest managed heap it finishes in twice: {baselineHeap / 1e6:F0} MB");
-        foreach (var match in new[] { "exact", "image+text" })
+        foreach (var match in args.String("--matches", "exact,image+text").Split(','))
         {
             var output = Path.Combine(dir, "dedup-" + match.Replace('+', '-'));
             string[] dedup = ["dedup", dataset, "-o", output, "--match", match, "--scope", scope];

@@ -128,8 +128,9 @@ internal static class DedupCommand
     private static int Decide(DedupJob job, string dir)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var removed = job.DecideFromKeys(dir);
-        var how = job.PartitionsDecide ? "merged the reduced partitions' decisions" : "decided on every shard's keys, one partition of linked groups at a time";
+        var (removed, partitions, largest) = job.DecideFromKeys(dir);
+        var how = job.PartitionsDecide ? "merged the reduced partitions' decisions"
+            : $"decided on every shard's keys, one of {partitions:N0} partitions of linked groups at a time (the largest {largest:N0} samples)";
         Console.Out.WriteLine($"dedup: {how} in {clock.Elapsed.TotalSeconds:F1}s: {removed:N0} samples to remove; {Path.Combine(dir, ClustersFile.FileName)}");
         return Program.Ok;
     }

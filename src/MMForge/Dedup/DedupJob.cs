@@ -132,19 +132,20 @@ public sealed class DedupJob(DedupOptions options)
     /// output and as the decisions for <see cref="Apply"/>: when <see cref="PartitionsDecide"/>, the
     /// reduce steps' removals merged in input order; otherwise every shard's keys decided group
     /// partition by group partition (<see cref="DecideByGroup"/>). Returns how many samples are
-    /// removed. A relaunch decides again rather than trusting an earlier decisions file: it is
-    /// quick next to the key pass, and the key files may have been made again since.
+    /// removed, and the group partitions' count and largest size (none when the partitions decided).
+    /// A relaunch decides again rather than trusting an earlier decisions file: it is quick next to
+    /// the key pass, and the key files may have been made again since.
     /// </summary>
-    public int DecideFromKeys(string stageOutput)
+    public (int Removed, int GroupPartitions, long LargestGroupPartition) DecideFromKeys(string stageOutput)
     {
         var files = KeyShards.Complete(stageOutput, Parameters);
         using var clusters = new AtomicFile(Path.Combine(stageOutput, ClustersFile.FileName));
-        var removals = PartitionsDecide
-            ? ReducedPartitions.Removals(stageOutput, Parameters, files.Count, clusters.Stream)
+        var (removals, partitions, largest) = PartitionsDecide
+            ? (ReducedPartitions.Removals(stageOutput, Parameters, files.Count, clusters.Stream), 0, 0L)
             : DecideByGroup(files, stageOutput, clusters.Stream);
         clusters.Commit();
         RemovalDecisions.Write(RemovalDecisions.PathIn(stageOutput), DecisionsHeader(files.Count), removals);
-        return removals.Count;
+        return (removals.Count, partitions, largest);
     }
 
     /// <summary>
@@ -153,30 +154,37 @@ public sealed class DedupJob(DedupOptions options)
     /// under its group's partition, and each partition decided as one process decides, merged in
     /// input order.
     /// </summary>
-    private Dictionary<(string File, long Offset), (string Rule, string Reason)> DecideByGroup(List<string> files, string stageOutput, Stream clusters)
+    private (Dictionary<(string File, long Offset), (string Rule, string Reason)>, int Partitions, long Largest) DecideByGroup(List<string> files, string stageOutput, Stream clusters)
     {
-        var samples = files.Sum(f => KeyPartitions.ReadTable(KeyShards.Beside(f, KeyPartitions.FileName)).Samples);
-        using var groups = new GroupPartitions(stageOutput, samples, options.DecidePartitionSize, options.Text.Permutations);
-        FileByGroup(files, stageOutput, checked((int)samples), groups);
+        var shardSamples = files.Select(f => KeyPartitions.ReadTable(KeyShards.Beside(f, KeyPartitions.FileName)).Samples).ToList();
+        using var groups = new GroupPartitions(stageOutput, shardSamples.Sum(), options.DecidePartitionSize, options.Text.Permutations);
+        FileByGroup(files, shardSamples, stageOutput, groups);
         for (var partition = 0; partition < groups.Count; partition++)
             DecideInto(groups.DecisionsFolder(partition), groups.SamplesIn(partition), groups.Read(partition));
-        return ReducedPartitions.Merge(Enumerable.Range(0, groups.Count).Select(groups.DecisionsFolder), clusters);
+        var partitions = Enumerable.Range(0, groups.Count);
+        return (ReducedPartitions.Merge(partitions.Select(groups.DecisionsFolder), clusters), groups.Count, partitions.Max(groups.SamplesIn));
     }
 
     /// <summary>
-    /// Files every sample under its group's partition. In a frame of its own, so the union-find
-    /// (5 bytes a sample) is collectable before the partitions are decided.
+    /// Files every sample, with its signature when text is compared, under its group's partition.
+    /// The shards' key files one after another are the input in order (each shard is a run of it).
+    /// In a frame of its own, so the union-find (5 bytes a sample) is collectable before the
+    /// partitions are decided.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void FileByGroup(List<string> files, string stageOutput, int samples, GroupPartitions groups)
+    private void FileByGroup(List<string> files, List<long> shardSamples, string stageOutput, GroupPartitions groups)
     {
-        var sets = new UnionFind(samples);
+        var sets = new UnionFind(checked((int)shardSamples.Sum()));
         foreach (var (a, b) in ReducedPartitions.Pairs(stageOutput, Parameters, files.Count)) sets.Union(a, b);
+        using var signatures = options.ComparesText ? new ShardSignatures.Lookup(files, shardSamples, options.Text.Permutations) : null;
         var ordinal = 0;
-        foreach (var keyed in KeyShards.InInputOrder(files, options.Text.Permutations))
+        foreach (var keyed in files.SelectMany(file => KeyShardFile.Read(file, options.Text.Permutations)))
         {
-            groups.Add(groups.Of(sets.Find(ordinal)), ordinal++, keyed);
-            if (keyed.Signature is { } signature) ArrayPool<uint>.Shared.Return(signature);
+            var signature = signatures is null ? null : ArrayPool<uint>.Shared.Rent(options.Text.Permutations);
+            signatures?[ordinal].CopyTo(signature);
+            groups.Add(groups.Of(sets.Find(ordinal)), ordinal, keyed with { Signature = signature });
+            if (signature is not null) ArrayPool<uint>.Shared.Return(signature);
+            ordinal++;
         }
         groups.Complete();
     }

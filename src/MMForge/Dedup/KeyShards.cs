@@ -3,10 +3,10 @@ using System.Buffers;
 namespace MMForge.Dedup;
 
 /// <summary>
-/// The key files of a sharded dedup (<c>OUTPUT/keys/IIIII-of-NNNNN/keys.bin</c>) read back as one
-/// stream in input order: each file is in its shard's input order, so a k-way merge on (source
-/// number, record number) gives the samples in exactly the order one process reads them, and
-/// the decisions taken on them are the one-process decisions.
+/// The key folders of a sharded dedup (<c>OUTPUT/keys/IIIII-of-NNNNN/</c>): each shard's
+/// <see cref="KeyShardFile"/> and the files beside it, written together and found complete
+/// together. Each holds its shard's samples in input order, and shards are runs of the input,
+/// so the files one after another are the samples in the order one process reads them.
 /// </summary>
 internal static class KeyShards
 {
@@ -19,9 +19,8 @@ internal static class KeyShards
     /// grouped into one partition per shard by <paramref name="partitionOf"/>
     /// (<see cref="KeyPartitions"/>), in its shard folder (<see cref="Pipeline.KeyShardFiles"/>).
     /// The MinHash signatures go where they are read: to the partitions when their reduce steps
-    /// decide (<paramref name="partitionsDecide"/>), else to the key file for the decide step.
-    /// With <paramref name="linksBeside"/> (near matches across sources), the samples also go to
-    /// the <see cref="KeyLinks"/> it opens beside the key file.
+    /// decide (<paramref name="partitionsDecide"/>), else to the <see cref="KeyLinks"/> that
+    /// <paramref name="linksBeside"/> opens beside the key file (near matches across sources).
     /// </summary>
     public static void Write(string stageOutput, Pipeline.ShardSpec shard, string parameters, int permutations, bool partitionsDecide,
         Func<KeyedSample, int> partitionOf, Func<string, KeyLinks>? linksBeside, Action<Action<KeyedSample>> fill) =>
@@ -35,7 +34,7 @@ internal static class KeyShards
                 var unsigned = keyed.Signature is null ? keyed : keyed with { Signature = null };
                 partitions.Add(partitionsDecide ? keyed : unsigned);
                 links?.Add(shardOrdinal++, keyed);
-                add(partitionsDecide ? unsigned : keyed);
+                add(unsigned);
                 if (keyed.Signature is { } signature) ArrayPool<uint>.Shared.Return(signature);
             }));
             partitions.Complete();
@@ -52,26 +51,4 @@ internal static class KeyShards
     /// <summary>The complete key files of every shard of one count, in shard order; refused while any is missing or was made with other parameters.</summary>
     public static List<string> Complete(string stageOutput, string parameters) =>
         Pipeline.KeyShardFiles.Complete(stageOutput, KeyShardFile.FileName, KeyShardFile.ParametersOf, parameters, DedupJob.Stage);
-
-    public static IEnumerable<KeyedSample> InInputOrder(IReadOnlyList<string> files, int permutations)
-    {
-        var readers = files.Select(f => KeyShardFile.Read(f, permutations).GetEnumerator()).ToList();
-        try
-        {
-            var next = new PriorityQueue<int, (int Source, long Record)>();
-            for (var i = 0; i < readers.Count; i++)
-                if (readers[i].MoveNext()) next.Enqueue(i, Place(readers[i].Current));
-            while (next.TryDequeue(out var i, out _))
-            {
-                yield return readers[i].Current;
-                if (readers[i].MoveNext()) next.Enqueue(i, Place(readers[i].Current));
-            }
-        }
-        finally
-        {
-            foreach (var reader in readers) reader.Dispose();
-        }
-    }
-
-    private static (int, long) Place(KeyedSample keyed) => (keyed.SourceNumber, keyed.RecordNumber);
 }

@@ -123,29 +123,39 @@ internal static class LinkEntries
     /// <summary>
     /// Partition <paramref name="partition"/> of every shard's file (<paramref name="files"/>, in shard
     /// order; <paramref name="shardSamples"/>: how many samples each shard keyed) in input order, each
-    /// entry with its sample's ordinal in the whole input.
+    /// entry's sample by its ordinal in the whole input; in arrays of exactly the section's size.
     /// </summary>
-    public static IEnumerable<(int Ordinal, ulong Value)> InInputOrder(IReadOnlyList<string> files, IReadOnlyList<long> shardSamples, int partition)
+    public static (int[] Ordinals, ulong[] Values) Read(IReadOnlyList<string> files, IReadOnlyList<long> shardSamples, int partition)
     {
-        long first = 0;
+        var sections = files.Select(file => SectionOf(file, partition)).ToList();
+        var count = checked((int)sections.Sum(section => (section.End - section.Start) / Marshal.SizeOf<Entry>()));
+        var (ordinals, values) = (new int[count], new ulong[count]);
+        var (at, first) = (0, 0L);
         for (var shard = 0; shard < files.Count; shard++)
         {
             using var reader = new BinaryReader(new FileStream(files[shard], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), Encoding.UTF8);
-            if (reader.ReadString() != Magic) throw new InvalidDataException($"{files[shard]} is not an mmforge dedup link entry file");
-            reader.ReadString();
-            reader.BaseStream.Position = reader.ReadInt64();
-            var partitions = reader.ReadInt32();
-            if (partition >= partitions)
-                throw new InvalidDataException($"{files[shard]} holds {partitions} partitions, not partition {partition}: it was written for another shard count");
-            reader.BaseStream.Position += 8L * partition;
-            var (start, end) = (reader.ReadInt64(), reader.ReadInt64());
-            reader.BaseStream.Position = start;
-            while (reader.BaseStream.Position < end)
+            reader.BaseStream.Position = sections[shard].Start;
+            for (; reader.BaseStream.Position < sections[shard].End; at++)
             {
-                var ordinal = reader.ReadInt32();
-                yield return (checked((int)(first + ordinal)), reader.ReadUInt64());
+                ordinals[at] = checked((int)(first + reader.ReadInt32()));
+                values[at] = reader.ReadUInt64();
             }
             first += shardSamples[shard];
         }
+        return (ordinals, values);
+    }
+
+    /// <summary>Where partition <paramref name="partition"/>'s entries lie in <paramref name="file"/>.</summary>
+    private static (long Start, long End) SectionOf(string file, int partition)
+    {
+        using var reader = new BinaryReader(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read), Encoding.UTF8);
+        if (reader.ReadString() != Magic) throw new InvalidDataException($"{file} is not an mmforge dedup link entry file");
+        reader.ReadString();
+        reader.BaseStream.Position = reader.ReadInt64();
+        var partitions = reader.ReadInt32();
+        if (partition >= partitions)
+            throw new InvalidDataException($"{file} holds {partitions} partitions, not partition {partition}: it was written for another shard count");
+        reader.BaseStream.Position += 8L * partition;
+        return (reader.ReadInt64(), reader.ReadInt64());
     }
 }

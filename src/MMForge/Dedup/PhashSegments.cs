@@ -28,15 +28,10 @@ internal static class PhashSegments
         return found;
     }
 
-    /// <summary>Links that connect every two of a partition's samples (ordinal, pHash, in input order) whose hashes are within k bits.</summary>
-    public static List<(int A, int B)> Links(IEnumerable<(int Ordinal, ulong Phash)> entries, int maxDistance, int threads)
+    /// <summary>Links that connect every two of a partition's samples (their ordinals and pHashes, in input order) whose hashes are within k bits; the hashes are sorted in place.</summary>
+    public static List<(int A, int B)> Links((int[] Ordinals, ulong[] Phashes) entries, int maxDistance, int threads)
     {
-        var (hashes, ordinals) = (new List<ulong>(), new List<int>());
-        foreach (var (ordinal, phash) in entries)
-        {
-            hashes.Add(phash);
-            ordinals.Add(ordinal);
-        }
-        return [.. PhashNeighbors.FindInPlace([.. hashes], maxDistance, threads).Select(e => (ordinals[e.A], ordinals[e.B]))];
+        var (ordinals, hashes) = entries;
+        return [.. PhashNeighbors.FindInPlace(hashes, maxDistance, threads).Select(e => (ordinals[e.A], ordinals[e.B]))];
     }
 }

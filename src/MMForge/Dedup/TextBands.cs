@@ -27,26 +27,36 @@ internal static class TextBands
         return 1;
     }
 
-    /// <summary>Links that join every bucket's members (ordinal, bucket) to its first: what the LSH may compare is connected.</summary>
-    public static List<(int A, int B)> Links(IEnumerable<(int Ordinal, ulong Bucket)> entries)
+    /// <summary>
+    /// Links between the members of every bucket (the entries' ordinals and buckets; sorted in place)
+    /// whose signatures agree enough, compared as the LSH compares a band group: every pair in a
+    /// bucket of up to <see cref="BandCandidates.AllPairsGroupLimit"/>, each member with the lowest
+    /// ordinal in a larger one. So the links are the pairs one process's LSH verifies, and connect
+    /// what its edges connect.
+    /// </summary>
+    public static List<(int A, int B)> Links((int[] Ordinals, ulong[] Buckets) entries, Func<int, ReadOnlySpan<uint>> signatureOf, MinHashOptions options)
     {
-        var (buckets, ordinals) = (new List<ulong>(), new List<int>());
-        foreach (var (ordinal, bucket) in entries)
-        {
-            buckets.Add(bucket);
-            ordinals.Add(ordinal);
-        }
-        var (keys, members) = (buckets.ToArray(), ordinals.ToArray());
-        Array.Sort(keys, members);
+        var (ordinals, buckets) = entries;
+        Array.Sort(buckets, ordinals);
         var links = new List<(int, int)>();
-        for (var start = 0; start < keys.Length;)
+        var equalBits = new ulong[MinHasher.AgreementWords(options.Permutations)];
+        void Consider(int a, int b)
+        {
+            if (MinHasher.Agreement(signatureOf(a), signatureOf(b), equalBits) >= options.MinEqualValues) links.Add((Math.Min(a, b), Math.Max(a, b)));
+        }
+        for (var start = 0; start < buckets.Length;)
         {
             var end = start + 1;
-            while (end < keys.Length && keys[end] == keys[start]) end++;
-            var first = int.MaxValue;
-            for (var i = start; i < end; i++) first = Math.Min(first, members[i]);
-            for (var i = start; i < end; i++)
-                if (members[i] != first) links.Add((first, members[i]));
+            while (end < buckets.Length && buckets[end] == buckets[start]) end++;
+            var members = ordinals.AsSpan(start, end - start);
+            members.Sort();
+            if (members.Length <= BandCandidates.AllPairsGroupLimit)
+            {
+                for (var i = 0; i < members.Length; i++)
+                    for (var j = i + 1; j < members.Length; j++) Consider(members[i], members[j]);
+            }
+            else
+                foreach (var member in members[1..]) Consider(members[0], member);
             start = end;
         }
         return links;

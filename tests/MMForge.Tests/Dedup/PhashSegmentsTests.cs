@@ -56,9 +56,10 @@ public sealed class PhashSegmentsTests
         for (var p = 0; p < partitions; p++)
         {
             var expected = Enumerable.Range(0, hashes.Length).Where(i => i % 3 != 0 && Of(hashes[i], k, partitions).Contains(p)).Select(i => (i, hashes[i]));
-            Assert.Equal(expected, LinkEntries.InInputOrder(files, shardSizes, p));
+            var (ordinals, values) = LinkEntries.Read(files, shardSizes, p);
+            Assert.Equal(expected, ordinals.Zip(values));
         }
-        Assert.Throws<InvalidDataException>(() => LinkEntries.InInputOrder(files, shardSizes, partitions).ToList());
+        Assert.Throws<InvalidDataException>(() => LinkEntries.Read(files, shardSizes, partitions));
     }
 
     private static int[] Of(ulong hash, int k, int partitions)

@@ -29,9 +29,32 @@ public sealed class TextBandsTests
     }
 
     [Fact]
-    public void A_bucket_s_members_are_linked_to_its_first()
+    public void A_bucket_s_members_are_linked_where_their_signatures_agree_as_the_lsh_verifies_them()
     {
-        (int, ulong)[] entries = [(0, 7), (1, 9), (2, 7), (3, 5), (4, 9), (5, 7), (6, 1)];
-        Assert.Equal([(0, 2), (0, 5), (1, 4)], TextBands.Links(entries).Order());
+        string[] texts =
+        [
+            "What is the colour of the large bus parked beside the station in this picture?",
+            "Name three animals that live in the desert and explain how they find water.",
+            "What is the colour of the big bus parked beside the station in this picture?",
+            "Name three animals that live in the desert and explain how they find water!",
+            "What is the colour of the large bus parked beside the station in this image?",
+        ];
+        var signatures = texts.Select(text =>
+        {
+            var signature = new uint[Options.Permutations];
+            new MinHasher(Options).Compute(text, signature);
+            return signature;
+        }).ToArray();
+        // one bucket holding everything: only the pairs whose signatures reach the threshold are linked
+        int[] ordinals = [4, 3, 2, 1, 0];
+        var links = TextBands.Links((ordinals, new ulong[5]), i => signatures[i], Options).Order().ToList();
+        var verified = Enumerable.Range(0, 5).SelectMany(a => Enumerable.Range(a + 1, 4 - a).Select(b => (a, b)))
+            .Where(p => MinHasher.Similarity(signatures[p.a], signatures[p.b]) >= Options.JaccardThreshold).ToList();
+        Assert.Equal(verified, links);
+        Assert.Contains((1, 3), links);
+        Assert.DoesNotContain((0, 1), links);
+        // in a bucket larger than the LSH compares in full, each member only with the lowest ordinal
+        var many = Enumerable.Range(0, 40).ToArray();
+        Assert.Equal(39, TextBands.Links((many, new ulong[40]), _ => signatures[0], Options).Count);
     }
 }

@@ -25,8 +25,7 @@ internal sealed class BandCandidates
         this.group = group;
         this.signatures = signatures;
         rows = options.RowsPerBand;
-        // compared as a count of equal values so the threshold does not hinge on floating-point rounding
-        minEqualValues = (int)Math.Ceiling(options.JaccardThreshold * options.Permutations - 1e-9);
+        minEqualValues = options.MinEqualValues;
         largeGroupKeys = Enumerable.Range(0, options.Bands).Select(_ => new HashSet<ulong>()).ToArray();
     }
 

@@ -43,6 +43,9 @@ public sealed record MinHashOptions
 
     public int RowsPerBand => Permutations / Bands;
 
+    /// <summary>How many signature values a kept pair must share: the threshold as a count, so it does not hinge on floating-point rounding.</summary>
+    public int MinEqualValues => (int)Math.Ceiling(JaccardThreshold * Permutations - 1e-9);
+
     /// <summary>The probability that a pair of true Jaccard <paramref name="jaccard"/> shares at least one band: 1-(1-s^r)^b.</summary>
     public double CandidateProbability(double jaccard) =>
         1 - Math.Pow(1 - Math.Pow(jaccard, RowsPerBand), Bands);
