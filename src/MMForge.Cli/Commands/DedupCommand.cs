@@ -66,7 +66,7 @@ internal static class DedupCommand
         };
         var partitionSize = new Option<int>("--decide-partition-size")
         {
-            Description = "With --phase decide, for near images across sources: about how many samples the step decides at once (groups of connected near duplicates are never split). "
+            Description = "With --phase decide, for near matches across sources: about how many samples the step decides at once (groups of linked samples are never split). "
                 + $"Sets the step's memory (about 60 bytes a sample), never its decisions. Default {DedupOptions.DefaultDecidePartitionSize}.",
             DefaultValueFactory = _ => DedupOptions.DefaultDecidePartitionSize,
         };
@@ -79,10 +79,10 @@ internal static class DedupCommand
         };
         var phase = ShardPhase.Add(command, shared.Shard, "Run one step of a sharded dedup (what 'mmforge run --workers N' and the Slurm/Kubernetes executors do): "
             + "keys = with --shard I/N, write the keys of that shard's records to OUTPUT/keys/, also grouped into N partitions (by source with --scope source, else by exact key; "
-            + "near images across sources: each pHash also under its bit segments' partitions); "
+            + "near matches across sources: each pHash also under its bit segments' partitions, each text under its LSH band buckets' partitions); "
             + "reduce = with --shard P/N, reduce partition P of every shard's keys: with --match exact or --scope source, where every cluster lies in one partition, take its decisions; "
-            + "otherwise find its exact duplicates and link its near pHashes; decide = take the decisions one process would: merge the partitions' (--match exact, --scope source), "
-            + "decide the groups the links make one partition at a time (near images across sources), or search every shard's keys at once (--match text) "
+            + "otherwise find its exact duplicates and link its near pHashes and the pairs of its band buckets the LSH verifies; decide = take the decisions one process would: "
+            + "merge the partitions' (--match exact, --scope source), or decide the groups the links make, one partition of groups at a time (near matches across sources) "
             + "(writes OUTPUT/clusters.jsonl and OUTPUT/keys/decisions.jsonl); write = with --shard I/N, write that shard's records with the decisions "
             + "(the default when --shard is given), then 'mmforge merge-shards OUTPUT'. Without --phase and --shard: all in this process.", reduces: true);
         command.SetAction(p =>

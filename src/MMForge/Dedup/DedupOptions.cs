@@ -55,8 +55,8 @@ public sealed record DedupOptions
     public string? SpillDirectory { get; init; }
 
     /// <summary>
-    /// About how many samples the decide step of a sharded near-image dedup across sources decides
-    /// at once (<see cref="GroupPartitions"/>; a group of connected near duplicates is never split).
+    /// About how many samples the decide step of a sharded near-match dedup across sources decides
+    /// at once (<see cref="GroupPartitions"/>; a group of linked samples is never split).
     /// Changes the step's memory, never its decisions.
     /// </summary>
     public int DecidePartitionSize { get; init; } = DefaultDecidePartitionSize;

@@ -3,9 +3,9 @@ using System.Text;
 namespace MMForge.Dedup;
 
 /// <summary>
-/// The decide step of a sharded near-image dedup across sources files every sample's key here,
-/// in input order, under the partition of its group (samples that the exact edges and near-pHash
-/// links connect; every duplicate cluster lies in one group), then decides one partition at a
+/// The decide step of a sharded near-match dedup across sources files every sample's key here,
+/// in input order, under the partition of its group (samples that the exact edges and the
+/// reduce steps' links connect; every duplicate cluster lies in one group), then decides one partition at a
 /// time. So it holds one partition's keys, never every key. The files are in <c>OUTPUT/keys/groups/</c>,
 /// emptied when a decide step starts (one killed midway leaves them) and deleted when it ends.
 /// </summary>
