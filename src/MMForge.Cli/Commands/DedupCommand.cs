@@ -128,7 +128,7 @@ internal static class DedupCommand
     private static int Decide(DedupJob job, string dir)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (removed, partitions, largest) = job.DecideFromKeys(dir);
+        var (removed, partitions, largest) = new ProgressDisplay(DedupJob.Stage).RunWithStatus(status => job.DecideFromKeys(dir, status));
         var how = job.PartitionsDecide ? "merged the reduced partitions' decisions"
             : $"decided on every shard's keys, one of {partitions:N0} partitions of linked groups at a time (the largest {largest:N0} samples)";
         Console.Out.WriteLine($"dedup: {how} in {clock.Elapsed.TotalSeconds:F1}s: {removed:N0} samples to remove; {Path.Combine(dir, ClustersFile.FileName)}");

@@ -132,17 +132,18 @@ public sealed class DedupJob(DedupOptions options)
     /// output and as the decisions for <see cref="Apply"/>: when <see cref="PartitionsDecide"/>, the
     /// reduce steps' removals merged in input order; otherwise every shard's keys decided group
     /// partition by group partition (<see cref="DecideByGroup"/>). Returns how many samples are
-    /// removed, and the group partitions' count and largest size (none when the partitions decided).
-    /// A relaunch decides again rather than trusting an earlier decisions file: it is quick next to
-    /// the key pass, and the key files may have been made again since.
+    /// removed, and the group partitions' count and largest size (none when the partitions decided);
+    /// <paramref name="status"/> hears what it is doing. A relaunch decides again rather than trusting
+    /// an earlier decisions file: it is quick next to the key pass, and the key files may have been
+    /// made again since.
     /// </summary>
-    public (int Removed, int GroupPartitions, long LargestGroupPartition) DecideFromKeys(string stageOutput)
+    public (int Removed, int GroupPartitions, long LargestGroupPartition) DecideFromKeys(string stageOutput, Action<string>? status = null)
     {
         var files = KeyShards.Complete(stageOutput, Parameters);
         using var clusters = new AtomicFile(Path.Combine(stageOutput, ClustersFile.FileName));
         var (removals, partitions, largest) = PartitionsDecide
             ? (ReducedPartitions.Removals(stageOutput, Parameters, files.Count, clusters.Stream), 0, 0L)
-            : DecideByGroup(files, stageOutput, clusters.Stream);
+            : DecideByGroup(files, stageOutput, clusters.Stream, status ?? (_ => { }));
         clusters.Commit();
         RemovalDecisions.Write(RemovalDecisions.PathIn(stageOutput), DecisionsHeader(files.Count), removals);
         return (removals.Count, partitions, largest);
@@ -154,13 +155,17 @@ public sealed class DedupJob(DedupOptions options)
     /// under its group's partition, and each partition decided as one process decides, merged in
     /// input order.
     /// </summary>
-    private (Dictionary<(string File, long Offset), (string Rule, string Reason)>, int Partitions, long Largest) DecideByGroup(List<string> files, string stageOutput, Stream clusters)
+    private (Dictionary<(string File, long Offset), (string Rule, string Reason)>, int Partitions, long Largest) DecideByGroup(List<string> files, string stageOutput, Stream clusters, Action<string> status)
     {
         var shardSamples = files.Select(f => KeyPartitions.ReadTable(KeyShards.Beside(f, KeyPartitions.FileName)).Samples).ToList();
         using var groups = new GroupPartitions(stageOutput, shardSamples.Sum(), options.DecidePartitionSize, options.Text.Permutations);
-        FileByGroup(files, shardSamples, stageOutput, groups);
+        FileByGroup(files, shardSamples, stageOutput, groups, status);
         for (var partition = 0; partition < groups.Count; partition++)
+        {
+            status($"{Stage}: deciding group partition {partition + 1} of {groups.Count}: {groups.SamplesIn(partition):N0} samples");
             DecideInto(groups.DecisionsFolder(partition), groups.SamplesIn(partition), groups.Read(partition));
+        }
+        status($"{Stage}: merging the partitions' removals in input order");
         var partitions = Enumerable.Range(0, groups.Count);
         return (ReducedPartitions.Merge(partitions.Select(groups.DecisionsFolder), clusters), groups.Count, partitions.Max(groups.SamplesIn));
     }
@@ -172,9 +177,11 @@ public sealed class DedupJob(DedupOptions options)
     /// partitions are decided.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void FileByGroup(List<string> files, List<long> shardSamples, string stageOutput, GroupPartitions groups)
+    private void FileByGroup(List<string> files, List<long> shardSamples, string stageOutput, GroupPartitions groups, Action<string> status)
     {
-        var sets = new UnionFind(checked((int)shardSamples.Sum()));
+        var samples = checked((int)shardSamples.Sum());
+        status($"{Stage}: joining the reduce steps' edges and links into groups");
+        var sets = new UnionFind(samples);
         foreach (var (a, b) in ReducedPartitions.Pairs(stageOutput, Parameters, files.Count)) sets.Union(a, b);
         using var signatures = options.ComparesText ? new ShardSignatures.Lookup(files, shardSamples, options.Text.Permutations) : null;
         var ordinal = 0;
@@ -184,7 +191,7 @@ public sealed class DedupJob(DedupOptions options)
             signatures?[ordinal].CopyTo(signature);
             groups.Add(groups.Of(sets.Find(ordinal)), ordinal, keyed with { Signature = signature });
             if (signature is not null) ArrayPool<uint>.Shared.Return(signature);
-            ordinal++;
+            if (++ordinal % (1 << 16) == 0) status($"{Stage}: filing the keys by group: {ordinal:N0} of {samples:N0} samples");
         }
         groups.Complete();
     }
