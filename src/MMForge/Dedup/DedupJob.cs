@@ -182,7 +182,7 @@ public sealed class DedupJob(DedupOptions options)
         var samples = checked((int)shardSamples.Sum());
         status($"{Stage}: joining the reduce steps' edges and links into groups");
         var sets = new UnionFind(samples);
-        foreach (var (a, b) in ReducedPartitions.Pairs(stageOutput, Parameters, files.Count)) sets.Union(a, b);
+        foreach (var (a, b) in ReducedPartitions.Pairs(stageOutput, Parameters, files.Count, samples)) sets.Union(a, b);
         using var signatures = options.ComparesText ? new ShardSignatures.Lookup(files, shardSamples, options.Text.Permutations) : null;
         var ordinal = 0;
         foreach (var keyed in files.SelectMany(file => KeyShardFile.Read(file, options.Text.Permutations)))

@@ -81,7 +81,8 @@ internal static class ReducedPartitions
         });
 
     /// <summary>Every partition's exact edges and links (when the partitions do not decide), streamed: what joins the samples into the groups the decide step decides apart.</summary>
-    public static IEnumerable<(int A, int B)> Pairs(string stageOutput, string parameters, int partitions)
+    /// <param name="samples">How many samples the key shards hold: a pair naming another is refused, naming the file.</param>
+    public static IEnumerable<(int A, int B)> Pairs(string stageOutput, string parameters, int partitions, int samples)
     {
         foreach (var file in Complete(stageOutput, parameters, decides: false, partitions))
         {
@@ -90,7 +91,12 @@ internal static class ReducedPartitions
             reader.ReadString();
             for (var list = 0; list < 2; list++)
                 for (var count = reader.ReadInt32(); count > 0; count--)
-                    yield return (reader.ReadInt32(), reader.ReadInt32());
+                {
+                    var (a, b) = (reader.ReadInt32(), reader.ReadInt32());
+                    if ((uint)a >= (uint)samples || (uint)b >= (uint)samples)
+                        throw new InvalidDataException($"{file} links samples {a} and {b}, but the key shards hold {samples:N0}; it was reduced from other keys: run its reduce step again");
+                    yield return (a, b);
+                }
         }
     }
 

@@ -166,6 +166,23 @@ public sealed class ShardedDedupTests
         Assert.NotEqual(0, decide.ExitCode);
         Assert.Contains($"out/keys/reduce/{Path.GetFileName(partition)}: clusters.jsonl has fewer lines than removals.jsonl", decide.Stderr);
         Assert.False(File.Exists(dir.File("out/clusters.jsonl")), "no clusters.jsonl from a damaged partition");
+
+        // near matches across sources: a partition's edges rewritten to name a sample the keys do not hold
+        foreach (var phase in new[] { "keys", "reduce" })
+            for (var i = 0; i < 2; i++) Ok(CliRunner.Run(dir.Path, Dedup("near", "--phase", phase, "--shard", $"{i}/2")));
+        var edges = dir.File("near/keys/reduce/00001-of-00002/edges.bin");
+        string magic, parameters;
+        using (var reader = new BinaryReader(File.OpenRead(edges))) (magic, parameters) = (reader.ReadString(), reader.ReadString());
+        using (var writer = new BinaryWriter(File.Create(edges)))
+        {
+            writer.Write(magic);
+            writer.Write(parameters);
+            foreach (var value in new[] { 1, 0, 3_000, 0 }) writer.Write(value); // one exact edge (0, 3000), no links
+        }
+        var near = CliRunner.Run(dir.Path, Dedup("near", "--phase", "decide"));
+        Assert.NotEqual(0, near.ExitCode);
+        Assert.Contains("near/keys/reduce/00001-of-00002/edges.bin links samples 0 and 3000, but the key shards hold 3,000", near.Stderr);
+        Assert.False(File.Exists(dir.File("near/clusters.jsonl")), "no clusters.jsonl from a damaged partition");
     }
 
     [Fact]
