@@ -163,7 +163,7 @@ internal static class ReducedPartitions
         return files;
     }
 
-    /// <summary>What a reduced partition holds: its removals when the partitions decide, else its exact edges.</summary>
+    /// <summary>What a reduced partition holds: its removals when the partitions decide, else its exact edges and links.</summary>
     private static string FileName(bool decides) => decides ? RemovalsFile : EdgesFile;
 
     /// <summary>How to read the parameters a reduced partition's file was made with (null when there is none).</summary>

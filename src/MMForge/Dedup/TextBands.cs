@@ -29,10 +29,9 @@ internal static class TextBands
 
     /// <summary>
     /// Links between the members of every bucket (the entries' ordinals and buckets; sorted in place)
-    /// whose signatures agree enough, compared as the LSH compares a band group: every pair in a
-    /// bucket of up to <see cref="BandCandidates.AllPairsGroupLimit"/>, each member with the lowest
-    /// ordinal in a larger one. So the links are the pairs one process's LSH verifies, and connect
-    /// what its edges connect.
+    /// whose signatures agree enough, compared as the LSH compares a band group
+    /// (<see cref="BandCandidates.ForEachComparedPair"/>). So the links are the pairs one process's
+    /// LSH verifies, and connect what its edges connect.
     /// </summary>
     public static List<(int A, int B)> Links((int[] Ordinals, ulong[] Buckets) entries, Func<int, ReadOnlySpan<uint>> signatureOf, MinHashOptions options)
     {
@@ -40,23 +39,18 @@ internal static class TextBands
         Array.Sort(buckets, ordinals);
         var links = new List<(int, int)>();
         var equalBits = new ulong[MinHasher.AgreementWords(options.Permutations)];
-        void Consider(int a, int b)
+        Action<int, int> consider = (a, b) =>
         {
             if (MinHasher.Agreement(signatureOf(a), signatureOf(b), equalBits) >= options.MinEqualValues) links.Add((Math.Min(a, b), Math.Max(a, b)));
-        }
+        };
         for (var start = 0; start < buckets.Length;)
         {
             var end = start + 1;
             while (end < buckets.Length && buckets[end] == buckets[start]) end++;
             var members = ordinals.AsSpan(start, end - start);
+            // in input order, so a bucket's links come out in ordinal order
             members.Sort();
-            if (members.Length <= BandCandidates.AllPairsGroupLimit)
-            {
-                for (var i = 0; i < members.Length; i++)
-                    for (var j = i + 1; j < members.Length; j++) Consider(members[i], members[j]);
-            }
-            else
-                foreach (var member in members[1..]) Consider(members[0], member);
+            BandCandidates.ForEachComparedPair(members, consider);
             start = end;
         }
         return links;

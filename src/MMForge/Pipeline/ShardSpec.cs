@@ -23,7 +23,7 @@ public readonly partial record struct ShardSpec(int Index, int Count)
     /// <summary>The folder of what a stage's shards write in a first step for every shard to read before any writes records: dedup's, select's and score's keys, hash's image paths and image hashes.</summary>
     public const string KeysFolder = "keys";
 
-    /// <summary>The folder inside <see cref="KeysFolder"/> of what a stage's reduce steps write, one per key partition: dedup's exact duplicates.</summary>
+    /// <summary>The folder inside <see cref="KeysFolder"/> of what a stage's reduce steps write, one per key partition: dedup's decisions, or its exact edges and links.</summary>
     public const string ReduceFolder = "reduce";
 
     public static ShardSpec Parse(string text)

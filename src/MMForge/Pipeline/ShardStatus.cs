@@ -21,7 +21,7 @@ public sealed record ShardStatus(int Count, int Complete, int Running, int Faile
     /// <summary>The shards of a stage's first step (<c>keys/</c>: dedup's and select's keys, hash's image hashes), each complete once its folder is in place.</summary>
     public static ShardStatus? OfKeys(string stageOutput) => Of([Path.Combine(stageOutput, ShardSpec.KeysFolder)], Directory.Exists);
 
-    /// <summary>The partitions of a stage's reduce step (<c>keys/reduce/</c>: dedup's exact keys), each complete once its folder is in place.</summary>
+    /// <summary>The partitions of a stage's reduce step (<c>keys/reduce/</c>: dedup's key partitions), each complete once its folder is in place.</summary>
     public static ShardStatus? OfReduce(string stageOutput) => Of([Path.Combine(stageOutput, ShardSpec.KeysFolder, ShardSpec.ReduceFolder)], Directory.Exists);
 
     private static ShardStatus? Of(IReadOnlyList<string> folders, Func<string, bool> isComplete)

@@ -33,27 +33,38 @@ internal sealed class BandCandidates
     public List<TextEdge> Verify(BandTable table, int band, int start, int end)
     {
         var edges = new List<TextEdge>();
+        Action<int, int> consider = (x, y) => Consider(x, y, band, edges);
         while (start < end)
         {
             var stop = start + 1;
             while (stop < end && table.Keys[stop] == table.Keys[start]) stop++;
             var members = table.Ordinals.AsSpan(start, stop - start);
-            if (members.Length <= AllPairsGroupLimit)
-            {
-                for (var i = 0; i < members.Length; i++)
-                    for (var j = i + 1; j < members.Length; j++)
-                        Consider(members[i], members[j], band, edges);
-            }
-            else
-            {
+            if (members.Length > AllPairsGroupLimit)
                 lock (largeGroupKeys[band]) largeGroupKeys[band].Add(table.Keys[start]);
-                var center = LowestOrdinal(members);
-                foreach (var member in members)
-                    if (member != center) Consider(center, member, band, edges);
-            }
+            ForEachComparedPair(members, consider);
             start = stop;
         }
         return edges;
+    }
+
+    /// <summary>
+    /// The pairs of a band group that are compared: every pair of a group of up to
+    /// <see cref="AllPairsGroupLimit"/>, else each member with the group's lowest ordinal, so a large
+    /// group costs linear time. The sharded reduce steps compare a bucket's pairs by the same rule
+    /// (<see cref="TextBands"/>), so their links connect what these edges connect.
+    /// </summary>
+    public static void ForEachComparedPair(ReadOnlySpan<int> members, Action<int, int> consider)
+    {
+        if (members.Length <= AllPairsGroupLimit)
+        {
+            for (var i = 0; i < members.Length; i++)
+                for (var j = i + 1; j < members.Length; j++)
+                    consider(members[i], members[j]);
+            return;
+        }
+        var center = LowestOrdinal(members);
+        foreach (var member in members)
+            if (member != center) consider(center, member);
     }
 
     private void Consider(int x, int y, int band, List<TextEdge> edges)
