@@ -118,12 +118,7 @@ internal static class KeyPartitions
     public sealed record Table(long Samples, long[] Counts, long[] Sections, string[] Files);
 
     /// <summary>The parameters a complete file was written with, or null when there is none.</summary>
-    public static string? ParametersOf(string path)
-    {
-        if (!File.Exists(path)) return null;
-        using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
-        return reader.ReadString() == Magic ? reader.ReadString() : null;
-    }
+    public static string? ParametersOf(string path) => BinaryHeader.ParametersOf(path, Magic);
 
     public static Table ReadTable(string path)
     {

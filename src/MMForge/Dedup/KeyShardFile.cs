@@ -39,12 +39,7 @@ internal static class KeyShardFile
     }
 
     /// <summary>The parameters a complete key file was written with, or null when there is none at <paramref name="path"/>.</summary>
-    public static string? ParametersOf(string path)
-    {
-        if (!File.Exists(path)) return null;
-        using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
-        return reader.ReadString() == Magic ? reader.ReadString() : null;
-    }
+    public static string? ParametersOf(string path) => BinaryHeader.ParametersOf(path, Magic);
 
     /// <summary>The keys of a complete file, in the order written; signatures rented from the shared pool.</summary>
     public static IEnumerable<KeyedSample> Read(string path, int permutations)

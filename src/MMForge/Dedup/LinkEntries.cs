@@ -113,12 +113,7 @@ internal static class LinkEntries
     }
 
     /// <summary>The parameters a complete file was written with, or null when there is none.</summary>
-    public static string? ParametersOf(string path)
-    {
-        if (!File.Exists(path)) return null;
-        using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
-        return reader.ReadString() == Magic ? reader.ReadString() : null;
-    }
+    public static string? ParametersOf(string path) => BinaryHeader.ParametersOf(path, Magic);
 
     /// <summary>
     /// Partition <paramref name="partition"/> of every shard's file (<paramref name="files"/>, in shard

@@ -177,10 +177,5 @@ internal static class ReducedPartitions
         return header.RootElement.TryGetProperty("for", out var parameters) ? parameters.GetString() : null;
     }
 
-    private static string? EdgesParametersOf(string path)
-    {
-        if (!File.Exists(path)) return null;
-        using var binary = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
-        return binary.ReadString() == EdgesMagic ? binary.ReadString() : null;
-    }
+    private static string? EdgesParametersOf(string path) => BinaryHeader.ParametersOf(path, EdgesMagic);
 }
